@@ -1,0 +1,62 @@
+// Diagnostics are data: everything a user can cause (a bad label, a clash, a refused reference)
+// becomes one of these, never an exception. /routes.json and `render` print them as they are.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  /** Daemon (network id) the finding belongs to. */
+  readonly daemon: string;
+  /** Container name, when one container is at fault; absent for daemon-wide findings. */
+  readonly container?: string;
+  readonly severity: Severity;
+  /** Stable kebab-case code, e.g. `label-decode`, `port-missing`, `host-conflict`. */
+  readonly code: string;
+  readonly message: string;
+  /** The label that caused it, when there is one. */
+  readonly label?: string;
+}
+
+/** Collects diagnostics for one daemon (and optionally one container) without repeating the context. */
+export class DiagnosticSink {
+  readonly items: Diagnostic[];
+
+  constructor(
+    readonly daemon: string,
+    items: Diagnostic[] = [],
+  ) {
+    this.items = items;
+  }
+
+  report(severity: Severity, code: string, message: string, where: { container?: string; label?: string } = {}): void {
+    const diagnostic: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { daemon: this.daemon, severity, code, message };
+    if (where.container !== undefined) diagnostic.container = where.container;
+    if (where.label !== undefined) diagnostic.label = where.label;
+    this.items.push(diagnostic);
+  }
+
+  error(code: string, message: string, where?: { container?: string; label?: string }): void {
+    this.report('error', code, message, where);
+  }
+
+  warning(code: string, message: string, where?: { container?: string; label?: string }): void {
+    this.report('warning', code, message, where);
+  }
+
+  info(code: string, message: string, where?: { container?: string; label?: string }): void {
+    this.report('info', code, message, where);
+  }
+}
+
+/** Deterministic order for output: daemon, container, code, message. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    compareText(a.daemon, b.daemon) ||
+    compareText(a.container ?? '', b.container ?? '') ||
+    compareText(a.code, b.code) ||
+    compareText(a.message, b.message)
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
