@@ -1,0 +1,275 @@
+// Which IP a backend address really points at, and whether a tenant may use it (SPEC §2, §3
+// "Backends"). Pure: no DNS, no sockets. Parsing lives in ip.ts (spellings) and url-host.ts (how
+// Go reads URLs and host:port); this file holds ranges, classes and the policy on top of them.
+
+import { Ip, embeddedIpv4, hasPrefix, ipv4Mapped, parseIp, parseStrictIp } from './ip.ts';
+import type { ParsedHost } from './url-host.ts';
+
+export * from './ip.ts';
+export * from './url-host.ts';
+
+export class Cidr {
+  constructor(
+    readonly network: Ip,
+    readonly bits: number,
+  ) {}
+
+  toString(): string {
+    return `${this.network}/${this.bits}`;
+  }
+}
+
+/** An inclusive range that is not a CIDR, such as a tenant's service addresses (base+2 … base+62). */
+export class IpRange {
+  constructor(
+    readonly first: Ip,
+    readonly last: Ip,
+  ) {}
+
+  toString(): string {
+    return `${this.first}-${this.last}`;
+  }
+}
+
+export type AddressRange = Cidr | IpRange;
+
+/** `a.b.c.d/n` or an IPv6 CIDR in standard notation; a bare address means /32 or /128. */
+export function parseCidr(text: string): Cidr | undefined {
+  const cidr = readCidr(text);
+  return typeof cidr === 'string' ? undefined : cidr;
+}
+
+/** Why parseCidr refuses `text` (for the operator's error message), or undefined when it is valid. */
+export function explainCidr(text: string): string | undefined {
+  const cidr = readCidr(text);
+  return typeof cidr === 'string' ? cidr : undefined;
+}
+
+function readCidr(text: string): Cidr | string {
+  const [addressText, bitsText] = text.split('/', 2) as [string, string | undefined];
+  if (text.split('/').length > 2) return `"${text}" is not a CIDR: more than one "/"`;
+  const address = parseStrictIp(addressText);
+  if (address === undefined) return `"${text}" is not a CIDR: "${addressText}" is not an IP address in standard notation`;
+  const maxBits = address.family === 4 ? 32 : 128;
+  if (bitsText === undefined) return new Cidr(address, maxBits);
+  if (!/^(0|[1-9][0-9]*)$/.test(bitsText) || Number(bitsText) > maxBits) {
+    return `"${text}" is not a CIDR: prefix length must be 0-${maxBits}`;
+  }
+  const bits = Number(bitsText);
+  const network = maskTo(address, bits);
+  if (!network.equals(address)) return `"${text}" has host bits set (did you mean ${network}/${bits}?)`;
+  return new Cidr(network, bits);
+}
+
+/** Whether `ip` is in `range`. IPv4 ranges also match the IPv4-mapped IPv6 form (the same socket). */
+export function contains(range: AddressRange, ip: Ip): boolean {
+  const target = ipv4Mapped(ip) ?? ip;
+  if (range instanceof Cidr) {
+    const mappedNetwork = range.bits >= 96 ? ipv4Mapped(range.network) : undefined;
+    return mappedNetwork
+      ? hasPrefix(target, mappedNetwork, range.bits - 96)
+      : hasPrefix(target, range.network, range.bits);
+  }
+  const first = ipv4Mapped(range.first) ?? range.first;
+  const last = ipv4Mapped(range.last) ?? range.last;
+  return target.family === first.family && compareBytes(first, target) <= 0 && compareBytes(target, last) <= 0;
+}
+
+function maskTo(ip: Ip, bits: number): Ip {
+  return Ip.fromBytes(ip.bytes.map((b, i) => b & (0xff << (8 - Math.min(8, Math.max(0, bits - i * 8))))));
+}
+
+function compareBytes(a: Ip, b: Ip): number {
+  for (let i = 0; i < a.bytes.length; i++) if (a.bytes[i] !== b.bytes[i]) return a.bytes[i]! - b.bytes[i]!;
+  return 0;
+}
+
+// ---- classification ----
+
+export type AddressClass =
+  | 'loopback'
+  | 'unspecified'
+  | 'link-local'
+  | 'metadata'
+  | 'private'
+  | 'multicast'
+  | 'broadcast'
+  | 'reserved'
+  | 'public';
+
+// First match wins, so single addresses come before the blocks that hold them.
+const IPV4_CLASSES = table([
+  ['169.254.169.254/32', 'metadata'], // AWS, GCP, Azure, OpenStack, DigitalOcean, Hetzner, Oracle OCI
+  ['169.254.170.2/32', 'metadata'], // AWS ECS task metadata and credentials
+  ['169.254.170.23/32', 'metadata'], // AWS EKS Pod Identity agent (credentials)
+  ['169.254.0.23/32', 'metadata'], // Tencent Cloud
+  ['100.100.100.200/32', 'metadata'], // Alibaba Cloud
+  ['192.0.0.192/32', 'metadata'], // Oracle Cloud (Classic)
+  ['168.63.129.16/32', 'metadata'], // Azure WireServer: a public address only the host answers
+  ['0.0.0.0/8', 'unspecified'], // dialling 0.0.0.0 reaches this host
+  ['127.0.0.0/8', 'loopback'],
+  ['169.254.0.0/16', 'link-local'],
+  ['10.0.0.0/8', 'private'],
+  ['172.16.0.0/12', 'private'],
+  ['192.168.0.0/16', 'private'],
+  ['100.64.0.0/10', 'private'], // carrier-grade NAT
+  ['198.18.0.0/15', 'private'], // benchmarking, used inside labs
+  ['224.0.0.0/4', 'multicast'],
+  ['255.255.255.255/32', 'broadcast'],
+  ['240.0.0.0/4', 'reserved'],
+  ['192.0.0.0/24', 'reserved'], // IETF protocol assignments
+  ['192.0.2.0/24', 'reserved'], // documentation
+  ['198.51.100.0/24', 'reserved'], // documentation
+  ['203.0.113.0/24', 'reserved'], // documentation
+  ['192.88.99.0/24', 'reserved'], // former 6to4 relay anycast
+]);
+
+const IPV6_CLASSES = table([
+  ['::/128', 'unspecified'],
+  ['::1/128', 'loopback'],
+  ['fd00:ec2::254/128', 'metadata'], // AWS instance metadata over IPv6 (Nitro)
+  ['fd00:ec2::23/128', 'metadata'], // AWS EKS Pod Identity agent (credentials)
+  ['fe80::/10', 'link-local'],
+  ['fc00::/7', 'private'], // unique local
+  ['fec0::/10', 'private'], // deprecated site-local
+  ['64:ff9b:1::/48', 'private'], // local-use NAT64
+  ['ff00::/8', 'multicast'],
+  ['::/8', 'reserved'], // what unwrapping leaves, e.g. IPv4-translated ::ffff:0:a.b.c.d
+  ['100::/64', 'reserved'], // discard-only
+  ['2001:2::/48', 'reserved'], // benchmarking
+  ['2001:10::/28', 'reserved'], // ORCHID
+  ['2001:20::/28', 'reserved'], // ORCHIDv2
+  ['2001:db8::/32', 'reserved'], // documentation
+  ['3fff::/20', 'reserved'], // documentation (RFC 9637)
+  ['2000::/3', 'public'], // global unicast; anything else is unallocated
+]);
+
+function table(rows: ReadonlyArray<readonly [string, AddressClass]>): ReadonlyArray<readonly [Cidr, AddressClass]> {
+  return rows.map(([text, cls]) => {
+    const cidr = readCidr(text);
+    if (typeof cidr === 'string') throw new Error(cidr);
+    return [cidr, cls] as const;
+  });
+}
+
+/** The class of what `ip` reaches; an IPv6 address that embeds an IPv4 one is classified by that. */
+export function classifyIp(ip: Ip): AddressClass {
+  const target = embeddedIpv4(ip)?.ipv4 ?? ip;
+  const rows = target.family === 4 ? IPV4_CLASSES : IPV6_CLASSES;
+  for (const [cidr, cls] of rows) if (hasPrefix(target, cidr.network, cidr.bits)) return cls;
+  return target.family === 4 ? 'public' : 'reserved';
+}
+
+export type HostNameClass = 'localhost' | 'internal' | 'public' | 'invalid';
+
+const LOCALHOST_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback']);
+const INTERNAL_SUFFIXES = ['.internal', '.local', '.localdomain', '.home.arpa', '.lan', '.corp', '.intranet'];
+
+/**
+ * What a host name resolves to, as far as the name tells. A name that is an IP under some
+ * spelling (`0x7f.1`, `2130706433`) is classified by that IP: this host → `localhost`, a public
+ * address → `public`, anything else → `internal`.
+ */
+export function classifyHostName(name: string): HostNameClass {
+  const lower = name.toLowerCase();
+  const n = lower.endsWith('.') && lower.length > 1 ? lower.slice(0, -1) : lower;
+  const ip = parseIp(n.startsWith('[') && n.endsWith(']') ? n.slice(1, -1) : lower);
+  if (ip !== undefined) {
+    const cls = classifyIp(ip);
+    return cls === 'loopback' || cls === 'unspecified' ? 'localhost' : cls === 'public' ? 'public' : 'internal';
+  }
+  if (!isDnsName(n)) return 'invalid';
+  // A numeric last label would be read as an IPv4 part by a URL parser; no real TLD is numeric.
+  if (/^([0-9]+|0x[0-9a-f]*)$/.test(n.slice(n.lastIndexOf('.') + 1))) return 'invalid';
+  if (LOCALHOST_NAMES.has(n) || n.endsWith('.localhost')) return 'localhost';
+  if (!n.includes('.') || INTERNAL_SUFFIXES.some((suffix) => n.endsWith(suffix))) return 'internal';
+  return 'public';
+}
+
+/** ASCII letters, digits, `-` and `_` (Go's resolver takes `_`), labels 1–63, no edge hyphens, ≤ 253. */
+function isDnsName(name: string): boolean {
+  if (name.length === 0 || name.length > 253) return false;
+  return name.split('.').every((label) => /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/.test(label));
+}
+
+// ---- tenant ranges (SPEC §2) ----
+
+export const FIRST_NETWORK_ID = 2816;
+export const NETWORK_ID_STEP = 64;
+
+/** 2816 + 64·k below 2^24: such ids own non-overlapping /26 blocks inside 127/8. */
+export function isValidNetworkId(networkId: number): boolean {
+  return (
+    Number.isInteger(networkId) &&
+    networkId >= FIRST_NETWORK_ID &&
+    networkId < 2 ** 24 &&
+    (networkId - FIRST_NETWORK_ID) % NETWORK_ID_STEP === 0
+  );
+}
+
+/** The /26 a network id owns: 2816 → 127.0.11.0/26. Throws for an id isValidNetworkId refuses. */
+export function networkRange(networkId: number): Cidr {
+  if (!isValidNetworkId(networkId)) {
+    throw new RangeError(`Expected a network id 2816 + 64·k below 2^24, got ${networkId}`);
+  }
+  return new Cidr(Ip.fromBytes([127, (networkId >> 16) & 255, (networkId >> 8) & 255, networkId & 255]), 26);
+}
+
+/** Service addresses of a network id: base+2 … base+62 (.0 is the network, .1 the gateway, .63 broadcast). */
+export function serviceRange(networkId: number): IpRange {
+  const base = networkRange(networkId).network.bytes;
+  return new IpRange(Ip.fromBytes([127, base[1]!, base[2]!, base[3]! + 2]), Ip.fromBytes([127, base[1]!, base[2]!, base[3]! + 62]));
+}
+
+// ---- policy ----
+
+/** `ownRanges` takes CIDRs or an IpRange, since a tenant's service range is not one CIDR. */
+export interface BackendPolicy {
+  readonly ownRanges: readonly AddressRange[];
+  readonly allowed: readonly AddressRange[];
+}
+
+export type TargetVerdict = { ok: true; ip?: Ip } | { ok: false; reason: string };
+
+/** Servers: the target must be an IP in ownRanges or allowed; names are refused (cannot be verified). */
+export function checkServerTarget(host: ParsedHost, policy: BackendPolicy): TargetVerdict {
+  if (host.hostKind === 'name') {
+    const cls = classifyHostName(host.name);
+    if (cls !== 'public') return { ok: false, reason: describeName(host.host, cls) };
+    return { ok: false, reason: `"${host.host}" is a host name; servers must be IP addresses (a name cannot be verified)` };
+  }
+  return checkIp(host.host, host.ip, policy, false);
+}
+
+/** Middleware calls (forwardAuth, redis): own/allowed ranges, or public IPs, or public DNS names. */
+export function checkMiddlewareTarget(host: ParsedHost, policy: BackendPolicy): TargetVerdict {
+  if (host.hostKind === 'name') {
+    const cls = classifyHostName(host.name);
+    return cls === 'public' ? { ok: true } : { ok: false, reason: describeName(host.host, cls) };
+  }
+  return checkIp(host.host, host.ip, policy, true);
+}
+
+function checkIp(written: string, ip: Ip, policy: BackendPolicy, publicAllowed: boolean): TargetVerdict {
+  const ranges = [...policy.ownRanges, ...policy.allowed];
+  if (ranges.some((range) => contains(range, ip))) return { ok: true, ip };
+  const cls = classifyIp(ip);
+  if (publicAllowed && cls === 'public') return { ok: true, ip };
+  const embedded = embeddedIpv4(ip);
+  const target = embedded?.ipv4 ?? ip;
+  const spelled = written !== target.toString();
+  const subject = written === '' ? 'an empty host' : `"${written}"`;
+  const outside = ranges.length === 0 ? 'and no backend range is allowed' : `outside ${ranges.join(', ')}`;
+  if (cls === 'metadata') {
+    if (!spelled) return { ok: false, reason: `${target} is a cloud metadata address` };
+    return { ok: false, reason: `${subject} is ${target}${embedded ? ` (${embedded.via})` : ''}, a cloud metadata address` };
+  }
+  if (!spelled) return { ok: false, reason: `${target} is ${cls}, ${outside}` };
+  return { ok: false, reason: `${subject} is ${target} (${embedded ? `${embedded.via}, ` : ''}${cls}), ${outside}` };
+}
+
+function describeName(written: string, cls: Exclude<HostNameClass, 'public'>): string {
+  if (cls === 'localhost') return `"${written}" is this host`;
+  if (cls === 'internal') return `"${written}" is an internal name (resolves inside private networks)`;
+  return `"${written}" is not a valid host name`;
+}
