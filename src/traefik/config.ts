@@ -1,0 +1,88 @@
+// Dynamic configuration as plain data with Traefik's canonical field names. Integers are bigint so
+// that 64-bit values survive exactly; durations stay the text the user wrote (already validated).
+// Every object is created without a prototype: a router named `__proto__` is just a name.
+
+export type ConfigScalar = string | boolean | bigint;
+export type ConfigValue = ConfigScalar | ConfigValue[] | ConfigObject;
+export interface ConfigObject {
+  [key: string]: ConfigValue;
+}
+
+export function emptyObject(): ConfigObject {
+  return Object.create(null) as ConfigObject;
+}
+
+export function isConfigObject(value: unknown): value is ConfigObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Own property read that never walks a prototype. */
+export function own(object: ConfigObject | undefined, key: string): ConfigValue | undefined {
+  return object !== undefined && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
+
+export function ownObject(object: ConfigObject | undefined, key: string): ConfigObject | undefined {
+  const value = own(object, key);
+  return isConfigObject(value) ? value : undefined;
+}
+
+export function ownString(object: ConfigObject | undefined, key: string): string | undefined {
+  const value = own(object, key);
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function ownStrings(object: ConfigObject | undefined, key: string): string[] | undefined {
+  const value = own(object, key);
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
+}
+
+/** Child object, created when missing. */
+export function ensureObject(object: ConfigObject, key: string): ConfigObject {
+  const existing = ownObject(object, key);
+  if (existing) return existing;
+  const created = emptyObject();
+  object[key] = created;
+  return created;
+}
+
+/** Deep copy preserving null prototypes and bigints (structuredClone would restore Object.prototype). */
+export function cloneConfig<T extends ConfigValue>(value: T): T {
+  if (Array.isArray(value)) return value.map((item) => cloneConfig(item)) as T;
+  if (isConfigObject(value)) {
+    const copy = emptyObject();
+    for (const key of Object.keys(value)) copy[key] = cloneConfig(value[key] as ConfigValue);
+    return copy as T;
+  }
+  return value;
+}
+
+/** Structural equality (Go's reflect.DeepEqual on the decoded values). */
+export function configEqual(a: ConfigValue | undefined, b: ConfigValue | undefined): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => configEqual(item, b[i]));
+  }
+  if (isConfigObject(a) && isConfigObject(b)) {
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    return keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && configEqual(a[key], b[key]));
+  }
+  return false;
+}
+
+/** JSON view for `render --format json` and the HTTP API: bigints that fit become numbers. */
+export function toJsonValue(value: ConfigValue): unknown {
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  }
+  if (Array.isArray(value)) return value.map(toJsonValue);
+  if (isConfigObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      Object.defineProperty(out, key, { value: toJsonValue(value[key] as ConfigValue), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,290 @@
+// Traefik's label decoder (pkg/config/label over traefik/paerser), reimplemented over our field
+// table: labels → tree of nodes (case-insensitive, first name kept, last value wins) → checked
+// against the table (unknown fields, standalone elements) → filled (comma lists, indexed struct
+// lists, the singular `server`, bool/int/duration parsing). Any error skips the whole container,
+// as in Traefik.
+
+import { emptyObject, type ConfigObject, type ConfigValue } from './config.ts';
+import { Configuration, findField, foldCase, type FieldDef, type FieldType, type ScalarKind, type StructDef } from './fields.ts';
+import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
+
+/** Prefixes Traefik decodes (case-insensitive); every other label is ignored silently. */
+export const DECODED_PREFIXES = ['traefik.http', 'traefik.tcp', 'traefik.udp', 'traefik.tls.stores.default'] as const;
+
+export type LabelDecode =
+  | { readonly ok: true; readonly config: ConfigObject }
+  | { readonly ok: false; readonly error: string; readonly label?: string };
+
+interface LabelNode {
+  readonly name: string;
+  value: string;
+  readonly children: LabelNode[];
+  /** First label (in sorted order) that passes through this node: what a diagnostic points at. */
+  readonly label: string;
+  /** Label whose value the node holds (the last one written). */
+  valueLabel: string;
+  field?: FieldDef;
+  disabled?: boolean;
+}
+
+class DecodeError extends Error {
+  constructor(
+    message: string,
+    readonly label?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Decodes a container's labels into dynamic configuration, or the first error Traefik would log. */
+export function decodeLabels(labels: Readonly<Record<string, string>>): LabelDecode {
+  return decodeLabelsInto(labels, Configuration, DECODED_PREFIXES);
+}
+
+/** The same decoder over another root struct and label prefixes (e.g. `traefik.enable`, `traefik.docker.`). */
+export function decodeLabelsInto(
+  labels: Readonly<Record<string, string>>,
+  root: StructDef,
+  prefixes: readonly string[],
+): LabelDecode {
+  try {
+    const tree = buildTree(labels, prefixes);
+    if (!tree) return { ok: true, config: emptyObject() };
+    checkStruct(tree, root);
+    return { ok: true, config: fillStruct(tree) };
+  } catch (error) {
+    if (error instanceof DecodeError) {
+      return error.label === undefined ? { ok: false, error: error.message } : { ok: false, error: error.message, label: error.label };
+    }
+    throw error;
+  }
+}
+
+/** Keys Traefik's decoder looks at, in its order (Go sorts strings bytewise, i.e. by code point). */
+export function decodedLabelKeys(
+  labels: Readonly<Record<string, string>>,
+  prefixes: readonly string[] = DECODED_PREFIXES,
+): string[] {
+  return Object.keys(labels)
+    .filter((key) => prefixes.some((prefix) => key.length >= prefix.length && key.slice(0, prefix.length).toLowerCase() === prefix))
+    .sort(compareCodePoints);
+}
+
+export function compareCodePoints(a: string, b: string): number {
+  const left = [...a];
+  const right = [...b];
+  const length = Math.min(left.length, right.length);
+  for (let i = 0; i < length; i++) {
+    const difference = (left[i] as string).codePointAt(0)! - (right[i] as string).codePointAt(0)!;
+    if (difference !== 0) return difference;
+  }
+  return left.length - right.length;
+}
+
+function buildTree(labels: Readonly<Record<string, string>>, prefixes: readonly string[]): LabelNode | undefined {
+  let root: LabelNode | undefined;
+  for (const key of decodedLabelKeys(labels, prefixes)) {
+    const parts = splitKey(key);
+    root ??= { name: parts[0] as string, value: '', children: [], label: key, valueLabel: key };
+    let node = root;
+    for (const part of parts.slice(1)) {
+      let child = node.children.find((candidate) => foldCase(candidate.name) === foldCase(part));
+      if (!child) {
+        child = { name: part, value: '', children: [], label: key, valueLabel: key };
+        node.children.push(child);
+      }
+      node = child;
+    }
+    node.value = labels[key] ?? '';
+    node.valueLabel = key;
+  }
+  return root;
+}
+
+function splitKey(key: string): string[] {
+  const split = key.split('.');
+  if (split[0] !== 'traefik') throw new DecodeError(`invalid label root ${split[0]}`, key);
+  const parts: string[] = [];
+  for (const element of split) {
+    if (element === '') throw new DecodeError(`invalid element: ${key}`, key);
+    if (element.startsWith('[')) {
+      throw new DecodeError(`invalid leading character '[' in field name (bracket is a slice delimiter): ${element}`, key);
+    }
+    if (element.endsWith(']')) {
+      // Traefik panics on `name]` without `[`; we report it instead.
+      const open = element.indexOf('[');
+      if (open < 0) throw new DecodeError(`invalid element: ${key}`, key);
+      parts.push(element.slice(0, open), element.slice(open));
+    } else {
+      parts.push(element);
+    }
+  }
+  return parts;
+}
+
+// ---- pass 1: the node tree against the table (paerser nodes_metadata.go) ------------------
+
+function checkStruct(node: LabelNode, struct: StructDef): void {
+  for (const child of node.children) checkField(child, struct);
+}
+
+function checkField(node: LabelNode, struct: StructDef): void {
+  const field = findField(struct, node.name);
+  if (!field) throw new DecodeError(`field not found, node: ${node.name}`, node.label);
+  node.field = field;
+  const type = field.type;
+  if (type.kind === 'struct' || type.kind === 'map') {
+    if (node.children.length === 0 && field.label === 'normal') {
+      throw new DecodeError(`${node.name} cannot be a standalone element`, node.label);
+    }
+    node.disabled = node.value !== '' && foldCase(node.value) !== 'true' && field.label === 'allowEmpty';
+  }
+  node.disabled = node.disabled === true || field.label === 'ignore';
+  if (node.children.length === 0) return;
+  checkChildren(node, type);
+}
+
+function checkChildren(node: LabelNode, type: FieldType): void {
+  switch (type.kind) {
+    case 'struct':
+      checkStruct(node, type.struct);
+      return;
+    case 'structList':
+      if (type.singular) checkStruct(node, type.struct);
+      else for (const element of node.children) checkStruct(element, type.struct);
+      return;
+    case 'map':
+      if (type.value.kind === 'struct') {
+        const struct = type.value.struct;
+        for (const entry of node.children) checkStruct(entry, struct);
+      }
+      return;
+    case 'list':
+      // Elements of a scalar list have no fields: `entrypoints[0].x` is an unknown field.
+      for (const element of node.children) {
+        const grandchild = element.children[0];
+        if (grandchild) throw new DecodeError(`field not found, node: ${grandchild.name}`, grandchild.label);
+      }
+      return;
+    case 'scalar':
+      throw new DecodeError(`invalid node ${node.name}: ${goKind(type.scalar)}`, node.label);
+    case 'raw':
+      return;
+  }
+}
+
+function goKind(scalar: ScalarKind): string {
+  return scalar === 'duration' ? 'int64' : scalar;
+}
+
+// ---- pass 2: filling values (paerser element_fill.go) --------------------------------------
+
+function fillStruct(node: LabelNode): ConfigObject {
+  const object = emptyObject();
+  for (const child of node.children) {
+    const field = child.field;
+    if (!field || child.disabled) continue;
+    const value = fillValue(child, field.type);
+    if (value !== undefined) object[field.name] = value;
+  }
+  return object;
+}
+
+function fillValue(node: LabelNode, type: FieldType): ConfigValue | undefined {
+  switch (type.kind) {
+    case 'scalar':
+      return parseScalar(node.value, type.scalar, node.valueLabel);
+    case 'list':
+      // An empty value leaves the list unset; items are trimmed.
+      if (node.value === '') return undefined;
+      return node.value.split(',').map((item) => parseScalar(item.trim(), type.scalar, node.valueLabel));
+    case 'struct':
+      return fillStruct(node);
+    case 'structList':
+      if (type.singular) {
+        if (node.children.length === 0) throw new DecodeError(`invalid slice: node ${node.name}`, node.label);
+        return [fillStruct(node)];
+      }
+      return node.children.map((element) => fillStruct(element));
+    case 'map': {
+      const map = emptyObject();
+      for (const entry of node.children) {
+        const value = type.value.kind === 'raw' ? fillRawMap(entry) : fillValue(entry, type.value);
+        if (value !== undefined) map[entry.name] = value;
+      }
+      return map;
+    }
+    case 'raw':
+      return fillRawMap(node);
+  }
+}
+
+function parseScalar(text: string, scalar: ScalarKind, label: string): ConfigValue {
+  switch (scalar) {
+    case 'string':
+      return text;
+    case 'bool': {
+      const parsed = parseGoBool(text);
+      if (!parsed.ok) throw new DecodeError(parsed.error, label);
+      return parsed.value;
+    }
+    case 'int': {
+      const parsed = parseGoInt(text);
+      if (!parsed.ok) throw new DecodeError(parsed.error, label);
+      return parsed.value;
+    }
+    case 'duration': {
+      const parsed = parseGoDuration(text);
+      if (!parsed.ok) throw new DecodeError(parsed.error, label);
+      // Kept as written ("10" is seconds, "1m30s" Go syntax): Traefik's file decoder reads the
+      // text with the same rule, and its published schema types durations as strings.
+      return text;
+    }
+  }
+}
+
+// ---- plugin configuration: map[string]any (paerser addRawValue / fillRawValue) -------------
+
+function fillRawMap(entry: LabelNode): ConfigObject {
+  const map = emptyObject();
+  for (const child of entry.children) {
+    const raw = squash(child);
+    // paerser quirk kept on purpose: when the squashed map holds the child's own name, its entries
+    // are spread into the parent (`plugin.p.a.a=1` gives {a: "1"}).
+    if (child.children.length === 0 || Object.prototype.hasOwnProperty.call(raw, child.name)) {
+      for (const key of Object.keys(raw)) map[key] = raw[key] as ConfigValue;
+    } else {
+      map[child.name] = raw;
+    }
+  }
+  return map;
+}
+
+/** Children squashed into one map (or list for `[n]` keys); a leaf gives {name: value}. */
+function squash(node: LabelNode): ConfigObject {
+  const out = emptyObject();
+  if (node.children.length === 0) {
+    out[node.name] = node.value;
+    return out;
+  }
+  for (const child of node.children) out[child.name] = squashValue(child);
+  const first = node.children[0] as LabelNode;
+  if (isIndexName(first.name)) {
+    const list = emptyObject();
+    list[node.name] = node.children.map((child) => squashValue(child));
+    return list;
+  }
+  return out;
+}
+
+function squashValue(node: LabelNode): ConfigValue {
+  if (node.children.length === 0) return node.value;
+  if (isIndexName((node.children[0] as LabelNode).name)) return node.children.map((child) => squashValue(child));
+  const map = emptyObject();
+  for (const child of node.children) map[child.name] = squashValue(child);
+  return map;
+}
+
+function isIndexName(name: string): boolean {
+  return name.startsWith('[') && name.endsWith(']');
+}
