@@ -1,0 +1,492 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  type Matcher,
+  type RuleProtocol,
+  type RuleTree,
+  formatMatcher,
+  formatRule,
+  parseRule,
+  ruleBranches,
+  ruleHosts,
+} from './rules.ts';
+
+/** [rule, protocol, syntax] tables: a string expectation is a fragment of the error message. */
+type Case = readonly [rule: string, expected: true | string];
+
+function parsed(rule: string, protocol: RuleProtocol = 'http', syntax?: string): RuleTree {
+  const result = parseRule(rule, protocol, syntax);
+  if (!result.ok) assert.fail(`${JSON.stringify(rule)} should parse, got: ${result.error}`);
+  return result.tree;
+}
+
+function runTable(protocol: RuleProtocol, syntax: string | undefined, cases: readonly Case[]): void {
+  for (const [rule, expected] of cases) {
+    test(`${expected === true ? 'accepts' : 'refuses'} ${JSON.stringify(rule)}`, () => {
+      const result = parseRule(rule, protocol, syntax);
+      if (expected === true) {
+        assert.ok(result.ok, `unexpected error: ${result.ok ? '' : result.error}`);
+        // What formatRule prints must parse back to the same tree (diagnostics quote it).
+        assert.deepEqual(parsed(formatRule(result.tree), protocol, syntax), result.tree);
+      } else {
+        assert.equal(result.ok, false, 'should be refused');
+        if (!result.ok) {
+          assert.ok(result.error.includes(expected), `error ${JSON.stringify(result.error)} should mention ${JSON.stringify(expected)}`);
+        }
+      }
+    });
+  }
+}
+
+// From pkg/muxer/http/mux_test.go, matcher_test.go and pkg/rules/parser_test.go.
+describe('HTTP v3 rules', () => {
+  runTable('http', undefined, [
+    ['Host(`127.0.0.1`)', true],
+    ['Host(`10::10`)', true],
+    ['Host(`localhost`) && PathPrefix(`/css`)', true],
+    ['Host(`example.com`) || Host(`example.org`)', true],
+    ['Host("example.com") || (Host("example.org") && Path("/css"))', true],
+    ['(Host("example.com") && Path("/js")) || ((Host("example.org")) && Path("/css"))', true],
+    ['PATHPREFIX("/css")', true],
+    ['pathprefix("/css")', true],
+    ['Pathprefix("/css")', true],
+    ['!(!(Host("example.com") && Pathprefix("/css")))', true],
+    ['Host(`example.com.`)', true],
+    ['Host(`xn--9t9h.com`)', true],
+    ['Host(`*.example.com`)', true],
+    ['Host(`*`)', true],
+    ['HostRegexp(`^[a-zA-Z-]+\\.com$`)', true],
+    ['HostRegexp(`{domain:[a-zA-Z-]+\\.com}`)', true],
+    ['PathRegexp(`^/(css|js)`)', true],
+    ['PathRegexp("/{path:(css|js)}")', true],
+    ['Method(`get`)', true],
+    ['Header(`x-forwarded-proto`, `https`)', true],
+    ['HeaderRegexp(`X-Forwarded-Proto`, `http{secure:s?}`)', true],
+    ['Query(`q`, `traefik`)', true],
+    ['Query(`mobile`)', true],
+    ['QueryRegexp(`q`, `^(traefik|nginx)$`)', true],
+    ['QueryRegexp(`q`)', true],
+    ['ClientIP(`127.0.0.1`)', true],
+    ['ClientIP(`192.168.1.0/24`)', true],
+    ['ClientIP(`::ffff:10.0.0.1`)', true],
+    ['ClientIP(`2001:db8::/32`)', true],
+    ['', 'expected a matcher, found end of rule'],
+    ['rulewithnotmatcher', "expected '(' after rulewithnotmatcher"],
+    ['Host(example.com)', 'must be quoted strings'],
+    ['Hots(`example.com`)', 'unsupported function: Hots'],
+    ['HoSt(`example.com`)', 'unsupported function: HoSt'],
+    ['hostRegexp(`x`)', 'unsupported function: hostRegexp'],
+    ['HostHeader(`example.com`)', 'unsupported function: HostHeader'],
+    ['Headers(`a`, `b`)', 'unsupported function: Headers'],
+    ['HostSNI(`example.com`)', 'unsupported function: HostSNI'],
+    ['Host()', 'no args for matcher Host'],
+    ['Host(``)', 'empty args for matcher Host'],
+    ['Host(`example.com`) && Path()', 'no args for matcher Path'],
+    ['Host(`example.com`, `example.org`)', 'unexpected number of parameters; got 2, expected one of [1]'],
+    ['Host(`🦭.com`)', 'non-ASCII characters are not allowed'],
+    ['Host("loc\\u00e0lhost")', 'non-ASCII characters are not allowed'],
+    ['HostRegexp(`🦭.com`)', 'non-ASCII'],
+    ['HostRegexp(`(example.com`)', 'missing closing )'],
+    ['HostRegexp(`example.com`, `example.org`)', 'expected one of [1]'],
+    ['Path(`css`)', 'path "css" does not start with a \'/\''],
+    ['PathPrefix(`css`)', 'does not start with a \'/\''],
+    ['Path(`/css`, `/js`)', 'got 2'],
+    ['PathRegexp(`/(css`)', 'missing closing )'],
+    ['Method(`GET`, `POST`)', 'got 2'],
+    ['Header(`X-Forwarded-Host`)', 'got 1, expected one of [2]'],
+    ['Header(`X-Forwarded-Host`, ``)', 'empty args for matcher Header'],
+    ['HeaderRegexp(`X-Forwarded-Host`,`(example.com`)', 'missing closing )'],
+    ['Query(`q`, `traefik`, `proxy`)', 'got 3, expected one of [1 2]'],
+    ['QueryRegexp(`q`, `(traefik`)', 'missing closing )'],
+    ['ClientIP(`1`)', '"1" is not an IP address or a CIDR range'],
+    ['ClientIP(`127.0.0.1`, `192.168.1.0/24`)', 'got 2'],
+    ['ClientIP(`10.0.0.01`)', 'is not an IP address or a CIDR range'],
+    ['ClientIP(`10.0.0.0/33`)', 'is not an IP address or a CIDR range'],
+    ['ClientIP(`fe80::1%eth0`)', 'is not an IP address or a CIDR range'],
+  ]);
+});
+
+// Go regexp (RE2) as Traefik compiles it, not JavaScript's RegExp.
+describe('regexps are Go RE2', () => {
+  const regexp = (pattern: string, expected: true | string): Case => [`PathRegexp(${JSON.stringify(pattern)})`, expected];
+  runTable('http', undefined, [
+    regexp('(?P<name>x)', true),
+    regexp('(?<name>x)', true),
+    regexp('(?P<n>a)(?P<n>b)', true), // Go allows a name twice; RE2J does not
+    regexp('\\pL\\p{Greek}\\PN', true),
+    regexp('[[:alpha:]][[:^digit:]]', true),
+    regexp('\\Qa.b\\E', true),
+    regexp('(?U)a*(?i:b)', true),
+    regexp('a{1000}', true),
+    regexp('(?=a)', 'invalid or unsupported Perl syntax'),
+    regexp('(?!a)', 'invalid or unsupported Perl syntax'),
+    regexp('(?<=a)b', 'invalid named capture'),
+    regexp('(a)\\1', 'invalid escape sequence'),
+    regexp('a{1001}', 'invalid repeat count'),
+    regexp('a**', 'invalid nested repetition operator'),
+    regexp('[[:foo:]]', 'invalid character class range'),
+    regexp('(?P<a-b>x)', 'invalid named capture'),
+    regexp('\\xff', true),
+    // Go 1.26 looks class names up loosely and has Unicode 15 tables (re2js: exact names, Unicode 17).
+    regexp('\\p{greek}\\p{Letter}\\p{uppercase letter}\\pl\\P{ASCII}\\p{Assigned}', true),
+    regexp('[a-z\\p{latin}]', true),
+    regexp('\\p{Garay}', 'invalid character class range: `\\p{Garay}`'),
+    regexp('[\\p{Tulu_Tigalari}]', 'invalid character class range'),
+    regexp('\\p{L&}', 'invalid character class range'),
+    regexp('\\\\p{Garay}', true), // an escaped backslash, then literal text
+    ['PathRegexp("\\xff")', 'invalid UTF-8'], // a Go byte escape, not a regexp escape
+    ['PathRegexp(`' + 'x{1000}'.repeat(60) + '`)', 'too large'],
+  ]);
+});
+
+// Go expression syntax: go/parser.ParseExpr, then vulcand/predicate.
+describe('rule syntax', () => {
+  runTable('http', undefined, [
+    ['Host(`a`) &&\n  Path(`/b`)', true],
+    ['Host(`a`)\n', true],
+    ['Host(`a`)\n\n', true],
+    ['  Host ( `a` )  ', true],
+    ['Host(`a`) // comment', true],
+    ['// comment\nHost(`a`)', true],
+    ['Host(`a`) /* inline */ && Path(`/`)', true],
+    ['Host(\n  `a`,\n)', true],
+    ['Host(`a`,)', true],
+    ['Host(`a`...)', true], // Go syntax for a spread argument; predicate ignores it
+    ['\uFEFFHost(`a`)', true],
+    ['!!Host(`a`)', true],
+    ['Host(`a`)\n&& Path(`/`)', "expected end of rule, found '&&'"],
+    ['Host(`a`) /*\n*/ && Path(`/`)', "expected end of rule, found '&&'"],
+    ['Host\n(`a`)', "expected '(' after Host, found newline"],
+    ['Host(\n`a`\n)', "missing ',' before newline"],
+    ['(Host(`a`)\n)', "expected ')', found newline"],
+    ['Host(`a`);', "found ';'"],
+    ['Host(`a`) && ', 'expected a matcher, found end of rule'],
+    ['Host(`a`) ||', 'found end of rule'],
+    ['Host(`a`))', "expected end of rule, found ')'"],
+    ['(Host(`a`)', "expected ')', found end of rule"],
+    ['Host(`a)', 'raw string literal not terminated'],
+    ['Host("a)', 'string literal not terminated'],
+    ['Host(`a`) /* open', 'comment not terminated'],
+    ['Host(`a` `b`)', "missing ','"],
+    ['Host(`a`..., `b`)', "expected ')'"],
+    ['Host(,)', 'expected a string argument'],
+    ['Host(`a`) & Path(`/`)', 'operator & is not supported'],
+    ['Host(`a`) == Path(`/`)', 'operator == is not supported'],
+    ['Host(`a`) != Path(`/`)', 'operator != is not supported'],
+    ['-Host(`a`)', 'operator - is not supported'],
+    ['Host(`a` + `b`)', 'operator + is not supported'],
+    ['Host(1)', 'numbers are not matcher arguments'],
+    ["Host('a')", 'rune literal'],
+    ['Host((`a`))', 'expected a string argument'],
+    ['Host(Path(`/`))', 'must be quoted strings'],
+    ['`a`', 'expected a matcher, found a string'],
+    ['Host(`a`) && `b`', 'found a string'],
+    ['Host(`a`)(`b`)', "expected end of rule, found '('"],
+    ['Host(`a`).Path(`/`)', "unexpected U+002E '.'"],
+    ['x.Host(`a`)', "unexpected U+002E '.'"],
+    ['Host(`a`)\u00a0', 'unexpected U+00A0'],
+    ['Host(`a\0`)', 'illegal character NUL'],
+    ['Host(`a`)\uFEFF', 'illegal byte order mark'],
+    ['Host(`\uD800`)', 'illegal UTF-8 encoding'],
+    ['Host("\\q")', 'unknown escape sequence'],
+    ["Path(\"/\\'\")", 'unknown escape sequence'],
+    ['Path("/\\x4")', 'illegal character'],
+    ['Path("/\\400")', 'invalid Unicode code point'],
+    ['Path("/\\uD800")', 'invalid Unicode code point'],
+    ['Path("/\\U00110000")', 'invalid Unicode code point'],
+    ['Path("/a\nb")', 'string literal not terminated'],
+    ['Host(`a`) &&\nPath(`/`) &&\n\nfoo', "expected '(' after foo, found end of rule"],
+  ]);
+});
+
+// ClientIP takes what Go's net.ParseIP or net.ParseCIDR takes.
+describe('ClientIP addresses', () => {
+  const clientIP = (value: string, expected: true | string): Case => [`ClientIP(\`${value}\`)`, expected];
+  const refused = 'is not an IP address or a CIDR range';
+  runTable('http', undefined, [
+    clientIP('0.0.0.0', true),
+    clientIP('::', true),
+    clientIP('::1', true),
+    clientIP('1:2:3:4:5:6:7:8', true),
+    clientIP('1:2:3:4:5:6:1.2.3.4', true),
+    clientIP('1::1.2.3.4', true),
+    clientIP('FE80::AB:0000', true),
+    clientIP('10.0.0.0/008', true), // the prefix length may have leading zeros
+    clientIP('::ffff:1.2.3.4/120', true), // an IPv4-mapped address is 128 bits long
+    clientIP('256.0.0.1', refused),
+    clientIP('1.2.3', refused),
+    clientIP('1.2.3.4.5', refused),
+    clientIP('1:2:3:4:5:1.2.3.4', refused),
+    clientIP('1::2::3', refused),
+    clientIP('12345::', refused),
+    clientIP('1:2:3:4:5:6:7:8::', refused),
+    clientIP('[::1]', refused),
+    clientIP('10.0.0.1:80', refused),
+    clientIP('::/129', refused),
+    clientIP('10.0.0.0/', refused),
+    clientIP('10.0.0.0/+8', refused),
+    clientIP('fe80::/10%eth0', refused),
+  ]);
+});
+
+describe('TCP v3 rules', () => {
+  // From pkg/muxer/tcp/mux_test.go and matcher_test.go.
+  runTable('tcp', undefined, [
+    ['HostSNI(`example.org`)', true],
+    ['!HostSNI(`example.com`)', true],
+    ['hostsni(`example.org`)', true],
+    ['Hostsni(`example.org`)', true],
+    ['HostSNI(`example.org`) && ClientIP(`10.0.0.1`)', true],
+    ['!(HostSNI(`example.com`) || ClientIP(`10.0.0.2`))', true],
+    ['ALPN(`h2c`) && (!ALPN(`h2`) || HostSNI(`example.eu`))', true],
+    ['HostSNI(`10::10`)', true],
+    ['HostSNI(`foo_bar.example.com`)', true],
+    ['HostSNI(`*.example.com`)', true],
+    ['HostSNI(`example.com.`)', true],
+    ['   HostSNI ( `*` )       ', true],
+    ['HostSNIRegexp(`^example\\.(com|org)$`)', true],
+    ['HostSNIRegexp(`example.{tld:(com|org)}`)', true],
+    ['ClientIP(`20.20.20.20/24`)', true],
+    ['rulewithnotmatcher', "expected '(' after rulewithnotmatcher"],
+    ['HostSNI(``)', 'empty args for matcher HostSNI'],
+    ['HostSNI(`example.com`, `example.org`)', 'unexpected number of parameters; got 2, expected 1'],
+    ['HostSNI(`🦭.com`)', 'is not a valid hostname'],
+    ['HostSNI(`*.*.example.com`)', 'is not a valid hostname'],
+    ['HostSNI(`exa mple.com`)', 'is not a valid hostname'],
+    ['HostSNIRegexp(`🦭.com`)', 'is not a valid hostname'],
+    ['HostSNIRegexp(`(example.com`)', 'missing closing )'],
+    ['ClientIP(`🦭/32`)', 'is not an IP address or a CIDR range'],
+    ['ClientIP(`127.0.0.1`, `127.0.0.2`)', 'expected 1'],
+    ['ALPN(`acme-tls/1`)', '"acme-tls/1" is not allowed'],
+    ['ALPN(`h2`, `mqtt`)', 'expected 1'],
+    ['Host(`example.com`)', 'unsupported function: Host'],
+  ]);
+});
+
+// ruleSyntax: v2, from matcher_v2_test.go (HTTP and TCP).
+describe('HTTP v2 rules', () => {
+  runTable('http', 'v2', [
+    ['Host(`example.com`, `example.org`)', true],
+    ['HostHeader(`localhost`)', true],
+    ['Host(`nope`,`localhost`) && PathPrefix(`/foo`)', true],
+    ['HostRegexp(`{subdomain:(foo\\.)?bar\\.com}`)', true],
+    ['HostRegexp(`example.com`, `example.org`)', true],
+    ['Path(`/css{path:(/.*)?}`)', true],
+    ['PathPrefix(`/css-{name:[0-9]?}`)', true],
+    ['Path(`/css`, `/js`)', true],
+    ['Method(`GET`, `POST`)', true],
+    ['Headers(`Content-Type`,`application/json`)', true],
+    ['HeadersRegexp(`Content-Type`, `application/(text|json)`)', true],
+    ['Query(`foo=bar`, `bar=baz`)', true],
+    ['Query(`foo=b=ar`)', true],
+    ['Query(`foo`, `bar`)', true], // split pieces pair up across arguments
+    ['ClientIP(`10.0.0.1`, `10.0.0.0/16`)', true],
+    ['!(Host("tchouk","pouet") && Path("/powpow", "/titi"))', true],
+    ['Host(`locàlhost`)', 'non-ASCII characters are not allowed'],
+    ['HostRegexp(`locàlhost`)', 'non-ASCII characters are not allowed'],
+    ['HostRegexp("{test")', 'mux: unbalanced braces in "{test"'],
+    ['HostRegexp(`{:a}`)', 'mux: missing name or pattern in "{:a}"'],
+    ['HostRegexp(`{sub:(a}.com`)', 'missing closing )'],
+    ['Path("titi")', 'mux: path must start with a slash, got "titi"'],
+    ['PathPrefix("titi")', 'path must start with a slash'],
+    ['Path(`/{id:}`)', 'missing name or pattern'],
+    ['Host("tchouk") && Path("", "/titi")', 'empty args for matcher Path'],
+    ['Headers("titi")', 'mux: number of parameters must be multiple of 2'],
+    ['Headers(`X-Forwarded-Host`, `example.com`, `example.org`)', 'multiple of 2'],
+    ['HeadersRegexp(`X-Forwarded-Host`,`(example.com`)', 'missing closing )'],
+    ['Query("titi")', 'multiple of 2'],
+    ['Query("titi={test")', 'unbalanced braces'],
+    ['Query(`a={x}`, `b={x}`)', 'duplicated route variable "x"'],
+    ['ClientIP(`invalid`)', '"invalid" is not an IP address'],
+    ['HeaderRegexp(`a`, `b`)', 'unsupported function: HeaderRegexp'],
+    ['PathRegexp(`/a`)', 'unsupported function: PathRegexp'],
+  ]);
+});
+
+describe('TCP v2 rules', () => {
+  runTable('tcp', 'v2', [
+    ['HostSNI(`foobar`, `foo-bar.baz`)', true],
+    ['HostSNI(`foo`, `*`)', true],
+    ['HostSNIRegexp(`{subdomain:[a-z]+}.foobar`)', true],
+    ['ALPN(`h2`, `h2c`, `mqtt`)', true],
+    ['ClientIP(`10.0.0.0/8`, `20.0.0.0/8`)', true],
+    ['HostSNI(`héhé`)', 'is not a valid hostname or IP'],
+    ['HostSNI(`*.bar`)', 'is not a valid hostname or IP'],
+    ['HostSNIRegexp(`subdomain:(foo\\.)?bar\\.com}`)', 'unbalanced braces'],
+    ['HostSNIRegexp(`{:(foo\\.)?bar\\.com}`)', 'missing name or pattern'],
+    ['HostSNIRegexp(`{subdomain:}`)', 'missing name or pattern'],
+    ['HostSNIRegexp(`{subdomain:(foo\\.?bar\\.com}`)', 'missing closing )'],
+    ['ALPN(`h2`, `acme-tls/1`)', 'is not allowed'],
+    ['ClientIP(`héhé`)', 'is not an IP address or a CIDR range'],
+  ]);
+});
+
+test('any ruleSyntax other than exactly v2 means v3', () => {
+  for (const syntax of [undefined, '', 'v3', 'V2', 'v1', 'default']) {
+    assert.equal(parseRule('Host(`a`, `b`)', 'http', syntax).ok, false, `syntax ${String(syntax)}`);
+    assert.equal(parseRule('HostRegexp(`.*`)', 'http', syntax).ok, true, `syntax ${String(syntax)}`);
+  }
+  assert.equal(parseRule('Host(`a`, `b`)', 'http', 'v2').ok, true);
+});
+
+describe('tree shape', () => {
+  const shapes: readonly (readonly [string, string])[] = [
+    // && binds tighter than ||, and both associate to the left as in Go.
+    ['Host(`a`) || Host(`b`) && Path(`/c`)', 'Host(`a`) || Host(`b`) && Path(`/c`)'],
+    ['(Host(`a`) || Host(`b`)) && Path(`/c`)', '(Host(`a`) || Host(`b`)) && Path(`/c`)'],
+    ['Host(`a`) || (Host(`b`) || Host(`c`))', 'Host(`a`) || (Host(`b`) || Host(`c`))'],
+    // Negation reaches the matchers by De Morgan, like rules/parser.go invert().
+    ['!(Host(`a`) && Path(`/b`))', '!Host(`a`) || !Path(`/b`)'],
+    ['!(Host(`a`) || !Path(`/b`))', '!Host(`a`) && Path(`/b`)'],
+    ['!(!(Host(`a`) && PathPrefix(`/b`)))', 'Host(`a`) && PathPrefix(`/b`)'],
+    ['!!!Host(`a`)', '!Host(`a`)'],
+    // Canonical names, decoded arguments.
+    ['HOST("a") && pathprefix(`/b`)', 'Host(`a`) && PathPrefix(`/b`)'],
+    ['Path("/a\\tb")', 'Path("/a\\tb")'],
+    ['Path("/caf\\u00e9\\x41\\101")', 'Path(`/caféAA`)'],
+    ['Path(`/a\r\nb`)', 'Path("/a\\nb")'], // Go strips \r from raw strings
+  ];
+  for (const [rule, expected] of shapes) {
+    test(`${JSON.stringify(rule)} reads as ${expected}`, () => assert.equal(formatRule(parsed(rule)), expected));
+  }
+
+  test('the tree holds canonical names, decoded args and negation', () => {
+    const host: Matcher = { name: 'Host', args: ['a'], negated: true };
+    const path: Matcher = { name: 'Path', args: ['/b'], negated: false };
+    assert.deepEqual(parsed('!(host(`a`) && !Path("/b"))'), {
+      kind: 'or',
+      left: { kind: 'matcher', matcher: host },
+      right: { kind: 'matcher', matcher: path },
+    });
+  });
+});
+
+describe('ruleBranches (DNF)', () => {
+  const branches = (rule: string): string[] => {
+    const result = ruleBranches(parsed(rule));
+    if (!('branches' in result)) assert.fail(result.error);
+    return result.branches.map((branch) => branch.map(formatMatcher).join(' && '));
+  };
+  test('or gives one branch per side', () => {
+    assert.deepEqual(branches('Host(`a`) || (Host(`b`) && Path(`/x`))'), ['Host(`a`)', 'Host(`b`) && Path(`/x`)']);
+  });
+  test('and distributes over or', () => {
+    assert.deepEqual(branches('(Host(`a`) || Host(`b`)) && (Path(`/x`) || Path(`/y`))'), [
+      'Host(`a`) && Path(`/x`)',
+      'Host(`a`) && Path(`/y`)',
+      'Host(`b`) && Path(`/x`)',
+      'Host(`b`) && Path(`/y`)',
+    ]);
+  });
+  test('negation is already at the matchers', () => {
+    assert.deepEqual(branches('!(Host(`a`) || Path(`/x`))'), ['!Host(`a`) && !Path(`/x`)']);
+  });
+  test('an exponential expansion is reported, not computed', () => {
+    const rule = Array.from({ length: 12 }, (_, i) => `(Host(\`a${i}\`) || Path(\`/${i}\`))`).join(' && ');
+    const result = ruleBranches(parsed(rule));
+    assert.ok('error' in result && result.error.includes('more than 256'));
+  });
+});
+
+describe('ruleHosts', () => {
+  const hosts = (rule: string, protocol: RuleProtocol = 'http', syntax?: string) => ruleHosts(parsed(rule, protocol, syntax), protocol);
+
+  test('a host in every branch bounds the rule', () => {
+    const result = hosts('Host(`a`) || (Host(`b`) && Path(`/x`))');
+    assert.deepEqual(result.hosts, ['a', 'b']);
+    assert.equal(result.bounded, true);
+    assert.equal(result.reason, undefined);
+    assert.equal(result.catchAll, false);
+  });
+  test('a branch without Host is unbounded', () => {
+    const result = hosts('Host(`a`) || PathPrefix(`/`)');
+    assert.equal(result.bounded, false);
+    assert.equal(result.reason, 'branch `PathPrefix(`/`)` has no Host');
+    assert.deepEqual(result.hosts, ['a']);
+  });
+  test('the reason names the whole failing branch', () => {
+    const result = hosts('(Path(`/a`) || Host(`x`)) && Method(`GET`)');
+    assert.equal(result.reason, 'branch `Path(`/a`) && Method(`GET`)` has no Host');
+  });
+  test('one host in an and is enough', () => {
+    assert.equal(hosts('PathPrefix(`/`) && Host(`a`) && !Host(`b`)').bounded, true);
+    assert.equal(hosts('(Host(`a`) || Host(`b`)) && (Path(`/x`) || Method(`GET`))').bounded, true);
+  });
+  test('a negated Host binds nothing', () => {
+    const result = hosts('!Host(`a`)');
+    assert.equal(result.bounded, false);
+    assert.equal(result.reason, 'negated Host does not bind a host');
+    assert.deepEqual(result.hosts, []);
+    assert.equal(hosts('!(Host(`a`) || Path(`/`))').bounded, false);
+  });
+  test('names are normalized', () => {
+    assert.deepEqual(hosts('Host(`A.Example.COM.`)').hosts, ['a.example.com']);
+    assert.deepEqual(hosts('Host(`b`) || host(`B.`) || Host(`a`)').hosts, ['a', 'b']);
+  });
+  test('catch-alls, wildcards and regexps are not literal hosts', () => {
+    assert.equal(hosts('Host(`*`)').reason, 'Host(`*`) matches every host');
+    assert.equal(hosts('Host(`*`)').catchAll, true);
+    const wildcard = hosts('Host(`*.Example.com`)');
+    assert.equal(wildcard.reason, 'Host(`*.Example.com`) is a wildcard, not a literal host');
+    assert.deepEqual(wildcard.wildcards, ['*.example.com']);
+    assert.deepEqual(wildcard.hosts, []);
+    assert.equal(wildcard.catchAll, false);
+    assert.equal(hosts('HostRegexp(`^a\\.com$`)').reason, 'HostRegexp is not a literal host');
+    assert.equal(hosts('Host(`a`) && HostRegexp(`.*`)').bounded, true);
+  });
+  test('v2 Host and HostHeader bind all their arguments', () => {
+    const result = hosts('Host(`a`, `b`) || HostHeader(`c`)', 'http', 'v2');
+    assert.deepEqual(result.hosts, ['a', 'b', 'c']);
+    assert.equal(result.bounded, true);
+  });
+  test('TCP: HostSNI literals bind, HostSNI(`*`) is a catch-all', () => {
+    const literal = hosts('HostSNI(`Db.Example.com`) && ClientIP(`10.0.0.0/8`)', 'tcp');
+    assert.deepEqual(literal.hosts, ['db.example.com']);
+    assert.equal(literal.bounded, true);
+    assert.equal(literal.catchAll, false);
+    const all = hosts('HostSNI(`*`)', 'tcp');
+    assert.equal(all.catchAll, true);
+    assert.equal(all.bounded, false);
+    assert.equal(all.reason, 'HostSNI(`*`) matches every host');
+  });
+  test('TCP: a branch with no HostSNI takes the entrypoint', () => {
+    assert.equal(hosts('ClientIP(`10.0.0.1`)', 'tcp').catchAll, true);
+    assert.equal(hosts('HostSNI(`a`) || ALPN(`h2`)', 'tcp').catchAll, true);
+    assert.equal(hosts('HostSNIRegexp(`.+`)', 'tcp').catchAll, true);
+    assert.equal(hosts('!HostSNI(`a`)', 'tcp').catchAll, true);
+    assert.equal(hosts('HostSNI(`a`) || HostSNI(`*.b`)', 'tcp').catchAll, false);
+    assert.equal(hosts('HostSNI(`a`, `*`)', 'tcp', 'v2').catchAll, true);
+  });
+  test('a large rule is classified without expanding it', () => {
+    const rule = Array.from({ length: 20 }, (_, i) => `(Host(\`h${i}\`) || Path(\`/${i}\`))`).join(' && ');
+    const result = hosts(rule);
+    assert.equal(result.bounded, false);
+    assert.equal(result.hosts.length, 20);
+  });
+});
+
+describe('hostile input is refused quickly', () => {
+  const refused = (rule: string, fragment: string): void => {
+    const result = parseRule(rule, 'http');
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.ok(result.error.includes(fragment), result.error);
+  };
+  test('nesting is capped', () => {
+    assert.ok(parseRule(`${'('.repeat(100)}Host(\`a\`)${')'.repeat(100)}`, 'http').ok);
+    refused(`${'('.repeat(101)}Host(\`a\`)${')'.repeat(101)}`, 'nests deeper than 100');
+    refused(`${'!'.repeat(101)}Host(\`a\`)`, 'nests deeper than 100');
+    refused('('.repeat(100_000), 'characters long');
+  });
+  test('length and matcher count are capped', () => {
+    refused(`Path(\`/${'a'.repeat(40_000)}\`)`, 'at most 32768');
+    const many = (n: number): string => Array.from({ length: n }, () => 'Host(`a`)').join('||');
+    assert.ok(parseRule(many(1000), 'http').ok);
+    refused(many(1001), 'more than 1000 matchers');
+  });
+  test('regexp work is budgeted per rule', () => {
+    const heavy = `PathRegexp(\`${'x{1000}'.repeat(10)}\`)`;
+    assert.ok(parseRule(heavy, 'http').ok);
+    refused(Array.from({ length: 6 }, () => heavy).join(' || '), 'too large');
+    refused(`PathRegexp(\`((((x{1000}){1000}){1000}){1000})\`)`, 'too large');
+  });
+});

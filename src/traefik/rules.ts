@@ -1,0 +1,201 @@
+// Traefik v3 router rules: parsed and checked exactly as Traefik builds a router, so route-server
+// never writes a router Traefik would disable, and shaped for the host-ownership checks.
+import { formatGoString } from './go-string.ts';
+import { RegexpBudget } from './go-regexp.ts';
+import {
+  HTTP_MATCHERS_V3,
+  type MatcherSet,
+  TCP_MATCHERS_V3,
+  canonicalMatcherName,
+  checkRuleArgs,
+} from './rules-matchers.ts';
+import { type RuleCallTree, parseRuleSyntax } from './rules-syntax.ts';
+import { HTTP_MATCHERS_V2, TCP_MATCHERS_V2 } from './rules-v2.ts';
+
+export type RuleProtocol = 'http' | 'tcp';
+export type RuleSyntax = 'v2' | 'v3';
+
+export interface Matcher {
+  /** Canonical name (`Host`, whatever case the rule used). */
+  readonly name: string;
+  /** Decoded Go string arguments. */
+  readonly args: readonly string[];
+  readonly negated: boolean;
+}
+
+/** The rule with every `!` pushed down to the matchers, as Traefik's rules.Tree holds it. */
+export type RuleTree =
+  | { readonly kind: 'and' | 'or'; readonly left: RuleTree; readonly right: RuleTree }
+  | { readonly kind: 'matcher'; readonly matcher: Matcher };
+
+export type RuleParse =
+  | { readonly ok: true; readonly tree: RuleTree; readonly syntax: RuleSyntax }
+  | { readonly ok: false; readonly error: string };
+
+/** Traefik uses v2 only for exactly `v2`; any other value (empty, `v1`, `V2`) means v3. */
+export function ruleSyntaxOf(syntax: string | undefined): RuleSyntax {
+  return syntax === 'v2' ? 'v2' : 'v3';
+}
+
+const MATCHER_SETS: Readonly<Record<RuleProtocol, Readonly<Record<RuleSyntax, MatcherSet>>>> = {
+  http: { v2: HTTP_MATCHERS_V2, v3: HTTP_MATCHERS_V3 },
+  tcp: { v2: TCP_MATCHERS_V2, v3: TCP_MATCHERS_V3 },
+};
+
+/**
+ * Parses and checks `rule` for an HTTP or TCP router. `syntax` is the router's `ruleSyntax`
+ * (Traefik's default when absent is the static `core.defaultRuleSyntax`, normally v3).
+ */
+export function parseRule(rule: string, protocol: RuleProtocol, syntax?: string): RuleParse {
+  const ruleSyntax = ruleSyntaxOf(syntax);
+  const matchers = MATCHER_SETS[protocol][ruleSyntax];
+  const parsed = parseRuleSyntax(rule);
+  if (!parsed.ok) return parsed;
+  // predicate resolves every function name while parsing, before Traefik checks any argument.
+  const names = new Map<string, string>();
+  for (const call of parsed.calls) {
+    const name = canonicalMatcherName(matchers, call.name);
+    if (name === undefined) return { ok: false, error: `unsupported function: ${clip(call.name, 100)}` };
+    names.set(call.name, name);
+  }
+  const budget = new RegexpBudget();
+  for (const call of parsed.calls) {
+    const name = names.get(call.name) as string;
+    const args = call.args.map((value, index) => ({ value, validUtf8: call.argsUtf8[index] !== false }));
+    const missing = checkRuleArgs(name, args);
+    if (missing !== undefined) return { ok: false, error: missing };
+    const error = matchers.get(name)?.(args, budget);
+    if (error !== undefined) return { ok: false, error: clip(`${name}: ${error}`, 500) };
+  }
+  return { ok: true, tree: toRuleTree(parsed.tree, names), syntax: ruleSyntax };
+}
+
+/** Hostile rules must not make huge diagnostics. */
+function clip(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length)}…` : text;
+}
+
+function toRuleTree(tree: RuleCallTree, names: ReadonlyMap<string, string>): RuleTree {
+  if (tree.kind !== 'call') {
+    return { kind: tree.kind, left: toRuleTree(tree.left, names), right: toRuleTree(tree.right, names) };
+  }
+  const { call } = tree;
+  return { kind: 'matcher', matcher: { name: names.get(call.name) ?? call.name, args: call.args, negated: call.negated } };
+}
+
+/** Most alternatives ruleBranches expands a rule into before giving up. */
+export const MAX_BRANCHES = 256;
+
+/**
+ * Disjunctive normal form: each branch lists matchers that must all hold; the rule matches when
+ * any branch does. Refuses to expand past MAX_BRANCHES (`(a||b) && (c||d) && …` doubles each time).
+ */
+export function ruleBranches(tree: RuleTree): { readonly branches: Matcher[][] } | { readonly error: string } {
+  const branches = expand(tree);
+  return branches === undefined ? { error: `rule expands to more than ${MAX_BRANCHES} alternatives` } : { branches };
+}
+
+function expand(tree: RuleTree): Matcher[][] | undefined {
+  if (tree.kind === 'matcher') return [[tree.matcher]];
+  const left = expand(tree.left);
+  const right = left && expand(tree.right);
+  if (left === undefined || right === undefined) return undefined;
+  if (tree.kind === 'or') return left.length + right.length > MAX_BRANCHES ? undefined : [...left, ...right];
+  if (left.length * right.length > MAX_BRANCHES) return undefined;
+  return left.flatMap((l) => right.map((r) => [...l, ...r]));
+}
+
+export function formatMatcher(matcher: Matcher): string {
+  return `${matcher.negated ? '!' : ''}${matcher.name}(${matcher.args.map(formatGoString).join(', ')})`;
+}
+
+/**
+ * The tree back as rule text, for messages. Parsing it again yields the same tree, except for
+ * arguments that held non-UTF-8 bytes (printed with U+FFFD).
+ */
+export function formatRule(tree: RuleTree): string {
+  if (tree.kind === 'matcher') return formatMatcher(tree.matcher);
+  // `&&` binds tighter than `||`; a same-operator right operand needs parentheses to keep its shape.
+  const operand = (side: RuleTree, isRight: boolean): string =>
+    side.kind !== 'matcher' && (side.kind === 'or' && tree.kind === 'and' || (isRight && side.kind === tree.kind))
+      ? `(${formatRule(side)})`
+      : formatRule(side);
+  return `${operand(tree.left, false)} ${tree.kind === 'and' ? '&&' : '||'} ${operand(tree.right, true)}`;
+}
+
+export interface RuleHosts {
+  /** Normalized (lowercase, trailing dot removed) literal host names over all branches. */
+  readonly hosts: readonly string[];
+  /** Normalized wildcard patterns (`*.example.com`) the rule claims positively. */
+  readonly wildcards: readonly string[];
+  /** True when every branch has a positive literal host (not `*`, not `*.x`): the rule cannot match a host outside `hosts`. */
+  readonly bounded: boolean;
+  /** Why not bounded, for a diagnostic. */
+  readonly reason?: string;
+  /**
+   * True when some branch binds no host at all (no positive Host/HostSNI other than `*`). For TCP
+   * such a router takes its entrypoint whole.
+   */
+  readonly catchAll: boolean;
+}
+
+const HOST_MATCHERS: Readonly<Record<RuleProtocol, readonly string[]>> = { http: ['Host', 'HostHeader'], tcp: ['HostSNI'] };
+const HOST_PATTERN_MATCHERS: Readonly<Record<RuleProtocol, readonly string[]>> = { http: ['HostRegexp'], tcp: ['HostSNIRegexp'] };
+
+/** Lowercase without the trailing dot, the form hosts are compared in. */
+export function normalizeHost(host: string): string {
+  return host.toLowerCase().replace(/\.$/, '');
+}
+
+const isWildcard = (host: string): boolean => host.startsWith('*');
+
+/** The hosts a rule binds to: positive `Host` (HTTP) or `HostSNI` (TCP) literals. */
+export function ruleHosts(tree: RuleTree, protocol: RuleProtocol): RuleHosts {
+  const hostNames = HOST_MATCHERS[protocol];
+  const claims = (m: Matcher): boolean => !m.negated && hostNames.includes(m.name);
+  const hosts = new Set<string>();
+  const wildcards = new Set<string>();
+  for (const matcher of leaves(tree)) {
+    if (!claims(matcher)) continue;
+    for (const arg of matcher.args) {
+      if (arg !== '*') (isWildcard(arg) ? wildcards : hosts).add(normalizeHost(arg));
+    }
+  }
+  const unbounded = branchWithout(tree, (m) => claims(m) && m.args.every((arg) => !isWildcard(arg)));
+  const unbound = branchWithout(tree, (m) => claims(m) && !m.args.includes('*'));
+  const result = { hosts: [...hosts].sort(), wildcards: [...wildcards].sort(), catchAll: unbound !== undefined };
+  if (unbounded === undefined) return { ...result, bounded: true };
+  return { ...result, bounded: false, reason: unboundedReason(unbounded, protocol) };
+}
+
+function leaves(tree: RuleTree, into: Matcher[] = []): Matcher[] {
+  if (tree.kind === 'matcher') into.push(tree.matcher);
+  else leaves(tree.right, leaves(tree.left, into));
+  return into;
+}
+
+/**
+ * A DNF branch none of whose matchers satisfies `binds`, or undefined when every branch has one.
+ * Computed on the tree (an `and` is covered when either side is), so it never expands the DNF.
+ */
+function branchWithout(tree: RuleTree, binds: (matcher: Matcher) => boolean): Matcher[] | undefined {
+  if (tree.kind === 'matcher') return binds(tree.matcher) ? undefined : [tree.matcher];
+  const left = branchWithout(tree.left, binds);
+  if (tree.kind === 'or') return left ?? branchWithout(tree.right, binds);
+  if (left === undefined) return undefined;
+  const right = branchWithout(tree.right, binds);
+  return right === undefined ? undefined : [...left, ...right];
+}
+
+function unboundedReason(branch: readonly Matcher[], protocol: RuleProtocol): string {
+  const hostNames = HOST_MATCHERS[protocol];
+  for (const matcher of branch) {
+    const isPattern = HOST_PATTERN_MATCHERS[protocol].includes(matcher.name);
+    if (!hostNames.includes(matcher.name) && !isPattern) continue;
+    if (matcher.negated) return `negated ${matcher.name} does not bind a host`;
+    if (isPattern) return `${matcher.name} is not a literal host`;
+    if (matcher.args.includes('*')) return `${formatMatcher(matcher)} matches every host`;
+    return `${formatMatcher(matcher)} is a wildcard, not a literal host`;
+  }
+  return `branch \`${branch.map(formatMatcher).join(' && ')}\` has no ${hostNames[0]}`;
+}
