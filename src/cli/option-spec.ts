@@ -1,0 +1,54 @@
+// Every command-line option in one table: its type, default, which commands take it, and its help.
+// Each option is also the environment variable ROUTE_SERVER_<NAME> and a key of the --config file.
+
+export type OptionKind = 'string' | 'boolean' | 'list' | 'repeat' | 'duration';
+
+export type Command = 'run' | 'render' | 'snapshot' | 'static';
+
+export interface OptionSpec {
+  readonly name: string;
+  readonly kind: OptionKind;
+  readonly commands: readonly Command[];
+  readonly help: string;
+  /** Shown in help; the real default lives with the code that uses it. */
+  readonly defaultText?: string;
+  readonly metavar?: string;
+}
+
+const DISCOVER: readonly Command[] = ['run', 'snapshot'];
+const RENDER: readonly Command[] = ['run', 'render'];
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { name: 'config', kind: 'string', commands: ['run', 'render', 'snapshot', 'static'], metavar: 'FILE', help: 'YAML file whose keys are these option names' },
+  { name: 'sockets', kind: 'string', commands: DISCOVER, metavar: 'GLOB', defaultText: '/var/run/rediacc/docker-*.sock', help: 'Docker sockets to watch; the * is the network id' },
+  { name: 'docker-host', kind: 'repeat', commands: DISCOVER, metavar: 'ID=URL', help: 'an explicit daemon: unix:///path.sock or tcp://host:port (repeatable)' },
+  { name: 'out', kind: 'string', commands: ['run', 'render'], metavar: 'DIR', defaultText: '/etc/traefik/dynamic, else ./out', help: 'directory of the Traefik file provider' },
+  { name: 'file-prefix', kind: 'string', commands: ['run', 'render'], defaultText: 'rs-', help: 'fragments are {prefix}{networkId}.yml; other files are never touched' },
+  { name: 'state-dir', kind: 'string', commands: ['run'], metavar: 'DIR', defaultText: '/var/lib/route-server, else ./state', help: 'where port allocations are kept' },
+  { name: 'listen', kind: 'string', commands: ['run'], metavar: 'HOST:PORT', defaultText: '127.0.0.1:7111', help: 'side HTTP server (/health, /routes.json, /ports, /metrics)' },
+  { name: 'base-domain', kind: 'string', commands: [...RENDER, 'static'], metavar: 'DOMAIN', help: 'auto-routes are {service}-{networkId}.DOMAIN' },
+  { name: 'entrypoints', kind: 'list', commands: RENDER, metavar: 'LIST', defaultText: 'websecure,websecure-v6', help: 'entrypoints of auto-routes and of HTTP routers that name none' },
+  { name: 'cert-resolver', kind: 'string', commands: RENDER, defaultText: 'letsencrypt', help: "auto-routes' certificate resolver ('' for no TLS block)" },
+  { name: 'no-auto-routes', kind: 'boolean', commands: RENDER, help: 'no routes for containers without traefik.enable=true' },
+  { name: 'exposed-by-default', kind: 'boolean', commands: RENDER, help: "route containers without traefik.enable, as Traefik's exposedByDefault" },
+  { name: 'default-rule', kind: 'string', commands: RENDER, metavar: 'TEMPLATE', defaultText: 'the auto-route host', help: 'rule of routers without one, e.g. Host(`{{ normalize .Name }}.example.com`)' },
+  { name: 'allow-ref', kind: 'repeat', commands: RENDER, metavar: 'NAME', help: 'a name outside the tenant its routers may use, e.g. secure-headers@file (repeatable)' },
+  { name: 'allow-backend', kind: 'repeat', commands: RENDER, metavar: 'CIDR', help: 'an address range every tenant may send traffic to (repeatable)' },
+  { name: 'allow-unbounded-rules', kind: 'boolean', commands: RENDER, help: 'accept rules that are not bound to literal hosts (single-tenant hosts)' },
+  { name: 'tcp-range', kind: 'string', commands: RENDER, metavar: 'FIRST-LAST', defaultText: '10000-10010', help: 'ports for TCP routers without entrypoints' },
+  { name: 'udp-range', kind: 'string', commands: RENDER, metavar: 'FIRST-LAST', defaultText: 'none', help: 'ports for UDP routers without entrypoints' },
+  { name: 'resync-interval', kind: 'duration', commands: DISCOVER, defaultText: '60s', help: 'full resync of every daemon (0 turns it off)' },
+  { name: 'debounce-min', kind: 'duration', commands: ['run'], defaultText: '20ms', help: 'a daemon must be quiet this long before its fragment is written' },
+  { name: 'debounce-max', kind: 'duration', commands: ['run'], defaultText: '500ms', help: 'no change waits longer than this' },
+  { name: 'log-level', kind: 'string', commands: ['run', 'render', 'snapshot', 'static'], defaultText: 'info', help: 'debug, info, warn or error' },
+  { name: 'snapshot', kind: 'string', commands: ['render'], metavar: 'FILE', help: "snapshot JSON to render ('-' for stdin)" },
+  { name: 'format', kind: 'string', commands: ['render'], defaultText: 'yaml', help: 'yaml or json' },
+];
+
+export function optionsFor(command: Command): OptionSpec[] {
+  return OPTIONS.filter((option) => option.commands.includes(command));
+}
+
+export function envName(option: string): string {
+  return `ROUTE_SERVER_${option.toUpperCase().replace(/-/g, '_')}`;
+}

@@ -1,0 +1,53 @@
+// Render options from parsed arguments, validated once with exact messages: `run` and `render`
+// share this, so an option means the same thing in both.
+
+import { compileDefaultRule } from '../render/default-rule.ts';
+import {
+  DEFAULT_RENDER_OPTIONS,
+  parseAllowBackends,
+  parseBaseDomain,
+  parsePortRange,
+  type RenderOptions,
+} from '../render/options.ts';
+import { UsageError, type ParsedArgs } from './parse-args.ts';
+
+export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
+  const value = <T>(name: string): T | undefined => args.values.get(name) as T | undefined;
+  const domain = parseBaseDomain(value<string>('base-domain') ?? '');
+  if (!domain.ok) throw new UsageError(domain.error);
+  const backends = parseAllowBackends(value<readonly string[]>('allow-backend') ?? []);
+  if (!backends.ok) throw new UsageError(backends.error);
+  const tcpRangeText = value<string>('tcp-range');
+  const tcpRange = tcpRangeText === undefined ? { ok: true as const, value: DEFAULT_RENDER_OPTIONS.tcpRange } : parsePortRange(tcpRangeText, '--tcp-range');
+  if (!tcpRange.ok) throw new UsageError(tcpRange.error);
+  const udpRangeText = value<string>('udp-range');
+  const udpRange = udpRangeText === undefined || udpRangeText === '' || udpRangeText === 'none' ? undefined : parsePortRange(udpRangeText, '--udp-range');
+  if (udpRange && !udpRange.ok) throw new UsageError(udpRange.error);
+  const defaultRule = value<string>('default-rule');
+  if (defaultRule !== undefined) {
+    const compiled = compileDefaultRule(defaultRule);
+    if (!compiled.ok) throw new UsageError(`Expected \`--default-rule\` to be a rule template: ${compiled.error}`);
+  }
+  const entrypoints = value<readonly string[]>('entrypoints') ?? DEFAULT_RENDER_OPTIONS.entrypoints;
+  for (const ep of entrypoints) {
+    if (!/^[A-Za-z0-9._-]+$/.test(ep)) throw new UsageError(`Expected \`--entrypoints\` to be entrypoint names, got ${JSON.stringify(ep)}`);
+  }
+  const allowRefs = value<readonly string[]>('allow-ref') ?? [];
+  for (const ref of allowRefs) {
+    if (!/^[^@\s]+(@[A-Za-z0-9_-]+)?$/.test(ref)) throw new UsageError(`Expected \`--allow-ref\` to be a name like secure-headers@file, got ${JSON.stringify(ref)}`);
+  }
+  return {
+    ...DEFAULT_RENDER_OPTIONS,
+    baseDomain: domain.value,
+    entrypoints: [...entrypoints],
+    certResolver: value<string>('cert-resolver') ?? DEFAULT_RENDER_OPTIONS.certResolver,
+    autoRoutes: value<boolean>('no-auto-routes') !== true,
+    exposedByDefault: value<boolean>('exposed-by-default') === true,
+    defaultRule,
+    allowRefs: [...allowRefs],
+    allowBackends: backends.value,
+    allowUnboundedRules: value<boolean>('allow-unbounded-rules') === true,
+    tcpRange: tcpRange.value,
+    udpRange: udpRange?.ok ? udpRange.value : undefined,
+  };
+}

@@ -1,0 +1,73 @@
+// The default rule, as in Traefik's Docker provider a Go template over the container, reduced to
+// the actions that make sense for a rule: fields and `normalize`/`index`. Anything else is refused
+// when the option is read, so a typo never reaches a router.
+
+export interface DefaultRuleModel {
+  /** Traefik's default name: normalized compose service_project, or container name. */
+  readonly Name: string;
+  readonly ContainerName: string;
+  readonly Labels: Readonly<Record<string, string>>;
+  /** rediacc.service_name (as a DNS label), else Name. */
+  readonly Service: string;
+  readonly NetworkId: string;
+  readonly BaseDomain: string;
+}
+
+export type DefaultRuleTemplate = (model: DefaultRuleModel) => string;
+
+const FIELDS = new Set(['Name', 'ContainerName', 'Service', 'NetworkId', 'BaseDomain']);
+
+/** Compiles `Host(\`{{ normalize .Name }}.example.com\`)`; returns an error message for unsupported actions. */
+export function compileDefaultRule(template: string): { ok: true; render: DefaultRuleTemplate } | { ok: false; error: string } {
+  const parts: Array<string | ((model: DefaultRuleModel) => string)> = [];
+  let rest = template;
+  while (rest !== '') {
+    const open = rest.indexOf('{{');
+    if (open < 0) {
+      parts.push(rest);
+      break;
+    }
+    parts.push(rest.slice(0, open));
+    const close = rest.indexOf('}}', open + 2);
+    if (close < 0) return { ok: false, error: `unclosed action in default rule ${JSON.stringify(template)}` };
+    const action = rest
+      .slice(open + 2, close)
+      .replace(/^-\s/, '')
+      .replace(/\s-$/, '')
+      .trim();
+    const compiled = compileAction(action);
+    if (typeof compiled === 'string') return { ok: false, error: `${compiled} in default rule ${JSON.stringify(template)}` };
+    parts.push(compiled);
+    rest = rest.slice(close + 2);
+  }
+  return { ok: true, render: (model) => parts.map((part) => (typeof part === 'string' ? part : part(model))).join('') };
+}
+
+function compileAction(action: string): ((model: DefaultRuleModel) => string) | string {
+  const field = /^\.(\w+)$/.exec(action);
+  if (field) {
+    const name = field[1] as string;
+    if (!FIELDS.has(name)) return `unknown field .${name}`;
+    return (model) => String(model[name as keyof DefaultRuleModel]);
+  }
+  const normalized = /^normalize\s+\.(\w+)$/.exec(action);
+  if (normalized) {
+    const name = normalized[1] as string;
+    if (!FIELDS.has(name)) return `unknown field .${name}`;
+    return (model) => normalizeName(String(model[name as keyof DefaultRuleModel]));
+  }
+  const label = /^index\s+\.Labels\s+"([^"\\]*)"$/.exec(action);
+  if (label) {
+    const key = label[1] as string;
+    return (model) => (Object.prototype.hasOwnProperty.call(model.Labels, key) ? (model.Labels[key] as string) : '');
+  }
+  return `unsupported action {{${action}}}`;
+}
+
+/** Traefik's provider.Normalize: every run of non-letter, non-digit characters becomes one `-`. */
+export function normalizeName(name: string): string {
+  return name
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((part) => part !== '')
+    .join('-');
+}

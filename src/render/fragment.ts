@@ -1,0 +1,95 @@
+// A tenant's accepted resources become its fragment: every name renamed `{name}-{id}` with every
+// internal reference rewritten, and a route inventory for /routes.json naming where each router
+// came from.
+
+import { emptyObject, ensureObject, own, ownObject, ownString, ownStrings, cloneConfig, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
+import { renameReferences } from './references.ts';
+import { serversOf, type Section, type TenantConfig } from './tenant-config.ts';
+
+export interface RouteInfo {
+  readonly protocol: 'http' | 'tcp' | 'udp';
+  /** Final (renamed) router name. */
+  readonly name: string;
+  readonly rule?: string;
+  readonly entryPoints: readonly string[];
+  readonly tls?: ConfigValue;
+  readonly middlewares: readonly string[];
+  /** Final service name as written in the fragment. */
+  readonly service: string;
+  /** Backend URLs (HTTP) or addresses (TCP/UDP); empty for an allowed foreign service. */
+  readonly servers: readonly string[];
+  readonly daemon: string;
+  readonly containers: readonly string[];
+  readonly autoRoute: boolean;
+}
+
+export interface TenantFragment {
+  readonly config: ConfigObject;
+  readonly routes: readonly RouteInfo[];
+}
+
+const WRITTEN: readonly Section[] = [
+  'http.routers',
+  'http.services',
+  'http.middlewares',
+  'tcp.routers',
+  'tcp.services',
+  'tcp.middlewares',
+  'udp.routers',
+  'udp.services',
+];
+
+export function finalName(name: string, tenantId: string): string {
+  return `${name}-${tenantId}`;
+}
+
+/** The tenant's fragment; an empty config when nothing routable is left. */
+export function assembleFragment(tenantId: string, config: TenantConfig, allowRefs: ReadonlySet<string>): TenantFragment {
+  const out = emptyObject();
+  const rename = (name: string) => finalName(name, tenantId);
+  for (const section of WRITTEN) {
+    const resources = config[section];
+    if (resources.size === 0) continue;
+    const [top, key] = section.split('.') as [string, string];
+    const map = ensureObject(ensureObject(out, top), key);
+    for (const name of [...resources.keys()].sort()) {
+      const value = cloneConfig((resources.get(name) as { value: ConfigObject }).value);
+      renameReferences(section, value, config, allowRefs, rename);
+      map[rename(name)] = value;
+    }
+  }
+  const hasRouter = ['http', 'tcp', 'udp'].some((top) => Object.keys(ownObject(ownObject(out, top), 'routers') ?? {}).length > 0);
+  if (!hasRouter) return { config: emptyObject(), routes: [] };
+  return { config: out, routes: routesOf(tenantId, config, out) };
+}
+
+function routesOf(tenantId: string, config: TenantConfig, out: ConfigObject): RouteInfo[] {
+  const routes: RouteInfo[] = [];
+  for (const protocol of ['http', 'tcp', 'udp'] as const) {
+    const section = `${protocol}.routers` as Section;
+    const services = ownObject(ownObject(out, protocol), 'services');
+    for (const [name, resource] of [...config[section]].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const router = ownObject(ownObject(ownObject(out, protocol), 'routers'), finalName(name, tenantId)) as ConfigObject;
+      const service = ownString(router, 'service') ?? '';
+      const servers = serversOf(ownObject(ownObject(services, service), 'loadBalancer')).map(
+        (server) => ownString(server, protocol === 'http' ? 'url' : 'address') ?? '',
+      );
+      const tls = own(router, 'tls');
+      const rule = ownString(router, 'rule');
+      routes.push({
+        protocol,
+        name: finalName(name, tenantId),
+        ...(rule === undefined ? {} : { rule }),
+        entryPoints: ownStrings(router, 'entryPoints') ?? [],
+        ...(tls === undefined ? {} : { tls }),
+        middlewares: ownStrings(router, 'middlewares') ?? [],
+        service,
+        servers,
+        daemon: tenantId,
+        containers: [...new Set(resource.origins.map((c) => c.name))].sort(),
+        autoRoute: resource.autoRoute,
+      });
+    }
+  }
+  return routes;
+}

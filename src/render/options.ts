@@ -1,0 +1,95 @@
+// What the renderer needs to know about the host: the same options for `run` and `render`.
+
+import { explainCidr, parseCidr, type Cidr } from '../model/addresses.ts';
+
+export interface PortRange {
+  readonly first: number;
+  readonly last: number;
+}
+
+export interface RenderOptions {
+  /** Base domain of auto-routes (`{service}-{networkId}.{baseDomain}`); none means no auto-routes. */
+  readonly baseDomain: string | undefined;
+  /** Entrypoints of auto-routes, and of HTTP routers that name none. */
+  readonly entrypoints: readonly string[];
+  /** Certificate resolver of auto-routes; empty means auto-routes carry no TLS block. */
+  readonly certResolver: string;
+  readonly autoRoutes: boolean;
+  /** Traefik's exposedByDefault: route containers without `traefik.enable`. */
+  readonly exposedByDefault: boolean;
+  /** Traefik-style default rule template; undefined means the auto-route host. */
+  readonly defaultRule: string | undefined;
+  /** References to names outside a tenant that are allowed (`secure-headers@file`). */
+  readonly allowRefs: readonly string[];
+  /** Extra backend ranges tenants may use. */
+  readonly allowBackends: readonly Cidr[];
+  /** Accept routers whose rule is not bound to literal hosts (single-tenant hosts). */
+  readonly allowUnboundedRules: boolean;
+  /** Ranges for TCP/UDP routers declared without entrypoints. */
+  readonly tcpRange: PortRange;
+  readonly udpRange: PortRange | undefined;
+  /** Entrypoints that carry HTTP: tenants' TCP catch-alls may not take them. */
+  readonly httpEntrypoints: readonly string[];
+}
+
+export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
+  baseDomain: undefined,
+  entrypoints: ['websecure', 'websecure-v6'],
+  certResolver: 'letsencrypt',
+  autoRoutes: true,
+  exposedByDefault: false,
+  defaultRule: undefined,
+  allowRefs: [],
+  allowBackends: [],
+  allowUnboundedRules: false,
+  tcpRange: { first: 10000, last: 10010 },
+  udpRange: undefined,
+  httpEntrypoints: ['web', 'websecure', 'websecure-v6'],
+};
+
+export type OptionsParse<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+/** `10000-10010` → range; exact message otherwise. */
+export function parsePortRange(text: string, flag: string): OptionsParse<PortRange> {
+  const match = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/.exec(text);
+  const first = Number(match?.[1]);
+  const last = Number(match?.[2]);
+  if (!match || first < 1 || last > 65535 || first > last) {
+    return { ok: false, error: `Expected \`${flag}\` to be a port range like 10000-10010, got ${JSON.stringify(text)}` };
+  }
+  return { ok: true, value: { first, last } };
+}
+
+export function parseAllowBackends(values: readonly string[]): OptionsParse<Cidr[]> {
+  const out: Cidr[] = [];
+  for (const value of values) {
+    const cidr = parseCidr(value.trim());
+    if (!cidr) {
+      const why = explainCidr(value.trim()) ?? 'not a CIDR';
+      return { ok: false, error: `Expected \`--allow-backend\` to be a CIDR like 10.0.0.0/8: ${why}` };
+    }
+    out.push(cidr);
+  }
+  return { ok: true, value: out };
+}
+
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+export function parseBaseDomain(text: string): OptionsParse<string | undefined> {
+  const domain = text.trim().toLowerCase().replace(/\.$/, '');
+  if (domain === '') return { ok: true, value: undefined };
+  if (!DNS_NAME.test(domain)) return { ok: false, error: `Expected \`--base-domain\` to be a DNS name like example.com, got ${JSON.stringify(text)}` };
+  return { ok: true, value: domain };
+}
+
+/** Splits a comma list flag (`websecure,websecure-v6`), dropping empty items. */
+export function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+export function isDnsName(name: string): boolean {
+  return DNS_NAME.test(name);
+}

@@ -1,0 +1,180 @@
+// References between resources, and the tenant boundary they may not cross (SPEC §3 "References
+// out"): a reference resolves to the tenant's own definition (renamed later), to a name the
+// operator allowed (`--allow-ref`), or it is refused — and so is everything that depended on it,
+// because a router that silently lost its auth middleware would be open.
+
+import type { DiagnosticSink } from '../model/diagnostics.ts';
+import { own, ownObject, type ConfigObject } from '../traefik/config.ts';
+import { refuse, sectionWords, type Section, type TenantConfig } from './tenant-config.ts';
+
+type Target = Section | 'tls.options' | 'http.serversTransports' | 'tcp.serversTransports';
+
+interface ReferenceField {
+  readonly path: readonly string[];
+  readonly list: boolean;
+  readonly target: Target;
+}
+
+const ref = (path: string, target: Target, list = false): ReferenceField => ({ path: path.split('.'), list, target });
+
+/** Every field of the label-reachable configuration that names another resource. */
+export const REFERENCE_FIELDS: Partial<Record<Section, readonly ReferenceField[]>> = {
+  'http.routers': [ref('service', 'http.services'), ref('middlewares', 'http.middlewares', true), ref('tls.options', 'tls.options')],
+  'http.services': [ref('middlewares', 'http.middlewares', true), ref('loadBalancer.serversTransport', 'http.serversTransports')],
+  'http.middlewares': [ref('chain.middlewares', 'http.middlewares', true), ref('errors.service', 'http.services')],
+  'tcp.routers': [ref('service', 'tcp.services'), ref('middlewares', 'tcp.middlewares', true), ref('tls.options', 'tls.options')],
+  'tcp.services': [ref('loadBalancer.serversTransport', 'tcp.serversTransports')],
+  'udp.routers': [ref('service', 'udp.services')],
+};
+
+const TARGET_WORDS: Record<string, string> = {
+  'tls.options': 'TLS options',
+  'http.serversTransports': 'HTTP servers transport',
+  'tcp.serversTransports': 'TCP servers transport',
+};
+
+export type Resolution =
+  | { readonly kind: 'own'; readonly name: string }
+  | { readonly kind: 'allowed'; readonly ref: string }
+  | { readonly kind: 'refused'; readonly reason: string };
+
+/** Allowed names as Traefik qualifies them: a name without `@` belongs to the file provider. */
+export function qualify(name: string): string {
+  return name.includes('@') ? name : `${name}@file`;
+}
+
+export function resolveReference(
+  reference: string,
+  target: Target,
+  config: TenantConfig,
+  allowRefs: ReadonlySet<string>,
+  refused: ReadonlySet<string>,
+): Resolution {
+  if (reference === '') return { kind: 'refused', reason: 'an empty reference' };
+  const ownNames = target in config ? config[target as Section] : undefined;
+  const at = reference.indexOf('@');
+  const local = at < 0 ? reference : reference.slice(0, at);
+  const provider = at < 0 ? 'file' : reference.slice(at + 1);
+  if (provider === 'file' && ownNames?.has(local)) return { kind: 'own', name: local };
+  // Traefik's default TLS options are everyone's.
+  if (target === 'tls.options' && reference === 'default') return { kind: 'allowed', ref: reference };
+  const qualified = qualify(reference);
+  if (allowRefs.has(qualified)) return { kind: 'allowed', ref: reference };
+  const words = TARGET_WORDS[target] ?? sectionWords(target as Section);
+  if (provider === 'file' && refused.has(`${target}\u0000${local}`)) {
+    return { kind: 'refused', reason: `it uses ${words} ${local}, which was refused` };
+  }
+  if (provider === 'internal') {
+    return { kind: 'refused', reason: `it uses ${qualified}, Traefik's own ${words}; allow it with --allow-ref ${qualified}` };
+  }
+  return {
+    kind: 'refused',
+    reason: `it uses ${words} ${reference}, which this daemon does not define; allow a shared one with --allow-ref ${qualified}`,
+  };
+}
+
+/** Reads the references a resource holds for one field. */
+export function referencesAt(value: ConfigObject, field: ReferenceField): string[] {
+  let node: ConfigObject | undefined = value;
+  for (const key of field.path.slice(0, -1)) node = ownObject(node, key);
+  const leaf = own(node, field.path[field.path.length - 1] as string);
+  if (field.list) return Array.isArray(leaf) ? leaf.filter((item): item is string => typeof item === 'string') : [];
+  return typeof leaf === 'string' ? [leaf] : [];
+}
+
+/**
+ * Refuses every resource with a reference that does not resolve, until nothing changes (a refusal
+ * can strand a router that used the refused middleware). `refused` collects `section\0name` of
+ * everything refused so far, for clearer messages.
+ */
+export function enforceReferences(
+  config: TenantConfig,
+  allowRefs: ReadonlySet<string>,
+  refused: Set<string>,
+  sink: DiagnosticSink,
+): void {
+  refuseChainCycles(config, refused, sink);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [section, fields] of Object.entries(REFERENCE_FIELDS) as [Section, ReferenceField[]][]) {
+      for (const [name, resource] of [...config[section]]) {
+        const reason = firstRefusal(resource.value, fields, config, allowRefs, refused);
+        if (reason === undefined) continue;
+        refuse(config, section, name, sink, 'reference-refused', reason);
+        refused.add(`${section}\u0000${name}`);
+        changed = true;
+      }
+    }
+  }
+}
+
+function firstRefusal(
+  value: ConfigObject,
+  fields: readonly ReferenceField[],
+  config: TenantConfig,
+  allowRefs: ReadonlySet<string>,
+  refused: ReadonlySet<string>,
+): string | undefined {
+  for (const field of fields) {
+    for (const reference of referencesAt(value, field)) {
+      const resolution = resolveReference(reference, field.target, config, allowRefs, refused);
+      if (resolution.kind === 'refused') return resolution.reason;
+    }
+  }
+  return undefined;
+}
+
+/** Chains that reach themselves: Traefik refuses them at runtime ("recursion detected"). */
+function refuseChainCycles(config: TenantConfig, refused: Set<string>, sink: DiagnosticSink): void {
+  const middlewares = config['http.middlewares'];
+  const children = (name: string): string[] => {
+    const chain = ownObject(middlewares.get(name)?.value, 'chain');
+    const list = own(chain, 'middlewares');
+    return Array.isArray(list)
+      ? list.filter((item): item is string => typeof item === 'string').map((item) => item.replace(/@file$/, ''))
+      : [];
+  };
+  const cyclic = new Set<string>();
+  for (const start of middlewares.keys()) {
+    const stack = [...children(start)];
+    const seen = new Set<string>();
+    while (stack.length > 0) {
+      const next = stack.pop() as string;
+      if (next === start) {
+        cyclic.add(start);
+        break;
+      }
+      if (seen.has(next) || !middlewares.has(next)) continue;
+      seen.add(next);
+      stack.push(...children(next));
+    }
+  }
+  for (const name of cyclic) {
+    refuse(config, 'http.middlewares', name, sink, 'chain-recursion', 'its chain reaches itself');
+    refused.add(`http.middlewares\u0000${name}`);
+  }
+}
+
+/** Rewrites own references to their final names (`name` → `name-{id}`), leaving allowed ones as written. */
+export function renameReferences(
+  section: Section,
+  value: ConfigObject,
+  config: TenantConfig,
+  allowRefs: ReadonlySet<string>,
+  rename: (name: string) => string,
+): void {
+  for (const field of REFERENCE_FIELDS[section] ?? []) {
+    let node: ConfigObject | undefined = value;
+    for (const key of field.path.slice(0, -1)) node = ownObject(node, key);
+    const key = field.path[field.path.length - 1] as string;
+    if (!node || own(node, key) === undefined) continue;
+    const mapOne = (reference: string): string => {
+      const resolution = resolveReference(reference, field.target, config, allowRefs, new Set());
+      return resolution.kind === 'own' ? rename(resolution.name) : reference;
+    };
+    const current = node[key];
+    if (field.list && Array.isArray(current)) node[key] = current.map((item) => (typeof item === 'string' ? mapOne(item) : item));
+    else if (typeof current === 'string') node[key] = mapOne(current);
+  }
+}

@@ -1,0 +1,160 @@
+// The translation core: a snapshot of every daemon in, one Traefik fragment per daemon out, with
+// diagnostics and a route inventory. Pure: no clock, no I/O — the caller passes `now` and the
+// port allocations it persisted, and gets the new allocations back.
+
+import { compareDiagnostics, DiagnosticSink, type Diagnostic } from '../model/diagnostics.ts';
+import type { Snapshot } from '../model/snapshot.ts';
+import { compareTenantIds } from '../model/tenant.ts';
+import type { ConfigObject } from '../traefik/config.ts';
+import { resolveClaims } from './claims.ts';
+import { compileDefaultRule } from './default-rule.ts';
+import { assembleFragment, finalName, type RouteInfo } from './fragment.ts';
+import type { RenderOptions } from './options.ts';
+import { allocatePorts, allocationKey, entrypointName, type PortAllocation, type PortProtocol } from './ports.ts';
+import { enforceReferences } from './references.ts';
+import { tlsDomains, type RouterClaim } from './router-rules.ts';
+import { allowedRefs, buildTenant, type TenantBuild } from './tenant-build.ts';
+import { refuse, resourceAge, SECTIONS } from './tenant-config.ts';
+
+export interface Fragment {
+  readonly daemon: string;
+  readonly socket: string;
+  readonly config: ConfigObject;
+}
+
+export interface RenderState {
+  readonly allocations: readonly PortAllocation[];
+  /** Unix ms, recorded on allocations seen in this render. */
+  readonly now: number;
+}
+
+export interface RenderResult {
+  /** One per daemon with something routable, sorted by daemon id. */
+  readonly fragments: readonly Fragment[];
+  readonly routes: readonly RouteInfo[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly allocations: readonly PortAllocation[];
+  /** Entrypoints routers name themselves (not allocated), for /ports. */
+  readonly explicitEntrypoints: readonly string[];
+}
+
+export function renderSnapshot(snapshot: Snapshot, options: RenderOptions, state: RenderState = { allocations: [], now: 0 }): RenderResult {
+  let defaultRule;
+  if (options.defaultRule !== undefined) {
+    const compiled = compileDefaultRule(options.defaultRule);
+    if (!compiled.ok) throw new TypeError(`render options were not validated: ${compiled.error}`);
+    defaultRule = compiled.render;
+  }
+  const allowRefs = allowedRefs(options);
+  const context = { options, defaultRule, allowRefs };
+  const builds: TenantBuild[] = [];
+  const seen = new Set<string>();
+  const extra: Diagnostic[] = [];
+  for (const daemon of [...snapshot.daemons].sort((a, b) => compareTenantIds(a.id, b.id))) {
+    if (seen.has(daemon.id)) {
+      const sink = new DiagnosticSink(daemon.id, extra);
+      sink.error('daemon-duplicate', `daemon at ${JSON.stringify(daemon.socket)} refused: another daemon already has id ${daemon.id}`);
+      continue;
+    }
+    seen.add(daemon.id);
+    builds.push(buildTenant(daemon, context));
+  }
+
+  const explicit = new Set(builds.flatMap((b) => b.claims.flatMap((c) => c.entrypoints)));
+  const allocations = assignPorts(builds, options, state, explicit);
+  resolveOwnership(builds, options);
+  refuseNameCollisions(builds);
+
+  const fragments: Fragment[] = [];
+  const routes: RouteInfo[] = [];
+  for (const build of builds) {
+    if (!build.tenant) continue;
+    enforceReferences(build.config, allowRefs, build.refused, build.sink);
+    const fragment = assembleFragment(build.tenant.id, build.config, allowRefs);
+    routes.push(...fragment.routes);
+    if (Object.keys(fragment.config).length > 0) {
+      fragments.push({ daemon: build.daemon.id, socket: build.daemon.socket, config: fragment.config });
+    }
+  }
+  const diagnostics = [...extra, ...builds.flatMap((b) => b.sink.items)].sort(compareDiagnostics);
+  return { fragments, routes, diagnostics, allocations, explicitEntrypoints: [...explicit].sort() };
+}
+
+/** TCP/UDP routers without entrypoints get `tcp-{port}`/`udp-{port}` from the ranges. */
+function assignPorts(builds: TenantBuild[], options: RenderOptions, state: RenderState, explicit: ReadonlySet<string>): PortAllocation[] {
+  const pending: { build: TenantBuild; claim: RouterClaim; protocol: PortProtocol }[] = [];
+  for (const build of builds) {
+    for (const claim of build.claims) {
+      if (claim.section === 'http.routers' || claim.entrypoints.length > 0) continue;
+      pending.push({ build, claim, protocol: claim.section === 'tcp.routers' ? 'tcp' : 'udp' });
+    }
+  }
+  const requests = pending.map(({ build, claim, protocol }) => ({ protocol, daemon: build.daemon.id, router: claim.name }));
+  const result = allocatePorts(requests, state.allocations, { tcp: options.tcpRange, udp: options.udpRange }, explicit, state.now);
+  for (const { build, claim, protocol } of pending) {
+    const port = result.assigned.get(allocationKey({ protocol, daemon: build.daemon.id, router: claim.name }));
+    if (port === undefined) {
+      const range = protocol === 'tcp' ? options.tcpRange : options.udpRange;
+      const why = range ? `every port of ${range.first}-${range.last} is taken` : `no ${protocol.toUpperCase()} range is configured (--${protocol}-range)`;
+      dropClaim(build, claim, 'port-exhausted', `it names no entrypoint and no port can be allocated: ${why}`);
+      continue;
+    }
+    claim.entrypoints = [entrypointName(protocol, port)];
+    claim.resource.value['entryPoints'] = [...claim.entrypoints];
+  }
+  return [...result.allocations];
+}
+
+/** Hosts and entrypoints across daemons, then TLS certificates only for owned hosts. */
+function resolveOwnership(builds: TenantBuild[], options: RenderOptions): void {
+  const tenants = builds.filter((b) => b.tenant).map((b) => ({ tenantId: b.daemon.id, claims: live(b) }));
+  const outcome = resolveClaims(tenants, options.baseDomain);
+  const byId = new Map(builds.map((b) => [b.daemon.id, b]));
+  for (const refusal of outcome.refusals) {
+    dropClaim(byId.get(refusal.tenantId) as TenantBuild, refusal.claim, refusal.code, refusal.reason);
+  }
+  for (const build of builds) {
+    const owned = outcome.ownedHosts.get(build.daemon.id) ?? new Set<string>();
+    for (const claim of live(build)) {
+      if (claim.section === 'udp.routers') continue;
+      const foreign = tlsDomains(claim.resource.value).filter((domain) => !owned.has(domain));
+      if (foreign.length > 0) {
+        dropClaim(build, claim, 'tls-domain-refused', `it requests certificates for ${foreign.join(', ')}, which this daemon's routers do not own`);
+      }
+    }
+  }
+}
+
+function live(build: TenantBuild): RouterClaim[] {
+  return build.claims.filter((claim) => build.config[claim.section].get(claim.name) === claim.resource);
+}
+
+function dropClaim(build: TenantBuild, claim: RouterClaim, code: string, reason: string): void {
+  refuse(build.config, claim.section, claim.name, build.sink, code, reason);
+  build.refused.add(`${claim.section}\u0000${claim.name}`);
+}
+
+/** `{name}-{id}` can collide between named daemons (`a` + `b-c` vs `c-a` + `b`); the oldest keeps it. */
+function refuseNameCollisions(builds: TenantBuild[]): void {
+  for (const section of SECTIONS) {
+    const holders = new Map<string, { build: TenantBuild; name: string; age: number }[]>();
+    for (const build of builds) {
+      if (!build.tenant) continue;
+      for (const [name, resource] of build.config[section]) {
+        const key = finalName(name, build.daemon.id);
+        const list = holders.get(key) ?? [];
+        list.push({ build, name, age: resourceAge(resource) ?? Infinity });
+        holders.set(key, list);
+      }
+    }
+    for (const [key, list] of holders) {
+      if (list.length < 2) continue;
+      list.sort((a, b) => a.age - b.age || compareTenantIds(a.build.daemon.id, b.build.daemon.id));
+      const winner = list[0]!;
+      for (const loser of list.slice(1)) {
+        refuse(loser.build.config, section, loser.name, loser.build.sink, 'name-collision', `its final name ${key} is taken by daemon ${winner.build.daemon.id}`);
+        loser.build.refused.add(`${section}\u0000${loser.name}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+// Router rules checked before anything is written: a rule Traefik cannot parse disables the router,
+// and for a tenant a rule must say which hosts it serves (SPEC §3 "Hosts are owned"). What each
+// router claims — hosts, entrypoints, whole entrypoints — feeds the cross-tenant claims.
+
+import type { DiagnosticSink } from '../model/diagnostics.ts';
+import { own, ownObject, ownString, ownStrings, type ConfigObject } from '../traefik/config.ts';
+import { parseRule, ruleHosts, type RuleTree } from '../traefik/rules.ts';
+import type { RenderOptions } from './options.ts';
+import { refuse, type Resource, type TenantConfig } from './tenant-config.ts';
+
+export type RouterSection = 'http.routers' | 'tcp.routers' | 'udp.routers';
+
+export interface RouterClaim {
+  readonly section: RouterSection;
+  readonly name: string;
+  readonly resource: Resource;
+  /** Literal hosts the router serves (HTTP Host, TCP HostSNI), normalized. */
+  readonly hosts: readonly string[];
+  /** Entrypoints, empty when a port must be allocated. */
+  entrypoints: string[];
+  /** The router takes its entrypoints whole (TCP catch-all, every UDP router). */
+  readonly whole: boolean;
+}
+
+/** Validates every router's rule and returns what each surviving router claims. */
+export function checkRouters(
+  config: TenantConfig,
+  options: RenderOptions,
+  refused: Set<string>,
+  sink: DiagnosticSink,
+): RouterClaim[] {
+  const claims: RouterClaim[] = [];
+  const drop = (section: RouterSection, name: string, code: string, reason: string) => {
+    refuse(config, section, name, sink, code, reason);
+    refused.add(`${section}\u0000${name}`);
+  };
+  for (const [name, resource] of [...config['http.routers']]) {
+    const router = resource.value;
+    const parsed = parseRouterRule(router, 'http');
+    if (!parsed.ok) {
+      drop('http.routers', name, 'rule-invalid', parsed.error);
+      continue;
+    }
+    const bounds = ruleHosts(parsed.tree, 'http');
+    if (!bounds.bounded && !options.allowUnboundedRules) {
+      drop('http.routers', name, 'rule-unbounded', `its rule is not bound to literal hosts (${bounds.reason ?? 'no Host'}); use Host(\`…\`) in every branch`);
+      continue;
+    }
+    if (!ownStrings(router, 'entryPoints')?.length && options.entrypoints.length > 0) {
+      router['entryPoints'] = [...options.entrypoints];
+    }
+    claims.push({ section: 'http.routers', name, resource, hosts: bounds.hosts, entrypoints: ownStrings(router, 'entryPoints') ?? [], whole: false });
+  }
+  for (const [name, resource] of [...config['tcp.routers']]) {
+    const router = resource.value;
+    const parsed = parseRouterRule(router, 'tcp');
+    if (!parsed.ok) {
+      drop('tcp.routers', name, 'rule-invalid', parsed.error);
+      continue;
+    }
+    if (own(router, 'tls') === undefined && hasNamedHostSni(parsed.tree)) {
+      drop('tcp.routers', name, 'rule-invalid', 'its rule has a HostSNI matcher other than `*` but the router has no TLS');
+      continue;
+    }
+    const bounds = ruleHosts(parsed.tree, 'tcp');
+    const entrypoints = ownStrings(router, 'entryPoints') ?? [];
+    // HostSNI(`*`), no HostSNI, a wildcard or a regexp: it can take any host's connections there.
+    const whole = bounds.catchAll || !bounds.bounded;
+    if (whole && !options.allowUnboundedRules) {
+      const taken = entrypoints.filter((ep) => options.httpEntrypoints.includes(ep));
+      if (taken.length > 0) {
+        drop('tcp.routers', name, 'rule-unbounded', `a TCP catch-all may not take the HTTP entrypoint ${taken.join(', ')}`);
+        continue;
+      }
+    }
+    claims.push({ section: 'tcp.routers', name, resource, hosts: bounds.hosts, entrypoints, whole });
+  }
+  for (const [name, resource] of config['udp.routers']) {
+    claims.push({ section: 'udp.routers', name, resource, hosts: [], entrypoints: ownStrings(resource.value, 'entryPoints') ?? [], whole: true });
+  }
+  return claims;
+}
+
+function parseRouterRule(router: ConfigObject, protocol: 'http' | 'tcp'): { ok: true; tree: RuleTree } | { ok: false; error: string } {
+  const rule = ownString(router, 'rule') ?? '';
+  if (rule === '') return { ok: false, error: 'it has no rule' };
+  const syntax = ownString(router, 'ruleSyntax');
+  const parsed = parseRule(rule, protocol, syntax);
+  return parsed.ok ? parsed : { ok: false, error: `its rule does not parse: ${parsed.error}` };
+}
+
+/** Traefik requires TLS on a TCP router whose rule names a host (tcpmuxer.ParseHostSNI). */
+function hasNamedHostSni(tree: RuleTree): boolean {
+  if (tree.kind === 'matcher') return tree.matcher.name === 'HostSNI' && tree.matcher.args.some((arg) => arg !== '*');
+  return hasNamedHostSni(tree.left) || hasNamedHostSni(tree.right);
+}
+
+/** `tls.domains` of a router: every main and SAN, normalized like hosts. */
+export function tlsDomains(router: ConfigObject): string[] {
+  const domains = own(ownObject(router, 'tls'), 'domains');
+  const out: string[] = [];
+  for (const domain of Array.isArray(domains) ? domains : []) {
+    if (typeof domain !== 'object' || domain === null || Array.isArray(domain)) continue;
+    const main = ownString(domain, 'main');
+    if (main) out.push(main);
+    out.push(...(ownStrings(domain, 'sans') ?? []));
+  }
+  return out.map((host) => host.trim().toLowerCase().replace(/\.$/, ''));
+}

@@ -1,0 +1,111 @@
+// Shapes Traefik's file provider rejects, found before a byte is written (SPEC §4): an empty map
+// or list where the file decoder wants children ("cannot be a standalone element" fails the whole
+// directory), a service without servers, a middleware with no type or two, list items holding the
+// file decoder's own separator. The resource at fault is refused; the rest of the file survives.
+
+import type { DiagnosticSink } from '../model/diagnostics.ts';
+import { isConfigObject, own, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
+import {
+  HttpMiddleware,
+  HttpRouter,
+  HttpService,
+  TcpMiddleware,
+  TcpRouter,
+  TcpService,
+  UdpRouter,
+  UdpService,
+  type FieldType,
+  type StructDef,
+} from '../traefik/fields.ts';
+import { refuse, serversOf, type Section, type TenantConfig } from './tenant-config.ts';
+
+const STRUCTS: Partial<Record<Section, StructDef>> = {
+  'http.routers': HttpRouter,
+  'http.services': HttpService,
+  'http.middlewares': HttpMiddleware,
+  'tcp.routers': TcpRouter,
+  'tcp.services': TcpService,
+  'tcp.middlewares': TcpMiddleware,
+  'udp.routers': UdpRouter,
+  'udp.services': UdpService,
+};
+
+/** paerser's file decoder joins list items with this rune; an item containing it would split. */
+const FILE_LIST_SEPARATOR = '\u2551';
+
+export function enforceStructure(config: TenantConfig, refused: Set<string>, sink: DiagnosticSink): void {
+  for (const [section, struct] of Object.entries(STRUCTS) as [Section, StructDef][]) {
+    for (const [name, resource] of [...config[section]]) {
+      const problem = structProblem(resource.value, struct, '') ?? semanticProblem(section, resource.value);
+      if (problem === undefined) continue;
+      refuse(config, section, name, sink, 'structure-invalid', problem);
+      refused.add(`${section}\u0000${name}`);
+    }
+  }
+}
+
+function structProblem(value: ConfigObject, struct: StructDef, path: string): string | undefined {
+  for (const key of Object.keys(value)) {
+    const field = struct.fields.find((f) => f.name === key);
+    const at = path === '' ? key : `${path}.${key}`;
+    if (!field || field.labelOnly || field.file === 'ignore') return `${at} cannot be written to a file`;
+    const problem = valueProblem(value[key] as ConfigValue, field.type, at, field.file === 'allowEmpty');
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+function valueProblem(value: ConfigValue, type: FieldType, at: string, allowEmpty: boolean): string | undefined {
+  switch (type.kind) {
+    case 'scalar':
+      return undefined;
+    case 'list': {
+      if (!Array.isArray(value) || value.length === 0) return `${at} is an empty list`;
+      const bad = value.find((item) => typeof item === 'string' && item.includes(FILE_LIST_SEPARATOR));
+      return bad === undefined ? undefined : `${at} has an item containing U+2551, which Traefik's file decoder splits on`;
+    }
+    case 'struct':
+      if (!isConfigObject(value)) return `${at} is not an object`;
+      if (Object.keys(value).length === 0 && !allowEmpty) return `${at} is empty`;
+      return structProblem(value, type.struct, at);
+    case 'structList': {
+      if (!Array.isArray(value) || value.length === 0) return `${at} is an empty list`;
+      for (const [i, item] of value.entries()) {
+        if (!isConfigObject(item)) return `${at}[${i}] is not an object`;
+        if (Object.keys(item).length === 0) return `${at}[${i}] is empty`;
+        const problem = structProblem(item, type.struct, `${at}[${i}]`);
+        if (problem !== undefined) return problem;
+      }
+      return undefined;
+    }
+    case 'map': {
+      if (!isConfigObject(value) || Object.keys(value).length === 0) return `${at} is empty`;
+      for (const key of Object.keys(value)) {
+        const problem = valueProblem(value[key] as ConfigValue, type.value, `${at}.${key}`, type.value.kind === 'raw');
+        if (problem !== undefined) return problem;
+      }
+      return undefined;
+    }
+    case 'raw':
+      return isConfigObject(value) ? undefined : `${at} is not an object`;
+  }
+}
+
+function semanticProblem(section: Section, value: ConfigObject): string | undefined {
+  if (section === 'http.middlewares' || section === 'tcp.middlewares') {
+    const types = Object.keys(value);
+    if (types.length === 0) return 'it has no middleware type';
+    if (types.length > 1) return `it has several middleware types (${types.sort().join(', ')}); Traefik supports one per middleware`;
+  }
+  if (section.endsWith('.services')) {
+    const loadBalancer = own(value, 'loadBalancer');
+    if (!isConfigObject(loadBalancer)) return 'it has no load balancer';
+    if (serversOf(loadBalancer).length === 0) return 'it has no servers';
+  }
+  if (section.endsWith('.routers')) {
+    const entrypoints = own(value, 'entryPoints');
+    if (Array.isArray(entrypoints) && entrypoints.some((ep) => ep === '')) return 'it names an empty entrypoint';
+    if (typeof own(value, 'service') !== 'string') return 'it has no service';
+  }
+  return undefined;
+}

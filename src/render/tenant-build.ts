@@ -1,0 +1,194 @@
+// Everything route-server decides about one daemon on its own: which containers route and how
+// (Tier 1 auto-routes, Tier 2 Traefik labels), the merge of its containers, and the tenant
+// boundary (names, backends, references, rules). Cross-daemon claims come after, in render.ts.
+
+import { DiagnosticSink } from '../model/diagnostics.ts';
+import type { ContainerSnapshot, DaemonSnapshot } from '../model/snapshot.ts';
+import { parseTenant, type Tenant } from '../model/tenant.ts';
+import { contains, parseStrictIp } from '../model/addresses.ts';
+import { own, ownObject, ownString } from '../traefik/config.ts';
+import { decodeLabelsInto } from '../traefik/labels.ts';
+import { DockerLabels } from '../traefik/fields.ts';
+import { autoRouteHost, buildAutoRoute, SERVICE_NAME_LABEL, serviceLabel } from './auto-route.ts';
+import { backendPolicy, enforceBackends } from './backends.ts';
+import { SERVICE_IP_LABEL } from './container-address.ts';
+import { buildLabelConfig, traefikName } from './container-build.ts';
+import type { DefaultRuleTemplate } from './default-rule.ts';
+import type { RenderOptions } from './options.ts';
+import { enforceReferences, qualify } from './references.ts';
+import { checkRouters, type RouterClaim } from './router-rules.ts';
+import { enforceStructure } from './structure.ts';
+import { emptyTenantConfig, mergeContainers, refuse, SECTIONS, type ContainerConfig, type TenantConfig } from './tenant-config.ts';
+
+export interface TenantBuild {
+  readonly daemon: DaemonSnapshot;
+  /** Undefined when the daemon id is refused: such a daemon gets no fragment. */
+  readonly tenant: Tenant | undefined;
+  readonly config: TenantConfig;
+  readonly claims: RouterClaim[];
+  /** `section\0name` of everything refused so far. */
+  readonly refused: Set<string>;
+  readonly sink: DiagnosticSink;
+}
+
+export interface TenantBuildContext {
+  readonly options: RenderOptions;
+  readonly defaultRule: DefaultRuleTemplate | undefined;
+  readonly allowRefs: ReadonlySet<string>;
+}
+
+export function allowedRefs(options: RenderOptions): ReadonlySet<string> {
+  return new Set(options.allowRefs.map(qualify));
+}
+
+export function buildTenant(daemon: DaemonSnapshot, context: TenantBuildContext): TenantBuild {
+  const sink = new DiagnosticSink(daemon.id);
+  const refused = new Set<string>();
+  const parsed = parseTenant(daemon.id);
+  if (!parsed.ok) {
+    sink.error('daemon-id-invalid', `daemon at ${JSON.stringify(daemon.socket)} refused: ${parsed.error}`);
+    return { daemon, tenant: undefined, config: emptyTenantConfig(), claims: [], refused, sink };
+  }
+  const tenant = parsed.tenant;
+  const items: ContainerConfig[] = [];
+  for (const container of daemon.containers) {
+    const item = routeContainer(container, tenant, daemon, context, sink);
+    if (item) items.push(item);
+  }
+  const config = mergeContainers(items, sink);
+  refuseTenantWide(config, refused, sink);
+  enforceStructure(config, refused, sink);
+  enforceBackends(config, backendPolicy(tenant, daemon, context.options.allowBackends), refused, sink);
+  enforceReferences(config, context.allowRefs, refused, sink);
+  const claims = checkRouters(config, context.options, refused, sink);
+  return { daemon, tenant, config, claims, refused, sink };
+}
+
+/** Decides a container's tier and builds its configuration; undefined when it does not route. */
+function routeContainer(
+  container: ContainerSnapshot,
+  tenant: Tenant,
+  daemon: DaemonSnapshot,
+  context: TenantBuildContext,
+  sink: DiagnosticSink,
+): ContainerConfig | undefined {
+  const { options } = context;
+  const where = { container: container.name };
+  const labels = container.labels;
+  const serviceName = labels[SERVICE_NAME_LABEL];
+  const enableText = labels['traefik.enable'];
+  const routable = serviceName !== undefined || enableText !== undefined || options.exposedByDefault;
+  if (!routable) return undefined;
+
+  if (container.state !== 'running') {
+    sink.info('container-not-running', `not routed: container is ${container.state}`, where);
+    return undefined;
+  }
+  if (container.health !== null && container.health !== 'healthy') {
+    sink.info('container-unhealthy', `not routed: health is ${container.health}`, where);
+    return undefined;
+  }
+  const docker = decodeLabelsInto(labels, DockerLabels, ['traefik.docker.', 'traefik.enable']);
+  if (!docker.ok) {
+    sink.error('label-decode', `container skipped: ${docker.error}`, docker.label === undefined ? where : { ...where, label: docker.label });
+    return undefined;
+  }
+  const enable = own(docker.config, 'enable');
+  if (enable === false) return undefined;
+  if (!checkServiceIp(container, tenant, sink)) return undefined;
+  reportBadPortLists(container, sink);
+
+  const key = `${traefikName(container)}-${container.id}`;
+  if (serviceName !== undefined && enable !== true) {
+    if (!options.autoRoutes) {
+      sink.info('auto-routes-off', 'not routed: auto-routes are switched off and traefik.enable is not true', where);
+      return undefined;
+    }
+    if (Object.keys(labels).some((label) => /^traefik\.(http|tcp|udp)\./i.test(label))) {
+      sink.warning('traefik-labels-ignored', 'traefik.* labels are ignored without traefik.enable=true; the container gets an auto-route', where);
+    }
+    const config = buildAutoRoute(container, tenant.id, options, sink);
+    return config ? { container, key, config, autoRoute: true } : undefined;
+  }
+  if (enable !== true && !options.exposedByDefault) return undefined;
+  const network = ownString(ownObject(docker.config, 'docker'), 'network');
+  const config = buildLabelConfig(container, {
+    daemon,
+    sink,
+    dockerNetwork: network,
+    defaultRule: (c, name) => defaultRuleFor(c, name, tenant, context),
+  });
+  return config ? { container, key, config, autoRoute: false } : undefined;
+}
+
+/** `rediacc.service_ip` must be an IPv4 address in the tenant's service range (numeric ids). */
+function checkServiceIp(container: ContainerSnapshot, tenant: Tenant, sink: DiagnosticSink): boolean {
+  const text = container.labels[SERVICE_IP_LABEL];
+  if (text === undefined) return true;
+  const where = { container: container.name, label: SERVICE_IP_LABEL };
+  const ip = parseStrictIp(text.trim());
+  if (!ip || ip.family !== 4) {
+    sink.error('service-ip-invalid', `container skipped: ${SERVICE_IP_LABEL}=${JSON.stringify(text)} is not an IPv4 address`, where);
+    return false;
+  }
+  if (tenant.kind === 'network' && !contains(tenant.services, ip)) {
+    sink.error(
+      'service-ip-refused',
+      `container skipped: ${SERVICE_IP_LABEL}=${ip} is outside network ${tenant.id}'s service range ${tenant.services}`,
+      where,
+    );
+    return false;
+  }
+  return true;
+}
+
+function reportBadPortLists(container: ContainerSnapshot, sink: DiagnosticSink): void {
+  for (const label of ['rediacc.tcp_ports', 'rediacc.udp_ports']) {
+    const text = container.labels[label];
+    if (text === undefined) continue;
+    const bad = text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '' && !(/^\d{1,5}$/.test(item) && Number(item) >= 1 && Number(item) <= 65535));
+    if (bad.length > 0) {
+      sink.warning('ports-invalid', `${label} has entries that are not ports (${bad.join(', ')}); they are ignored`, {
+        container: container.name,
+        label,
+      });
+    }
+  }
+}
+
+function defaultRuleFor(container: ContainerSnapshot, name: string, tenant: Tenant, context: TenantBuildContext): string {
+  const baseDomain = context.options.baseDomain ?? '';
+  const service = serviceLabel(container.labels[SERVICE_NAME_LABEL] ?? '') || name.toLowerCase();
+  if (context.defaultRule) {
+    return context.defaultRule({
+      Name: name,
+      ContainerName: container.name,
+      Labels: container.labels,
+      Service: service,
+      NetworkId: tenant.id,
+      BaseDomain: baseDomain,
+    });
+  }
+  return baseDomain === '' ? '' : `Host(\`${autoRouteHost(service, tenant.id, baseDomain)}\`)`;
+}
+
+/** What no tenant may define: names with `@`, entrypoint models, TLS stores. */
+function refuseTenantWide(config: TenantConfig, refused: Set<string>, sink: DiagnosticSink): void {
+  for (const section of SECTIONS) {
+    for (const name of [...config[section].keys()]) {
+      if (section === 'http.models') {
+        refuse(config, section, name, sink, 'model-refused', 'entrypoint models belong to the static configuration');
+      } else if (section === 'tls.stores') {
+        refuse(config, section, name, sink, 'tls-store-refused', 'tenants cannot configure TLS stores (they are global)');
+      } else if (name.includes('@')) {
+        refuse(config, section, name, sink, 'name-refused', 'a name may not contain @ (Traefik splits names on it)');
+      } else {
+        continue;
+      }
+      refused.add(`${section}\u0000${name}`);
+    }
+  }
+}

@@ -1,0 +1,160 @@
+// A tenant's configuration while it is being checked: every resource kept by section and name,
+// with the containers it came from (for claims by age, diagnostics and /routes.json). Containers
+// are merged the way Traefik merges one provider's containers (pkg/provider/merge.go).
+
+import type { ContainerSnapshot } from '../model/snapshot.ts';
+import type { DiagnosticSink } from '../model/diagnostics.ts';
+import { configEqual, emptyObject, isConfigObject, own, ownObject, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
+import { compareCodePoints } from '../traefik/labels.ts';
+
+export const SECTIONS = [
+  'http.routers',
+  'http.services',
+  'http.middlewares',
+  'http.models',
+  'tcp.routers',
+  'tcp.services',
+  'tcp.middlewares',
+  'udp.routers',
+  'udp.services',
+  'tls.stores',
+] as const;
+
+export type Section = (typeof SECTIONS)[number];
+
+const WORDS: Record<Section, string> = {
+  'http.routers': 'HTTP router',
+  'http.services': 'HTTP service',
+  'http.middlewares': 'HTTP middleware',
+  'http.models': 'HTTP model',
+  'tcp.routers': 'TCP router',
+  'tcp.services': 'TCP service',
+  'tcp.middlewares': 'TCP middleware',
+  'udp.routers': 'UDP router',
+  'udp.services': 'UDP service',
+  'tls.stores': 'TLS store',
+};
+
+export function sectionWords(section: Section): string {
+  return WORDS[section];
+}
+
+export interface Resource {
+  value: ConfigObject;
+  /** Containers that define it (several when replicas merged). */
+  readonly origins: ContainerSnapshot[];
+  readonly autoRoute: boolean;
+}
+
+export type TenantConfig = Record<Section, Map<string, Resource>>;
+
+export function emptyTenantConfig(): TenantConfig {
+  return Object.fromEntries(SECTIONS.map((section) => [section, new Map<string, Resource>()])) as TenantConfig;
+}
+
+export interface ContainerConfig {
+  readonly container: ContainerSnapshot;
+  /** Traefik's merge order key: `<normalized name>-<container id>`. */
+  readonly key: string;
+  readonly config: ConfigObject;
+  readonly autoRoute: boolean;
+}
+
+/** Merges containers in Traefik's order; same-named resources must be identical, services merge servers. */
+export function mergeContainers(items: readonly ContainerConfig[], sink: DiagnosticSink): TenantConfig {
+  const merged = emptyTenantConfig();
+  const conflicts = new Map<string, { section: Section; name: string; origins: ContainerSnapshot[] }>();
+  const ordered = [...items].sort((a, b) => compareCodePoints(a.key, b.key));
+  for (const item of ordered) {
+    for (const section of SECTIONS) {
+      const [top, key] = section.split('.') as [string, string];
+      const map = ownObject(ownObject(item.config, top), key);
+      if (!map) continue;
+      for (const name of Object.keys(map)) {
+        const value = map[name];
+        if (!isConfigObject(value)) continue;
+        const existing = merged[section].get(name);
+        if (!existing) {
+          merged[section].set(name, { value, origins: [item.container], autoRoute: item.autoRoute });
+          continue;
+        }
+        existing.origins.push(item.container);
+        if (!tryMerge(section, existing.value, value)) {
+          const id = `${section}\u0000${name}`;
+          const conflict = conflicts.get(id) ?? { section, name, origins: existing.origins };
+          conflicts.set(id, conflict);
+        }
+      }
+    }
+  }
+  for (const { section, name, origins } of conflicts.values()) {
+    merged[section].delete(name);
+    const containers = [...new Set(origins.map((c) => c.name))].sort();
+    for (const container of containers) {
+      sink.error('defined-multiple-times', `${sectionWords(section)} ${name} defined multiple times with different configurations (containers ${containers.join(', ')}); dropped`, {
+        container,
+      });
+    }
+  }
+  return merged;
+}
+
+/** Services with load balancers merge when equal apart from servers; anything else must be equal. */
+function tryMerge(section: Section, existing: ConfigObject, incoming: ConfigObject): boolean {
+  if (section === 'http.services' || section === 'tcp.services' || section === 'udp.services') {
+    const left = ownObject(existing, 'loadBalancer');
+    const right = ownObject(incoming, 'loadBalancer');
+    if (left && right) return mergeLoadBalancers(left, right, section === 'http.services' ? 'url' : 'address');
+  }
+  return configEqual(existing, incoming);
+}
+
+function mergeLoadBalancers(left: ConfigObject, right: ConfigObject, identity: 'url' | 'address'): boolean {
+  if (!configEqual(withoutServers(left), withoutServers(right))) return false;
+  const servers = serversOf(left);
+  const seen = new Set(servers.map((server) => String(own(server, identity) ?? '')));
+  for (const server of serversOf(right)) {
+    const id = String(own(server, identity) ?? '');
+    if (seen.has(id)) continue;
+    seen.add(id);
+    servers.push(server);
+  }
+  left['servers'] = servers;
+  return true;
+}
+
+function withoutServers(loadBalancer: ConfigObject): ConfigObject {
+  const copy = emptyObject();
+  for (const key of Object.keys(loadBalancer)) if (key !== 'servers') copy[key] = loadBalancer[key] as ConfigValue;
+  return copy;
+}
+
+export function serversOf(loadBalancer: ConfigObject | undefined): ConfigObject[] {
+  const servers = own(loadBalancer, 'servers');
+  return Array.isArray(servers) ? servers.filter(isConfigObject) : [];
+}
+
+/** Removes a resource and reports why, once, against every container that defined it. */
+export function refuse(
+  config: TenantConfig,
+  section: Section,
+  name: string,
+  sink: DiagnosticSink,
+  code: string,
+  reason: string,
+  label?: string,
+): void {
+  const resource = config[section].get(name);
+  if (!resource) return;
+  config[section].delete(name);
+  const containers = [...new Set(resource.origins.map((c) => c.name))].sort();
+  for (const container of containers) {
+    sink.error(code, `${sectionWords(section)} ${name} refused: ${reason}`, label === undefined ? { container } : { container, label });
+  }
+}
+
+/** Oldest known creation time of a resource's containers; undefined when none is known. */
+export function resourceAge(resource: Resource): number | undefined {
+  const times = resource.origins.map((c) => c.created).filter((t): t is number => t !== null);
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
