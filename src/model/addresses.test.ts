@@ -517,3 +517,17 @@ describe('checkServerTarget / checkMiddlewareTarget', () => {
     it(`middleware ${JSON.stringify(address)} → ${expected}`, () => assert.equal(verdict(checkMiddlewareTarget(target(address), policy)), expected));
   }
 });
+
+it('names that spell an address on wildcard-DNS services are judged by that address', () => {
+  const cases: [string, string][] = [
+    ['127.0.0.1.nip.io', 'localhost'],
+    ['app.127.0.11.2.sslip.io', 'localhost'],
+    ['10-0-0-1.sslip.io', 'internal'],
+    ['app-169-254-169-254.nip.io', 'internal'],
+    ['7f000001.nip.io', 'localhost'],
+    ['8.8.8.8.nip.io', 'public'],
+    ['auth.example.com', 'public'],
+    ['release-2024.example.com', 'public'],
+  ];
+  for (const [name, expected] of cases) assert.equal(classifyHostName(name), expected, name);
+});

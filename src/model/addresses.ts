@@ -183,7 +183,38 @@ export function classifyHostName(name: string): HostNameClass {
   if (/^([0-9]+|0x[0-9a-f]*)$/.test(n.slice(n.lastIndexOf('.') + 1))) return 'invalid';
   if (LOCALHOST_NAMES.has(n) || n.endsWith('.localhost')) return 'localhost';
   if (!n.includes('.') || INTERNAL_SUFFIXES.some((suffix) => n.endsWith(suffix))) return 'internal';
+  const embedded = embeddedAddress(n);
+  if (embedded !== undefined) {
+    const cls = classifyIp(embedded);
+    if (cls === 'loopback' || cls === 'unspecified') return 'localhost';
+    if (cls !== 'public') return 'internal';
+  }
   return 'public';
+}
+
+/**
+ * Wildcard-DNS services (nip.io, sslip.io, traefik.me and the like) resolve names that spell an
+ * address: `127.0.0.1.nip.io`, `10-0-0-1.sslip.io`, `app.7f000001.nip.io`. Such a name is judged
+ * by that address; a public DNS name that merely contains digits is not affected.
+ */
+function embeddedAddress(name: string): Ip | undefined {
+  const labels = name.split('.');
+  for (let i = 0; i + 4 <= labels.length; i++) {
+    const quad = labels.slice(i, i + 4);
+    if (quad.every((label) => /^(0|[1-9][0-9]{0,2})$/.test(label) && Number(label) <= 255)) return parseStrictIp(quad.join('.'));
+  }
+  for (const label of labels) {
+    const dashed = /^(?:.*-)?((?:0|[1-9][0-9]{0,2})-(?:0|[1-9][0-9]{0,2})-(?:0|[1-9][0-9]{0,2})-(?:0|[1-9][0-9]{0,2}))$/.exec(label);
+    if (dashed) {
+      const ip = parseStrictIp((dashed[1] as string).replace(/-/g, '.'));
+      if (ip) return ip;
+    }
+    if (/^[0-9a-f]{8}$/.test(label) && /[0-9]/.test(label)) {
+      const value = Number.parseInt(label, 16);
+      return Ip.fromBytes([(value >>> 24) & 255, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]);
+    }
+  }
+  return undefined;
 }
 
 /** ASCII letters, digits, `-` and `_` (Go's resolver takes `_`), labels 1–63, no edge hyphens, ≤ 253. */

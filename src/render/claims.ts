@@ -3,6 +3,7 @@
 // never wins a contest. Claims are granted greedily in age order, so the result does not depend
 // on the order daemons were discovered in.
 
+import { isValidNetworkId } from '../model/addresses.ts';
 import { compareTenantIds } from '../model/tenant.ts';
 import { resourceAge } from './tenant-config.ts';
 import type { RouterClaim } from './router-rules.ts';
@@ -28,17 +29,26 @@ export interface ClaimOutcome {
 interface Holder {
   readonly tenantId: string;
   readonly claim: RouterClaim;
+  readonly age: number | undefined;
 }
 
-/** A host of the form `{label}-{networkId}.{baseDomain}` belongs to that network's auto-routes. */
-export function reservedFor(host: string, baseDomain: string | undefined): string | undefined {
-  if (!baseDomain || !host.endsWith(`.${baseDomain}`)) return undefined;
+/**
+ * Auto-route hosts are `{label}-{tenantId}.{baseDomain}`: such a host belongs to the tenants whose
+ * id ends it (a known daemon, or any valid network id even before its daemon exists).
+ */
+export function reservedFor(host: string, baseDomain: string | undefined, tenantIds: ReadonlySet<string>): string[] {
+  if (!baseDomain || !host.endsWith(`.${baseDomain}`)) return [];
   const label = host.slice(0, -(baseDomain.length + 1));
-  const match = /^[^.]+-([0-9]+)$/.exec(label);
-  return match ? match[1] : undefined;
+  if (label.includes('.')) return [];
+  const owners = new Set<string>();
+  const numeric = /-([0-9]+)$/.exec(label);
+  if (numeric && isValidNetworkId(Number(numeric[1])) && String(Number(numeric[1])) === numeric[1]) owners.add(numeric[1] as string);
+  for (const id of tenantIds) if (label.length > id.length + 1 && label.endsWith(`-${id}`)) owners.add(id);
+  return [...owners];
 }
 
 export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: string | undefined): ClaimOutcome {
+  const tenantIds = new Set(tenants.map((t) => t.tenantId));
   const entries = tenants.flatMap((t) => t.claims.map((claim) => ({ tenantId: t.tenantId, claim, age: resourceAge(claim.resource) })));
   entries.sort(
     (a, b) =>
@@ -65,12 +75,12 @@ export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: stri
     const unknownAge = age === undefined;
     const hostReasons: string[] = [];
     for (const host of claim.hosts) {
-      const reserved = reservedFor(host, baseDomain);
+      const reserved = reservedFor(host, baseDomain, tenantIds);
       const owner = hostOwner.get(host);
-      if (reserved !== undefined && reserved !== tenantId) {
-        hostReasons.push(`host ${host} is reserved for the auto-routes of network ${reserved}`);
+      if (reserved.length > 0 && !reserved.includes(tenantId)) {
+        hostReasons.push(`host ${host} is reserved for the auto-routes of daemon ${reserved.join(', ')}`);
       } else if (owner && owner.tenantId !== tenantId) {
-        hostReasons.push(`host ${host} belongs to daemon ${owner.tenantId} (${describe(owner)}, older)`);
+        hostReasons.push(`host ${host} belongs to daemon ${owner.tenantId} (${describe(owner)}; ${whyFirst(owner, age)})`);
       } else if (unknownAge && othersIn(hostClaimants.get(host), tenantId).length > 0) {
         hostReasons.push(
           `host ${host} is also claimed by daemon ${othersIn(hostClaimants.get(host), tenantId).join(', ')} and this container's creation time is unknown`,
@@ -80,12 +90,15 @@ export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: stri
     const entrypointReasons: string[] = [];
     for (const ep of claim.entrypoints) {
       const whole = wholeOwner.get(ep);
-      const others = [...(users.get(ep)?.values() ?? [])].filter((holder) => holder.tenantId !== tenantId);
       if (whole && whole.tenantId !== tenantId) {
-        entrypointReasons.push(`entrypoint ${ep} is taken whole by daemon ${whole.tenantId} (${describe(whole)})`);
-      } else if (claim.whole && others.length > 0) {
-        entrypointReasons.push(`it would take entrypoint ${ep} whole, but daemon ${others[0]!.tenantId} uses it (${describe(others[0]!)})`);
-      } else if (claim.whole && unknownAge && othersIn(entrypointUsers.get(ep), tenantId).length > 0) {
+        entrypointReasons.push(`entrypoint ${ep} is taken whole by daemon ${whole.tenantId} (${describe(whole)}; ${whyFirst(whole, age)})`);
+        continue;
+      }
+      if (!claim.whole) continue;
+      const other = otherUser(users.get(ep), tenantId);
+      if (other) {
+        entrypointReasons.push(`it would take entrypoint ${ep} whole, but daemon ${other.tenantId} uses it (${describe(other)}; ${whyFirst(other, age)})`);
+      } else if (unknownAge && othersIn(entrypointUsers.get(ep), tenantId).length > 0) {
         entrypointReasons.push(`entrypoint ${ep} is contested and this container's creation time is unknown`);
       }
     }
@@ -98,7 +111,7 @@ export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: stri
       });
       continue;
     }
-    const holder = { tenantId, claim };
+    const holder = { tenantId, claim, age };
     for (const host of claim.hosts) {
       if (!hostOwner.has(host)) hostOwner.set(host, holder);
       addTo(ownedHosts, tenantId, host);
@@ -113,9 +126,23 @@ export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: stri
   return { refusals, ownedHosts };
 }
 
+/** Why the holder was granted first: its container is older, or ties went to the lower id. */
+function whyFirst(holder: Holder, age: number | undefined): string {
+  if (age === undefined) return "this container's creation time is unknown";
+  if (holder.age !== undefined && holder.age < age) return 'its container is older';
+  return 'created at the same time; the lower daemon id wins';
+}
+
 function describe(holder: Holder): string {
   const containers = [...new Set(holder.claim.resource.origins.map((c) => c.name))].sort().join(', ');
   return `router ${holder.claim.name} of container ${containers}`;
+}
+
+/** Some holder of another tenant, without walking every user of a busy entrypoint. */
+function otherUser(holders: Map<string, Holder> | undefined, self: string): Holder | undefined {
+  if (!holders || holders.size === 0 || (holders.size === 1 && holders.has(self))) return undefined;
+  for (const holder of holders.values()) if (holder.tenantId !== self) return holder;
+  return undefined;
 }
 
 function othersIn(set: Set<string> | undefined, self: string): string[] {

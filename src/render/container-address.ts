@@ -33,7 +33,7 @@ export function containerAddress(
   }
   if (mode.startsWith('container:')) {
     const ref = mode.slice('container:'.length);
-    const peer = daemon.containers.find((c) => c.id === ref || (ref.length >= 12 && c.id.startsWith(ref)) || c.name === ref);
+    const peer = findPeer(ref, daemon);
     if (!peer || hops >= MAX_CONTAINER_HOPS) {
       return { ok: false, error: `unable to find the IP address for the container ${JSON.stringify(container.name)}: network container ${ref} not found` };
     }
@@ -42,6 +42,23 @@ export function containerAddress(
   // Traefik takes the first network of a Go map (random order); we take the first by name.
   const first = Object.keys(container.networks).sort()[0];
   return found(first === undefined ? '' : (container.networks[first] ?? ''), container);
+}
+
+function findPeer(ref: string, daemon: DaemonSnapshot): ContainerSnapshot | undefined {
+  return daemon.containers.find((c) => c.id === ref || (ref.length >= 12 && c.id.startsWith(ref)) || c.name === ref);
+}
+
+/** Containers whose network stack this one shares (`container:<id>`, followed a few hops). */
+export function networkPeers(container: ContainerSnapshot, daemon: DaemonSnapshot): ContainerSnapshot[] {
+  const peers: ContainerSnapshot[] = [];
+  let current = container;
+  while (current.networkMode.startsWith('container:') && peers.length < MAX_CONTAINER_HOPS) {
+    const peer = findPeer(current.networkMode.slice('container:'.length), daemon);
+    if (!peer || peers.includes(peer)) break;
+    peers.push(peer);
+    current = peer;
+  }
+  return peers;
 }
 
 function found(ip: string, container: ContainerSnapshot): AddressLookup {

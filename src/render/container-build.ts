@@ -9,6 +9,13 @@ import { emptyObject, ensureObject, ownObject, ownString, type ConfigObject } fr
 import { decodeLabels } from '../traefik/labels.ts';
 import { normalizeName } from './default-rule.ts';
 import { containerAddress, defaultPort, joinHostPort } from './container-address.ts';
+import { findLabel } from './label-lookup.ts';
+
+interface ServerError {
+  readonly message: string;
+  /** Label prefix at fault, when a label is. */
+  readonly labelPath?: string;
+}
 
 export interface ContainerBuildContext {
   readonly daemon: DaemonSnapshot;
@@ -41,10 +48,18 @@ export function buildLabelConfig(container: ContainerSnapshot, context: Containe
     });
     return undefined;
   }
+  for (const note of decoded.notes) sink.warning('label-ignored', note.message, { ...where, label: note.label });
+  if (context.dockerNetwork !== undefined && !Object.prototype.hasOwnProperty.call(container.networks, context.dockerNetwork)) {
+    const networks = Object.keys(container.networks).sort().join(', ') || 'none';
+    const label = findLabel(container, 'traefik.docker.network');
+    sink.warning('docker-network-missing', `network ${JSON.stringify(context.dockerNetwork)} not found (the container is on ${networks}); using its first network`, label === undefined ? where : { ...where, label });
+  }
   const config = decoded.config;
   const name = traefikName(container);
-  const failure = (error: string) => {
-    sink.error(error.includes('port is missing') ? 'port-missing' : 'server-error', `container skipped: ${error}`, where);
+  const failure = (error: ServerError) => {
+    const label = error.labelPath === undefined ? undefined : findLabel(container, error.labelPath);
+    const code = error.message.includes('port is missing') ? 'port-missing' : 'server-error';
+    sink.error(code, `container skipped: ${error.message}`, label === undefined ? where : { ...where, label });
     return undefined;
   };
 
@@ -92,7 +107,7 @@ function addServers(
   protocol: Protocol,
   container: ContainerSnapshot,
   context: ContainerBuildContext,
-): string | undefined {
+): ServerError | undefined {
   const services = ensureObject(section, 'services');
   if (Object.keys(services).length === 0) {
     const service = emptyObject();
@@ -102,7 +117,14 @@ function addServers(
   for (const serviceName of Object.keys(services).sort()) {
     const service = services[serviceName] as ConfigObject;
     const error = addServer(ownObject(service, 'loadBalancer'), protocol, container, context);
-    if (error) return `service ${JSON.stringify(serviceName)} error: ${error}`;
+    if (error) {
+      const prefix = `traefik.${protocol}.services.${serviceName}`;
+      return {
+        message: `service ${JSON.stringify(serviceName)} error: ${error}`,
+        ...(error.startsWith('defining scheme or port') ? { labelPath: `${prefix}.loadbalancer.server` } : {}),
+        ...(error.startsWith('load-balancer is not defined') ? { labelPath: prefix } : {}),
+      };
+    }
   }
   return undefined;
 }
@@ -164,7 +186,8 @@ function linkRouters(section: ConfigObject, protocol: Protocol, container: Conta
     const router = routers[routerName] as ConfigObject;
     if (protocol === 'tcp' && !ownString(router, 'rule')) {
       delete routers[routerName];
-      context.sink.error('rule-empty', `TCP router ${routerName}: empty rule, router dropped`, where);
+      const label = findLabel(container, `traefik.tcp.routers.${routerName}`);
+      context.sink.error('rule-empty', `TCP router ${routerName} dropped: it has no rule (TCP routers need one, e.g. HostSNI(\`*\`))`, label === undefined ? where : { ...where, label });
       continue;
     }
     if (protocol === 'http' && !ownString(router, 'rule')) {
@@ -179,10 +202,11 @@ function linkRouters(section: ConfigObject, protocol: Protocol, container: Conta
     if (!ownString(router, 'service')) {
       if (services.length > 1) {
         delete routers[routerName];
+        const label = findLabel(container, `traefik.${protocol}.routers.${routerName}`);
         context.sink.error(
           'router-unlinked',
-          `router ${routerName} cannot be linked automatically with multiple services: ${services.join(', ')}`,
-          where,
+          `router ${routerName} dropped: it names no service and the container has several (${services.join(', ')}); set traefik.${protocol}.routers.${routerName}.service`,
+          label === undefined ? where : { ...where, label },
         );
         continue;
       }

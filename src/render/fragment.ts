@@ -2,7 +2,7 @@
 // internal reference rewritten, and a route inventory for /routes.json naming where each router
 // came from.
 
-import { emptyObject, ensureObject, own, ownObject, ownString, ownStrings, cloneConfig, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
+import { emptyObject, ensureObject, own, ownObject, ownString, ownStrings, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
 import { renameReferences } from './references.ts';
 import { serversOf, type Section, type TenantConfig } from './tenant-config.ts';
 
@@ -53,7 +53,8 @@ export function assembleFragment(tenantId: string, config: TenantConfig, allowRe
     const [top, key] = section.split('.') as [string, string];
     const map = ensureObject(ensureObject(out, top), key);
     for (const name of [...resources.keys()].sort()) {
-      const value = cloneConfig((resources.get(name) as { value: ConfigObject }).value);
+      // Values belong to this render (built fresh from the snapshot), so they are renamed in place.
+      const value = (resources.get(name) as { value: ConfigObject }).value;
       renameReferences(section, value, config, allowRefs, rename);
       map[rename(name)] = value;
     }

@@ -99,9 +99,9 @@ export function enforceReferences(
     changed = false;
     for (const [section, fields] of Object.entries(REFERENCE_FIELDS) as [Section, ReferenceField[]][]) {
       for (const [name, resource] of [...config[section]]) {
-        const reason = firstRefusal(resource.value, fields, config, allowRefs, refused);
-        if (reason === undefined) continue;
-        refuse(config, section, name, sink, 'reference-refused', reason);
+        const refusal = firstRefusal(resource.value, fields, config, allowRefs, refused);
+        if (refusal === undefined) continue;
+        refuse(config, section, name, sink, 'reference-refused', refusal.reason, refusal.labelPath);
         refused.add(`${section}\u0000${name}`);
         changed = true;
       }
@@ -115,11 +115,11 @@ function firstRefusal(
   config: TenantConfig,
   allowRefs: ReadonlySet<string>,
   refused: ReadonlySet<string>,
-): string | undefined {
+): { reason: string; labelPath: string } | undefined {
   for (const field of fields) {
     for (const reference of referencesAt(value, field)) {
       const resolution = resolveReference(reference, field.target, config, allowRefs, refused);
-      if (resolution.kind === 'refused') return resolution.reason;
+      if (resolution.kind === 'refused') return { reason: resolution.reason, labelPath: field.path.join('.') };
     }
   }
   return undefined;
@@ -151,7 +151,7 @@ function refuseChainCycles(config: TenantConfig, refused: Set<string>, sink: Dia
     }
   }
   for (const name of cyclic) {
-    refuse(config, 'http.middlewares', name, sink, 'chain-recursion', 'its chain reaches itself');
+    refuse(config, 'http.middlewares', name, sink, 'chain-recursion', 'its chain reaches itself', 'chain.middlewares');
     refused.add(`http.middlewares\u0000${name}`);
   }
 }

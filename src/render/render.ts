@@ -50,7 +50,9 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions, state
   const builds: TenantBuild[] = [];
   const seen = new Set<string>();
   const extra: Diagnostic[] = [];
-  for (const daemon of [...snapshot.daemons].sort((a, b) => compareTenantIds(a.id, b.id))) {
+  // Ordered by id, then socket: which of two daemons claiming one id wins must not depend on discovery order.
+  const ordered = [...snapshot.daemons].sort((a, b) => compareTenantIds(a.id, b.id) || (a.socket < b.socket ? -1 : a.socket > b.socket ? 1 : 0));
+  for (const daemon of ordered) {
     if (seen.has(daemon.id)) {
       const sink = new DiagnosticSink(daemon.id, extra);
       sink.error('daemon-duplicate', `daemon at ${JSON.stringify(daemon.socket)} refused: another daemon already has id ${daemon.id}`);
@@ -96,7 +98,7 @@ function assignPorts(builds: TenantBuild[], options: RenderOptions, state: Rende
     if (port === undefined) {
       const range = protocol === 'tcp' ? options.tcpRange : options.udpRange;
       const why = range ? `every port of ${range.first}-${range.last} is taken` : `no ${protocol.toUpperCase()} range is configured (--${protocol}-range)`;
-      dropClaim(build, claim, 'port-exhausted', `it names no entrypoint and no port can be allocated: ${why}`);
+      dropClaim(build, claim, range ? 'port-exhausted' : 'port-no-range', `it names no entrypoint and no port can be allocated: ${why}`);
       continue;
     }
     claim.entrypoints = [entrypointName(protocol, port)];
@@ -105,23 +107,38 @@ function assignPorts(builds: TenantBuild[], options: RenderOptions, state: Rende
   return [...result.allocations];
 }
 
-/** Hosts and entrypoints across daemons, then TLS certificates only for owned hosts. */
+/**
+ * Hosts and entrypoints across daemons, and certificates only for owned hosts. A router refused
+ * for its certificates gives up its claims, so the contest runs again without it: the next
+ * claimant in age order then owns the host.
+ */
 function resolveOwnership(builds: TenantBuild[], options: RenderOptions): void {
-  const tenants = builds.filter((b) => b.tenant).map((b) => ({ tenantId: b.daemon.id, claims: live(b) }));
-  const outcome = resolveClaims(tenants, options.baseDomain);
   const byId = new Map(builds.map((b) => [b.daemon.id, b]));
-  for (const refusal of outcome.refusals) {
-    dropClaim(byId.get(refusal.tenantId) as TenantBuild, refusal.claim, refusal.code, refusal.reason);
-  }
-  for (const build of builds) {
-    const owned = outcome.ownedHosts.get(build.daemon.id) ?? new Set<string>();
-    for (const claim of live(build)) {
-      if (claim.section === 'udp.routers') continue;
-      const foreign = tlsDomains(claim.resource.value).filter((domain) => !owned.has(domain));
-      if (foreign.length > 0) {
-        dropClaim(build, claim, 'tls-domain-refused', `it requests certificates for ${foreign.join(', ')}, which this daemon's routers do not own`);
+  const excluded = new Map<RouterClaim, string>();
+  for (;;) {
+    const tenants = builds
+      .filter((b) => b.tenant)
+      .map((b) => ({ tenantId: b.daemon.id, claims: live(b).filter((claim) => !excluded.has(claim)) }));
+    const outcome = resolveClaims(tenants, options.baseDomain);
+    const refusedClaims = new Set(outcome.refusals.map((r) => r.claim));
+    let more = false;
+    for (const { tenantId, claims } of tenants) {
+      const owned = outcome.ownedHosts.get(tenantId) ?? new Set<string>();
+      for (const claim of claims) {
+        if (claim.section === 'udp.routers' || refusedClaims.has(claim)) continue;
+        const foreign = tlsDomains(claim.resource.value).filter((domain) => !owned.has(domain));
+        if (foreign.length === 0) continue;
+        excluded.set(claim, `it requests certificates for ${foreign.join(', ')}, which this daemon's routers do not own`);
+        more = true;
       }
     }
+    if (more) continue;
+    for (const refusal of outcome.refusals) dropClaim(byId.get(refusal.tenantId) as TenantBuild, refusal.claim, refusal.code, refusal.reason);
+    for (const [claim, reason] of excluded) {
+      const build = builds.find((b) => b.claims.includes(claim)) as TenantBuild;
+      dropClaim(build, claim, 'tls-domain-refused', reason);
+    }
+    return;
   }
 }
 
@@ -129,8 +146,10 @@ function live(build: TenantBuild): RouterClaim[] {
   return build.claims.filter((claim) => build.config[claim.section].get(claim.name) === claim.resource);
 }
 
+const CLAIM_LABELS: Record<string, string> = { 'host-conflict': 'rule', 'entrypoint-conflict': 'entrypoints', 'tls-domain-refused': 'tls.domains' };
+
 function dropClaim(build: TenantBuild, claim: RouterClaim, code: string, reason: string): void {
-  refuse(build.config, claim.section, claim.name, build.sink, code, reason);
+  refuse(build.config, claim.section, claim.name, build.sink, code, reason, CLAIM_LABELS[code]);
   build.refused.add(`${claim.section}\u0000${claim.name}`);
 }
 

@@ -31,7 +31,7 @@ export function checkRouters(
 ): RouterClaim[] {
   const claims: RouterClaim[] = [];
   const drop = (section: RouterSection, name: string, code: string, reason: string) => {
-    refuse(config, section, name, sink, code, reason);
+    refuse(config, section, name, sink, code, reason, 'rule');
     refused.add(`${section}\u0000${name}`);
   };
   for (const [name, resource] of [...config['http.routers']]) {
@@ -69,7 +69,8 @@ export function checkRouters(
     if (whole && !options.allowUnboundedRules) {
       const taken = entrypoints.filter((ep) => options.httpEntrypoints.includes(ep));
       if (taken.length > 0) {
-        drop('tcp.routers', name, 'rule-unbounded', `a TCP catch-all may not take the HTTP entrypoint ${taken.join(', ')}`);
+        const what = bounds.catchAll ? 'a TCP catch-all' : `a TCP router not bound to literal hosts (${bounds.reason ?? 'no HostSNI'})`;
+        drop('tcp.routers', name, 'rule-unbounded', `${what} may not take the HTTP entrypoint ${taken.join(', ')}`);
         continue;
       }
     }

@@ -17,7 +17,8 @@ import {
   type FieldType,
   type StructDef,
 } from '../traefik/fields.ts';
-import { refuse, serversOf, type Section, type TenantConfig } from './tenant-config.ts';
+import { resourceLabel } from './label-lookup.ts';
+import { refuse, sectionWords, serversOf, type Resource, type Section, type TenantConfig } from './tenant-config.ts';
 
 const STRUCTS: Partial<Record<Section, StructDef>> = {
   'http.routers': HttpRouter,
@@ -36,11 +37,39 @@ const FILE_LIST_SEPARATOR = '\u2551';
 export function enforceStructure(config: TenantConfig, refused: Set<string>, sink: DiagnosticSink): void {
   for (const [section, struct] of Object.entries(STRUCTS) as [Section, StructDef][]) {
     for (const [name, resource] of [...config[section]]) {
+      repairHarmless(section, name, resource, sink);
       const problem = structProblem(resource.value, struct, '') ?? semanticProblem(section, resource.value);
       if (problem === undefined) continue;
-      refuse(config, section, name, sink, 'structure-invalid', problem);
+      const labelPath = problem.match(/^[\w.]+/)?.[0]?.replace(/\.servers$/, '.server');
+      refuse(config, section, name, sink, 'structure-invalid', problem, labelPath);
       refused.add(`${section}\u0000${name}`);
     }
+  }
+}
+
+/**
+ * What Traefik shrugs off, dropped with a warning instead of refusing the router: `tls.domains`
+ * without an index decodes to an empty list, and an empty entrypoint name (a trailing comma) is a
+ * non-critical error in Traefik that leaves the other entrypoints working.
+ */
+function repairHarmless(section: Section, name: string, resource: Resource, sink: DiagnosticSink): void {
+  if (!section.endsWith('.routers')) return;
+  const warn = (message: string, labelPath: string) => {
+    for (const container of new Map(resource.origins.map((c) => [c.name, c])).values()) {
+      const label = resourceLabel(container, section, name, labelPath);
+      sink.warning('label-ignored', `${sectionWords(section)} ${name}: ${message}`, label === undefined ? { container: container.name } : { container: container.name, label });
+    }
+  };
+  const tls = own(resource.value, 'tls');
+  if (isConfigObject(tls) && Array.isArray(tls['domains']) && tls['domains'].length === 0) {
+    delete tls['domains'];
+    warn('tls.domains has no entries (use tls.domains[0].main); ignored', 'tls.domains');
+  }
+  const entrypoints = own(resource.value, 'entryPoints');
+  if (Array.isArray(entrypoints) && entrypoints.some((ep) => ep === '')) {
+    const kept = entrypoints.filter((ep) => ep !== '');
+    warn('an empty entrypoint name (a stray comma?) is ignored', 'entrypoints');
+    if (kept.length > 0) resource.value['entryPoints'] = kept;
   }
 }
 
@@ -104,7 +133,7 @@ function semanticProblem(section: Section, value: ConfigObject): string | undefi
   }
   if (section.endsWith('.routers')) {
     const entrypoints = own(value, 'entryPoints');
-    if (Array.isArray(entrypoints) && entrypoints.some((ep) => ep === '')) return 'it names an empty entrypoint';
+    if (Array.isArray(entrypoints) && entrypoints.every((ep) => ep === '')) return 'entryPoints names no entrypoint';
     if (typeof own(value, 'service') !== 'string') return 'it has no service';
   }
   return undefined;

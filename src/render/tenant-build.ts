@@ -10,6 +10,7 @@ import { own, ownObject, ownString } from '../traefik/config.ts';
 import { decodeLabelsInto } from '../traefik/labels.ts';
 import { DockerLabels } from '../traefik/fields.ts';
 import { autoRouteHost, buildAutoRoute, SERVICE_NAME_LABEL, serviceLabel } from './auto-route.ts';
+import { addAutoRoutes } from './auto-route-merge.ts';
 import { backendPolicy, enforceBackends } from './backends.ts';
 import { SERVICE_IP_LABEL } from './container-address.ts';
 import { buildLabelConfig, traefikName } from './container-build.ts';
@@ -50,15 +51,17 @@ export function buildTenant(daemon: DaemonSnapshot, context: TenantBuildContext)
     return { daemon, tenant: undefined, config: emptyTenantConfig(), claims: [], refused, sink };
   }
   const tenant = parsed.tenant;
-  const items: ContainerConfig[] = [];
+  const labelled: ContainerConfig[] = [];
+  const autoRoutes: ContainerConfig[] = [];
   for (const container of daemon.containers) {
     const item = routeContainer(container, tenant, daemon, context, sink);
-    if (item) items.push(item);
+    if (item) (item.autoRoute ? autoRoutes : labelled).push(item);
   }
-  const config = mergeContainers(items, sink);
+  const config = mergeContainers(labelled, sink, refused);
+  addAutoRoutes(config, autoRoutes, sink, refused);
   refuseTenantWide(config, refused, sink);
   enforceStructure(config, refused, sink);
-  enforceBackends(config, backendPolicy(tenant, daemon, context.options.allowBackends), refused, sink);
+  enforceBackends(config, (origins) => backendPolicy(tenant, origins, daemon, context.options.allowBackends), refused, sink);
   enforceReferences(config, context.allowRefs, refused, sink);
   const claims = checkRouters(config, context.options, refused, sink);
   return { daemon, tenant, config, claims, refused, sink };

@@ -4,7 +4,23 @@
 
 import type { ContainerSnapshot } from '../model/snapshot.ts';
 import type { DiagnosticSink } from '../model/diagnostics.ts';
-import { configEqual, emptyObject, isConfigObject, own, ownObject, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
+import { emptyObject, isConfigObject, own, ownObject, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
+import {
+  findField,
+  HttpMiddleware,
+  HttpRouter,
+  HttpService,
+  Model,
+  TcpMiddleware,
+  TcpRouter,
+  TcpService,
+  TlsStore,
+  UdpRouter,
+  UdpService,
+  type StructDef,
+} from '../traefik/fields.ts';
+import { semanticallyEqual } from '../traefik/semantic-equality.ts';
+import { resourceLabel } from './label-lookup.ts';
 import { compareCodePoints } from '../traefik/labels.ts';
 
 export const SECTIONS = [
@@ -61,7 +77,7 @@ export interface ContainerConfig {
 }
 
 /** Merges containers in Traefik's order; same-named resources must be identical, services merge servers. */
-export function mergeContainers(items: readonly ContainerConfig[], sink: DiagnosticSink): TenantConfig {
+export function mergeContainers(items: readonly ContainerConfig[], sink: DiagnosticSink, refused?: Set<string>): TenantConfig {
   const merged = emptyTenantConfig();
   const conflicts = new Map<string, { section: Section; name: string; origins: ContainerSnapshot[] }>();
   const ordered = [...items].sort((a, b) => compareCodePoints(a.key, b.key));
@@ -89,28 +105,50 @@ export function mergeContainers(items: readonly ContainerConfig[], sink: Diagnos
   }
   for (const { section, name, origins } of conflicts.values()) {
     merged[section].delete(name);
-    const containers = [...new Set(origins.map((c) => c.name))].sort();
+    refused?.add(`${section}\u0000${name}`);
+    const byName = new Map(origins.map((c) => [c.name, c]));
+    const containers = [...byName.keys()].sort();
     for (const container of containers) {
-      sink.error('defined-multiple-times', `${sectionWords(section)} ${name} defined multiple times with different configurations (containers ${containers.join(', ')}); dropped`, {
-        container,
-      });
+      const label = resourceLabel(byName.get(container) as ContainerSnapshot, section, name);
+      const message = `${sectionWords(section)} ${name} defined multiple times with different configurations (containers ${containers.join(', ')}); dropped`;
+      sink.error('defined-multiple-times', message, label === undefined ? { container } : { container, label });
     }
   }
   return merged;
 }
 
-/** Services with load balancers merge when equal apart from servers; anything else must be equal. */
+const STRUCTS: Record<Section, StructDef> = {
+  'http.routers': HttpRouter,
+  'http.services': HttpService,
+  'http.middlewares': HttpMiddleware,
+  'http.models': Model,
+  'tcp.routers': TcpRouter,
+  'tcp.services': TcpService,
+  'tcp.middlewares': TcpMiddleware,
+  'udp.routers': UdpRouter,
+  'udp.services': UdpService,
+  'tls.stores': TlsStore,
+};
+
+/**
+ * Services with load balancers merge when equal apart from servers; anything else must be equal.
+ * Equal means equal after Traefik's defaults and parsing (pkg/provider/merge.go compares decoded
+ * structs), so `passhostheader=true` on one replica only still merges.
+ */
 function tryMerge(section: Section, existing: ConfigObject, incoming: ConfigObject): boolean {
   if (section === 'http.services' || section === 'tcp.services' || section === 'udp.services') {
     const left = ownObject(existing, 'loadBalancer');
     const right = ownObject(incoming, 'loadBalancer');
-    if (left && right) return mergeLoadBalancers(left, right, section === 'http.services' ? 'url' : 'address');
+    const loadBalancer = findField(STRUCTS[section], 'loadBalancer');
+    if (left && right && loadBalancer?.type.kind === 'struct') {
+      return mergeLoadBalancers(left, right, section === 'http.services' ? 'url' : 'address', loadBalancer.type.struct);
+    }
   }
-  return configEqual(existing, incoming);
+  return semanticallyEqual(existing, incoming, STRUCTS[section]);
 }
 
-function mergeLoadBalancers(left: ConfigObject, right: ConfigObject, identity: 'url' | 'address'): boolean {
-  if (!configEqual(withoutServers(left), withoutServers(right))) return false;
+function mergeLoadBalancers(left: ConfigObject, right: ConfigObject, identity: 'url' | 'address', struct: StructDef): boolean {
+  if (!semanticallyEqual(withoutServers(left), withoutServers(right), struct)) return false;
   const servers = serversOf(left);
   const seen = new Set(servers.map((server) => String(own(server, identity) ?? '')));
   for (const server of serversOf(right)) {
@@ -134,7 +172,11 @@ export function serversOf(loadBalancer: ConfigObject | undefined): ConfigObject[
   return Array.isArray(servers) ? servers.filter(isConfigObject) : [];
 }
 
-/** Removes a resource and reports why, once, against every container that defined it. */
+/**
+ * Removes a resource and reports why, once, against every container that defined it, naming the
+ * label at `labelPath` (below the resource, e.g. `rule` or `loadbalancer.server.url`) when the
+ * container has one.
+ */
 export function refuse(
   config: TenantConfig,
   section: Section,
@@ -142,13 +184,14 @@ export function refuse(
   sink: DiagnosticSink,
   code: string,
   reason: string,
-  label?: string,
+  labelPath?: string,
 ): void {
   const resource = config[section].get(name);
   if (!resource) return;
   config[section].delete(name);
-  const containers = [...new Set(resource.origins.map((c) => c.name))].sort();
-  for (const container of containers) {
+  const containers = new Map(resource.origins.map((c) => [c.name, c]));
+  for (const container of [...containers.keys()].sort()) {
+    const label = resourceLabel(containers.get(container) as ContainerSnapshot, section, name, labelPath);
     sink.error(code, `${sectionWords(section)} ${name} refused: ${reason}`, label === undefined ? { container } : { container, label });
   }
 }

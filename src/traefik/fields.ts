@@ -41,6 +41,12 @@ export interface FieldDef {
 export interface StructDef {
   readonly name: string;
   readonly fields: readonly FieldDef[];
+  /**
+   * What Traefik's SetDefaults puts in a struct when a label creates it: scalar text as a label
+   * would write it, a list, or `{}` for a sub-struct created with its own defaults. Never written
+   * to files (Traefik applies them again); used to compare replicas as Traefik does.
+   */
+  readonly defaults?: Readonly<Record<string, string | readonly string[] | Record<string, never>>>;
 }
 
 interface FieldOptions {
@@ -73,6 +79,7 @@ const subs = (name: string, struct: StructDef, o?: FieldOptions) => field(name, 
 const named = (name: string, struct: StructDef, o?: FieldOptions) =>
   field(name, { kind: 'map', value: { kind: 'struct', struct } }, o);
 const def = (name: string, ...fields: FieldDef[]): StructDef => ({ name, fields });
+const defaults = (struct: StructDef, values: NonNullable<StructDef['defaults']>): StructDef => ({ ...struct, defaults: values });
 
 const ignore: FieldOptions = { label: 'ignore' };
 const allowEmpty: FieldOptions = { label: 'allowEmpty' };
@@ -94,12 +101,9 @@ const SourceCriterion = def(
 // ---- HTTP ----------------------------------------------------------------------------------
 
 const RouterTLS = def('RouterTLSConfig', str('options'), str('certResolver'), subs('domains', Domain));
-const RouterObservability = def(
-  'RouterObservabilityConfig',
-  bool('accessLogs'),
-  bool('metrics'),
-  bool('tracing'),
-  str('traceVerbosity'),
+const RouterObservability = defaults(
+  def('RouterObservabilityConfig', bool('accessLogs'), bool('metrics'), bool('tracing'), str('traceVerbosity')),
+  { traceVerbosity: 'minimal' },
 );
 
 export const HttpRouter = def(
@@ -115,22 +119,16 @@ export const HttpRouter = def(
   sub('observability', RouterObservability),
 );
 
-const Model = def(
+export const Model = def(
   'Model',
   strs('middlewares'),
   sub('tls', RouterTLS, allowEmpty),
   sub('observability', RouterObservability),
 );
 
-const Cookie = def(
-  'Cookie',
-  str('name'),
-  bool('secure'),
-  bool('httpOnly'),
-  str('sameSite'),
-  int('maxAge'),
-  str('path'),
-  str('domain'),
+const Cookie = defaults(
+  def('Cookie', str('name'), bool('secure'), bool('httpOnly'), str('sameSite'), int('maxAge'), str('path'), str('domain')),
+  { path: '/' },
 );
 const Sticky = def('Sticky', sub('cookie', Cookie, allowEmpty));
 
@@ -143,7 +141,7 @@ export const HttpServer = def(
   str('port', { labelOnly: true, file: 'ignore' }),
 );
 
-const ServerHealthCheck = def(
+const ServerHealthCheck = defaults(def(
   'ServerHealthCheck',
   str('scheme'),
   str('mode'),
@@ -157,11 +155,14 @@ const ServerHealthCheck = def(
   str('hostname'),
   bool('followRedirects'),
   strMap('headers'),
-);
+), { followRedirects: 'true', mode: 'http', interval: '30s', timeout: '5s' });
 
-const PassiveHealthCheck = def('PassiveServerHealthCheck', dur('failureWindow'), int('maxFailedAttempts'));
+const PassiveHealthCheck = defaults(def('PassiveServerHealthCheck', dur('failureWindow'), int('maxFailedAttempts')), {
+  failureWindow: '10s',
+  maxFailedAttempts: '1',
+});
 
-export const HttpLoadBalancer = def(
+export const HttpLoadBalancer = defaults(def(
   'ServersLoadBalancer',
   sub('sticky', Sticky, allowEmpty),
   field('servers', { kind: 'structList', struct: HttpServer, singular: 'server' }),
@@ -169,9 +170,9 @@ export const HttpLoadBalancer = def(
   sub('healthCheck', ServerHealthCheck),
   sub('passiveHealthCheck', PassiveHealthCheck),
   bool('passHostHeader'),
-  sub('responseForwarding', def('ResponseForwarding', dur('flushInterval'))),
+  sub('responseForwarding', defaults(def('ResponseForwarding', dur('flushInterval')), { flushInterval: '100ms' })),
   str('serversTransport'),
-);
+), { passHostHeader: 'true', strategy: 'wrr', responseForwarding: {} });
 
 const WeightedService = def('WRRService', str('name'), int('weight'));
 const Weighted = def(
@@ -316,7 +317,7 @@ export const HttpMiddleware = def(
   ),
   sub(
     'rateLimit',
-    def(
+    defaults(def(
       'RateLimit',
       int('average'),
       dur('period'),
@@ -324,7 +325,7 @@ export const HttpMiddleware = def(
       sub('sourceCriterion', SourceCriterion),
       sub(
         'redis',
-        def(
+        defaults(def(
           'Redis',
           strs('endpoints'),
           sub('tls', TypesClientTLS),
@@ -337,9 +338,9 @@ export const HttpMiddleware = def(
           dur('readTimeout'),
           dur('writeTimeout'),
           dur('dialTimeout'),
-        ),
+        ), { endpoints: ['localhost:6379'], readTimeout: '3s', writeTimeout: '3s', dialTimeout: '5s' }),
       ),
-    ),
+    ), { burst: '1', period: '1s' }),
   ),
   sub(
     'redirectRegex',
@@ -359,7 +360,7 @@ export const HttpMiddleware = def(
   ),
   sub(
     'forwardAuth',
-    def(
+    defaults(def(
       'ForwardAuth',
       str('address'),
       sub('tls', ClientTLS),
@@ -375,7 +376,7 @@ export const HttpMiddleware = def(
       bool('preserveLocationHeader'),
       bool('preserveRequestMethod'),
       str('authSigninURL'),
-    ),
+    ), { maxBodySize: '-1' }),
   ),
   sub('inFlightReq', def('InFlightReq', int('amount'), sub('sourceCriterion', SourceCriterion))),
   sub(
@@ -393,24 +394,16 @@ export const HttpMiddleware = def(
   ),
   sub(
     'circuitBreaker',
-    def(
-      'CircuitBreaker',
-      str('expression'),
-      dur('checkPeriod'),
-      dur('fallbackDuration'),
-      dur('recoveryDuration'),
-      int('responseCode'),
+    defaults(
+      def('CircuitBreaker', str('expression'), dur('checkPeriod'), dur('fallbackDuration'), dur('recoveryDuration'), int('responseCode')),
+      { checkPeriod: '100ms', fallbackDuration: '10s', recoveryDuration: '10s', responseCode: '503' },
     ),
   ),
   sub(
     'compress',
-    def(
-      'Compress',
-      strs('excludedContentTypes'),
-      strs('includedContentTypes'),
-      int('minResponseBodyBytes'),
-      strs('encodings'),
-      str('defaultEncoding'),
+    defaults(
+      def('Compress', strs('excludedContentTypes'), strs('includedContentTypes'), int('minResponseBodyBytes'), strs('encodings'), str('defaultEncoding')),
+      { encodings: ['gzip', 'br', 'zstd'] },
     ),
     allowEmpty,
   ),
@@ -435,7 +428,7 @@ export const HttpMiddleware = def(
   ),
   sub(
     'retry',
-    def(
+    defaults(def(
       'Retry',
       int('attempts'),
       dur('timeout'),
@@ -444,7 +437,7 @@ export const HttpMiddleware = def(
       strs('status'),
       bool('disableRetryOnNetworkError'),
       bool('retryNonIdempotentMethod'),
-    ),
+    ), { maxRequestBodyBytes: '2097152' }),
   ),
   sub('contentType', def('ContentType', bool('autoDetect')), allowEmpty),
   sub('grpcWeb', def('GrpcWeb', strs('allowOrigins'))),
@@ -525,18 +518,13 @@ export const TcpLoadBalancer = def(
   'TCPServersLoadBalancer',
   field('servers', { kind: 'structList', struct: TcpServer, singular: 'server' }),
   str('serversTransport'),
-  sub('proxyProtocol', def('ProxyProtocol', int('version')), allowEmpty),
+  sub('proxyProtocol', defaults(def('ProxyProtocol', int('version')), { version: '2' }), allowEmpty),
   int('terminationDelay'),
   sub(
     'healthCheck',
-    def(
-      'TCPServerHealthCheck',
-      int('port'),
-      str('send'),
-      str('expect'),
-      dur('interval'),
-      dur('unhealthyInterval'),
-      dur('timeout'),
+    defaults(
+      def('TCPServerHealthCheck', int('port'), str('send'), str('expect'), dur('interval'), dur('unhealthyInterval'), dur('timeout')),
+      { interval: '30s', timeout: '5s' },
     ),
     allowEmpty,
   ),
@@ -582,7 +570,7 @@ const UdpConfiguration = def('UDPConfiguration', named('routers', UdpRouter), na
 
 // ---- TLS -----------------------------------------------------------------------------------
 
-const Store = def(
+export const TlsStore = def(
   'Store',
   sub('defaultCertificate', def('Certificate', str('certFile'), str('keyFile')), ignore),
   sub('defaultGeneratedCert', def('GeneratedCert', str('resolver'), sub('domain', Domain))),
@@ -592,7 +580,7 @@ const TlsConfiguration = def(
   'TLSConfiguration',
   subs('certificates', def('CertAndStores', str('certFile'), str('keyFile'), strs('stores')), ignore),
   named('options', def('Options'), ignore),
-  named('stores', Store),
+  named('stores', TlsStore),
 );
 
 /** The root of dynamic configuration as labels reach it (`traefik.<http|tcp|udp|tls>…`). */
@@ -625,8 +613,11 @@ export function findField(struct: StructDef, name: string): FieldDef | undefined
   return undefined;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Simple Unicode case folding close to Go's strings.EqualFold (per code point, never length-changing). */
 export function foldCase(text: string): string {
+  if (ASCII.test(text)) return text.toLowerCase();
   let out = '';
   for (const ch of text) {
     const lower = ch.toLowerCase();

@@ -11,14 +11,22 @@ import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
 /** Prefixes Traefik decodes (case-insensitive); every other label is ignored silently. */
 export const DECODED_PREFIXES = ['traefik.http', 'traefik.tcp', 'traefik.udp', 'traefik.tls.stores.default'] as const;
 
+/** Something decoded without error that the user probably did not mean (`tls=maybe`). */
+export interface LabelNote {
+  readonly label: string;
+  readonly message: string;
+}
+
 export type LabelDecode =
-  | { readonly ok: true; readonly config: ConfigObject }
+  | { readonly ok: true; readonly config: ConfigObject; readonly notes: readonly LabelNote[] }
   | { readonly ok: false; readonly error: string; readonly label?: string };
 
 interface LabelNode {
   readonly name: string;
   value: string;
   readonly children: LabelNode[];
+  /** Children by case-folded name: labels differing only in case are one node. */
+  readonly byFolded: Map<string, LabelNode>;
   /** First label (in sorted order) that passes through this node: what a diagnostic points at. */
   readonly label: string;
   /** Label whose value the node holds (the last one written). */
@@ -49,9 +57,10 @@ export function decodeLabelsInto(
 ): LabelDecode {
   try {
     const tree = buildTree(labels, prefixes);
-    if (!tree) return { ok: true, config: emptyObject() };
-    checkStruct(tree, root);
-    return { ok: true, config: fillStruct(tree) };
+    if (!tree) return { ok: true, config: emptyObject(), notes: [] };
+    const notes: LabelNote[] = [];
+    checkStruct(tree, root, notes);
+    return { ok: true, config: fillStruct(tree), notes };
   } catch (error) {
     if (error instanceof DecodeError) {
       return error.label === undefined ? { ok: false, error: error.message } : { ok: false, error: error.message, label: error.label };
@@ -71,27 +80,35 @@ export function decodedLabelKeys(
 }
 
 export function compareCodePoints(a: string, b: string): number {
-  const left = [...a];
-  const right = [...b];
-  const length = Math.min(left.length, right.length);
+  const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
-    const difference = (left[i] as string).codePointAt(0)! - (right[i] as string).codePointAt(0)!;
-    if (difference !== 0) return difference;
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // UTF-16 order differs from code point order only between a surrogate and U+E000..U+FFFF.
+    const xSurrogate = x >= 0xd800 && x <= 0xdfff;
+    const ySurrogate = y >= 0xd800 && y <= 0xdfff;
+    if (xSurrogate && !ySurrogate && y >= 0xe000) return 1;
+    if (ySurrogate && !xSurrogate && x >= 0xe000) return -1;
+    return x - y;
   }
-  return left.length - right.length;
+  return a.length - b.length;
 }
 
 function buildTree(labels: Readonly<Record<string, string>>, prefixes: readonly string[]): LabelNode | undefined {
   let root: LabelNode | undefined;
   for (const key of decodedLabelKeys(labels, prefixes)) {
     const parts = splitKey(key);
-    root ??= { name: parts[0] as string, value: '', children: [], label: key, valueLabel: key };
+    root ??= { name: parts[0] as string, value: '', children: [], byFolded: new Map(), label: key, valueLabel: key };
     let node = root;
-    for (const part of parts.slice(1)) {
-      let child = node.children.find((candidate) => foldCase(candidate.name) === foldCase(part));
+    for (let i = 1; i < parts.length; i++) {
+      const part = parts[i] as string;
+      const folded = foldCase(part);
+      let child = node.byFolded.get(folded);
       if (!child) {
-        child = { name: part, value: '', children: [], label: key, valueLabel: key };
+        child = { name: part, value: '', children: [], byFolded: new Map(), label: key, valueLabel: key };
         node.children.push(child);
+        node.byFolded.set(folded, child);
       }
       node = child;
     }
@@ -124,11 +141,11 @@ function splitKey(key: string): string[] {
 
 // ---- pass 1: the node tree against the table (paerser nodes_metadata.go) ------------------
 
-function checkStruct(node: LabelNode, struct: StructDef): void {
-  for (const child of node.children) checkField(child, struct);
+function checkStruct(node: LabelNode, struct: StructDef, notes: LabelNote[]): void {
+  for (const child of node.children) checkField(child, struct, notes);
 }
 
-function checkField(node: LabelNode, struct: StructDef): void {
+function checkField(node: LabelNode, struct: StructDef, notes: LabelNote[]): void {
   const field = findField(struct, node.name);
   if (!field) throw new DecodeError(`field not found, node: ${node.name}`, node.label);
   node.field = field;
@@ -138,25 +155,28 @@ function checkField(node: LabelNode, struct: StructDef): void {
       throw new DecodeError(`${node.name} cannot be a standalone element`, node.label);
     }
     node.disabled = node.value !== '' && foldCase(node.value) !== 'true' && field.label === 'allowEmpty';
+    if (node.disabled && foldCase(node.value) !== 'false') {
+      notes.push({ label: node.valueLabel, message: `${node.name}=${JSON.stringify(node.value)} is not "true", so Traefik switches ${node.name} off` });
+    }
   }
   node.disabled = node.disabled === true || field.label === 'ignore';
   if (node.children.length === 0) return;
-  checkChildren(node, type);
+  checkChildren(node, type, notes);
 }
 
-function checkChildren(node: LabelNode, type: FieldType): void {
+function checkChildren(node: LabelNode, type: FieldType, notes: LabelNote[]): void {
   switch (type.kind) {
     case 'struct':
-      checkStruct(node, type.struct);
+      checkStruct(node, type.struct, notes);
       return;
     case 'structList':
-      if (type.singular) checkStruct(node, type.struct);
-      else for (const element of node.children) checkStruct(element, type.struct);
+      if (type.singular) checkStruct(node, type.struct, notes);
+      else for (const element of node.children) checkStruct(element, type.struct, notes);
       return;
     case 'map':
       if (type.value.kind === 'struct') {
         const struct = type.value.struct;
-        for (const entry of node.children) checkStruct(entry, struct);
+        for (const entry of node.children) checkStruct(entry, struct, notes);
       }
       return;
     case 'list':
