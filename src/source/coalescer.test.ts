@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { Coalescer, type Clock } from './coalescer.ts';
+
+/** Time moves only when the test says so; timers fire in due order. */
+class ManualClock implements Clock {
+  #now = 0;
+  #timers = new Map<number, { at: number; callback: () => void }>();
+  #nextId = 1;
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimer(callback: () => void, ms: number): number {
+    const id = this.#nextId++;
+    this.#timers.set(id, { at: this.#now + ms, callback });
+    return id;
+  }
+
+  clearTimer(handle: unknown): void {
+    this.#timers.delete(handle as number);
+  }
+
+  get timers(): number {
+    return this.#timers.size;
+  }
+
+  advance(ms: number): void {
+    const end = this.#now + ms;
+    for (;;) {
+      const due = [...this.#timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      if (due === undefined) break;
+      this.#timers.delete(due[0]);
+      this.#now = due[1].at;
+      due[1].callback();
+    }
+    this.#now = end;
+  }
+}
+
+function setup(minWaitMs: number, maxWaitMs: number) {
+  const clock = new ManualClock();
+  const flushed: { key: string; at: number }[] = [];
+  const coalescer = new Coalescer<string>({ minWaitMs, maxWaitMs, clock }, (key) => flushed.push({ key, at: clock.now() }));
+  return { clock, flushed, coalescer };
+}
+
+describe('Coalescer', () => {
+  it('flushes a single change after the minimum wait', () => {
+    const { clock, flushed, coalescer } = setup(100, 1000);
+    coalescer.touch('a');
+    clock.advance(99);
+    assert.deepEqual(flushed, []);
+    clock.advance(1);
+    assert.deepEqual(flushed, [{ key: 'a', at: 100 }]);
+    assert.equal(coalescer.isPending('a'), false);
+  });
+
+  it('turns a burst into one flush, after the burst has been quiet for the minimum wait', () => {
+    const { clock, flushed, coalescer } = setup(100, 1000);
+    for (let i = 0; i < 30; i++) {
+      coalescer.touch('a');
+      clock.advance(20);
+    }
+    // last touch at 580, quiet until 680
+    clock.advance(1000);
+    assert.deepEqual(flushed, [{ key: 'a', at: 680 }]);
+  });
+
+  it('never waits longer than the maximum after the first pending change', () => {
+    const { clock, flushed, coalescer } = setup(100, 500);
+    for (let t = 0; t < 1200; t += 50) {
+      coalescer.touch('a');
+      clock.advance(50);
+    }
+    clock.advance(1000);
+    assert.deepEqual(
+      flushed.map((f) => f.at),
+      [500, 1000, 1250],
+      'a flush at each max wait while touches keep coming, then one after the last quiet time',
+    );
+  });
+
+  it('keeps keys independent', () => {
+    const { clock, flushed, coalescer } = setup(100, 1000);
+    coalescer.touch('a');
+    clock.advance(50);
+    coalescer.touch('b');
+    clock.advance(60);
+    assert.deepEqual(flushed, [{ key: 'a', at: 100 }]);
+    clock.advance(100);
+    assert.deepEqual(flushed, [
+      { key: 'a', at: 100 },
+      { key: 'b', at: 150 },
+    ]);
+  });
+
+  it('with a zero minimum, flushes on the next timer turn', () => {
+    const { clock, flushed, coalescer } = setup(0, 0);
+    coalescer.touch('a');
+    coalescer.touch('a');
+    assert.deepEqual(flushed, []);
+    clock.advance(0);
+    assert.deepEqual(flushed, [{ key: 'a', at: 0 }]);
+  });
+
+  it('a touch after a flush starts a new wait', () => {
+    const { clock, flushed, coalescer } = setup(100, 300);
+    coalescer.touch('a');
+    clock.advance(150);
+    coalescer.touch('a');
+    clock.advance(150);
+    assert.deepEqual(
+      flushed.map((f) => f.at),
+      [100, 250],
+    );
+  });
+
+  it('cancel and close drop pending flushes and their timers', () => {
+    const { clock, flushed, coalescer } = setup(100, 1000);
+    coalescer.touch('a');
+    coalescer.touch('b');
+    coalescer.cancel('a');
+    assert.equal(coalescer.isPending('a'), false);
+    coalescer.close();
+    assert.equal(clock.timers, 0);
+    clock.advance(5000);
+    assert.deepEqual(flushed, []);
+  });
+
+  it('validates its options with exact messages', () => {
+    const flush = () => {};
+    assert.throws(() => new Coalescer({ minWaitMs: -1, maxWaitMs: 10 }, flush), {
+      name: 'TypeError',
+      message: 'Expected `minWaitMs` to be a finite number >= 0, got -1',
+    });
+    assert.throws(() => new Coalescer({ minWaitMs: 1, maxWaitMs: Number.NaN }, flush), {
+      message: 'Expected `maxWaitMs` to be a finite number >= 0, got NaN',
+    });
+    assert.throws(() => new Coalescer({ minWaitMs: 100, maxWaitMs: 50 }, flush), {
+      name: 'RangeError',
+      message: 'Expected `maxWaitMs` to be >= `minWaitMs` (100), got 50',
+    });
+  });
+});

@@ -1,0 +1,134 @@
+// The containers of one daemon, kept current by full resyncs and by events. All work runs in one
+// serial queue: an inspect that started before a `destroy` finishes before the drop is applied, so
+// it cannot bring the container back. Work belongs to a session (one connection); when the session's
+// signal aborts, its queued work is dropped and its in-flight results are discarded. The last known
+// set survives a disconnect (routes stay up while the daemon is away).
+
+import PQueue from 'p-queue';
+
+import type { ContainerSnapshot } from '../model/snapshot.ts';
+import { compareContainers, isListedState, sameContainer, toContainerSnapshot } from './container-record.ts';
+import type { DockerClient } from './docker-client.ts';
+import type { ContainerEvent } from './docker-events.ts';
+
+/** Inspects in flight during a resync: fast on a big daemon, gentle on a small one. */
+const RESYNC_INSPECT_CONCURRENCY = 8;
+
+type PendingWork = 'refresh' | 'drop';
+
+/** What the table needs of a Docker client (a fake in unit tests). */
+export type ContainerSource = Pick<DockerClient, 'listContainerIds' | 'inspectContainer'>;
+
+interface Session {
+  readonly signal: AbortSignal;
+  /** Containers with work queued but not started; a later event only updates what it will do. */
+  readonly pending: Map<string, PendingWork>;
+}
+
+export class ContainerTable {
+  readonly #client: ContainerSource;
+  readonly #onChange: () => void;
+  readonly #queue = new PQueue({ concurrency: 1 });
+  #containers = new Map<string, ContainerSnapshot>();
+  #session: Session | null = null;
+
+  constructor(client: ContainerSource, onChange: () => void) {
+    this.#client = client;
+    this.#onChange = onChange;
+  }
+
+  /** Starts the work of a new connection; work of the previous one is dropped with its signal. */
+  beginSession(signal: AbortSignal): void {
+    this.#session = { signal, pending: new Map() };
+  }
+
+  containers(): ContainerSnapshot[] {
+    return [...this.#containers.values()].sort(compareContainers);
+  }
+
+  get size(): number {
+    return this.#containers.size;
+  }
+
+  /** Lists and inspects everything, then replaces the set; queued behind work already waiting. */
+  resync(): Promise<void> {
+    const session = this.#requireSession();
+    return this.#queue.add(() => this.#resync(session), { signal: session.signal });
+  }
+
+  /**
+   * Queues what an event calls for: `destroy` drops the container, anything else re-inspects it
+   * (the inspect tells the new state; a container that is gone or stopped is dropped). Events for a
+   * container whose work has not started yet are merged into it: one inspect answers them all.
+   */
+  handleEvent(event: ContainerEvent): Promise<void> {
+    const session = this.#requireSession();
+    const work: PendingWork = event.action === 'destroy' ? 'drop' : 'refresh';
+    const alreadyQueued = session.pending.has(event.containerId);
+    session.pending.set(event.containerId, work);
+    if (alreadyQueued) return Promise.resolve();
+    return this.#queue.add(() => this.#settle(session, event.containerId), { signal: session.signal });
+  }
+
+  async #resync(session: Session): Promise<void> {
+    const { signal } = session;
+    signal.throwIfAborted();
+    const ids = await this.#client.listContainerIds(signal);
+    const found = new Map<string, ContainerSnapshot>();
+    let next = 0;
+    const inspectNext = async (): Promise<void> => {
+      while (next < ids.length && !signal.aborted) {
+        const id = ids[next++]!;
+        const info = await this.#client.inspectContainer(id, signal);
+        if (info === null) continue; // removed between list and inspect
+        const record = toContainerSnapshot(info);
+        if (isListedState(record.state)) found.set(record.id, record);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(RESYNC_INSPECT_CONCURRENCY, ids.length) }, inspectNext));
+    signal.throwIfAborted();
+    this.#replaceAll(found);
+  }
+
+  async #settle(session: Session, id: string): Promise<void> {
+    const { signal, pending } = session;
+    const work = pending.get(id) ?? 'refresh';
+    pending.delete(id);
+    signal.throwIfAborted();
+    if (work === 'drop') {
+      this.#remove(id);
+      return;
+    }
+    const info = await this.#client.inspectContainer(id, signal);
+    signal.throwIfAborted();
+    const record = info === null ? null : toContainerSnapshot(info);
+    if (record === null || !isListedState(record.state)) this.#remove(id);
+    else this.#upsert(record);
+  }
+
+  #upsert(record: ContainerSnapshot): void {
+    const known = this.#containers.get(record.id);
+    if (known !== undefined && sameContainer(known, record)) return;
+    this.#containers.set(record.id, record);
+    this.#onChange();
+  }
+
+  #remove(id: string): void {
+    if (this.#containers.delete(id)) this.#onChange();
+  }
+
+  #replaceAll(found: Map<string, ContainerSnapshot>): void {
+    let changed = found.size !== this.#containers.size;
+    for (const [id, record] of found) {
+      const known = this.#containers.get(id);
+      if (known === undefined || !sameContainer(known, record)) changed = true;
+    }
+    this.#containers = found;
+    if (changed) this.#onChange();
+  }
+
+  #requireSession(): Session {
+    if (this.#session === null) throw new Error('ContainerTable: beginSession() was not called');
+    return this.#session;
+  }
+}

@@ -1,0 +1,274 @@
+// One daemon, one loop: ping, subscribe to events, full resync, then follow events until something
+// fails; then back off and start over. Every call has a deadline and everything of one connection
+// hangs off one AbortController, so a dead or frozen daemon turns into a status, never into a hang
+// or an exception that leaves the loop. Daemons share nothing but the event loop: one daemon's
+// trouble cannot delay another's events.
+
+import type { Readable } from 'node:stream';
+
+import type { Logger } from '../model/logger.ts';
+import type { ContainerSnapshot } from '../model/snapshot.ts';
+import { backoffDelay } from '../model/backoff.ts';
+import { ContainerTable } from './container-table.ts';
+import type { DaemonEndpoint } from './daemon-endpoints.ts';
+import { DockerClient } from './docker-client.ts';
+import { LineSplitter, parseContainerEvent } from './docker-events.ts';
+
+/**
+ * connecting: first attempt since attach. connected: subscribed and synced. reconnecting: a
+ * connection was lost, getting it back. error: an attempt failed; retrying with backoff.
+ */
+export type DaemonState = 'connecting' | 'connected' | 'reconnecting' | 'error';
+
+export interface DaemonStatus {
+  readonly id: string;
+  readonly socket: string;
+  readonly state: DaemonState;
+  /** Ms epoch of the last state change. */
+  readonly since: number;
+  /** A full list + inspect has completed since attach; until then `containers` means nothing. */
+  readonly synced: boolean;
+  /** The last known containers (kept while the daemon is away). */
+  readonly containers: readonly ContainerSnapshot[];
+  readonly lastEventAt: number | null;
+  readonly lastSyncAt: number | null;
+  /** Why the last connection or attempt ended; kept after recovery for the operator. */
+  readonly lastError: string | null;
+  /** Connections re-established after a loss. */
+  readonly reconnects: number;
+  /** Container events received (after filtering). */
+  readonly eventsReceived: number;
+}
+
+export interface DaemonWatcherOptions {
+  readonly requestTimeoutMs: number;
+  /** 0 turns the periodic resync off. */
+  readonly resyncIntervalMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly backoffInitialMs: number;
+  readonly backoffMaxMs: number;
+  readonly logger: Logger;
+  /** The containers or the state changed (called synchronously, once per change). */
+  readonly onChange: () => void;
+}
+
+interface ConnectionEnd {
+  readonly error: string;
+  /** When the connection became good, or null when the attempt failed before that. */
+  readonly connectedAt: number | null;
+}
+
+export class DaemonWatcher {
+  readonly endpoint: DaemonEndpoint;
+  /** Settles when the first attempt has synced or failed, or the watcher stopped before that. */
+  readonly firstOutcome: Promise<void>;
+
+  readonly #options: DaemonWatcherOptions;
+  readonly #client: DockerClient;
+  readonly #table: ContainerTable;
+  readonly #stopping = new AbortController();
+  #resolveFirstOutcome: () => void = () => {};
+  #loop: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+
+  #state: DaemonState = 'connecting';
+  #since = Date.now();
+  #synced = false;
+  #everConnected = false;
+  #lastEventAt: number | null = null;
+  #lastSyncAt: number | null = null;
+  #lastError: string | null = null;
+  #reconnects = 0;
+  #eventsReceived = 0;
+
+  constructor(endpoint: DaemonEndpoint, options: DaemonWatcherOptions) {
+    this.endpoint = endpoint;
+    this.#options = options;
+    this.#client = new DockerClient(endpoint.address, options.requestTimeoutMs);
+    this.#table = new ContainerTable(this.#client, options.onChange);
+    this.firstOutcome = new Promise((resolve) => (this.#resolveFirstOutcome = resolve));
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    this.#wake?.();
+    this.#resolveFirstOutcome();
+    await this.#loop;
+    this.#client.close();
+  }
+
+  /** Retries now instead of at the end of the backoff (the socket was re-created: daemon restarted). */
+  retryNow(): void {
+    this.#wake?.();
+  }
+
+  status(): DaemonStatus {
+    return {
+      id: this.endpoint.id,
+      socket: this.endpoint.socket,
+      state: this.#state,
+      since: this.#since,
+      synced: this.#synced,
+      containers: this.#table.containers(),
+      lastEventAt: this.#lastEventAt,
+      lastSyncAt: this.#lastSyncAt,
+      lastError: this.#lastError,
+      reconnects: this.#reconnects,
+      eventsReceived: this.#eventsReceived,
+    };
+  }
+
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  containers(): ContainerSnapshot[] {
+    return this.#table.containers();
+  }
+
+  async #run(): Promise<void> {
+    const { logger } = this.#options;
+    const fields = { daemon: this.endpoint.id, socket: this.endpoint.socket };
+    let failures = 0;
+    while (!this.#stopping.signal.aborted) {
+      const end = await this.#connect();
+      if (this.#stopping.signal.aborted) break;
+      this.#lastError = end.error;
+      this.#resolveFirstOutcome();
+      if (end.connectedAt !== null) {
+        // A connection that held longer than the longest wait was healthy: start the backoff over.
+        if (Date.now() - end.connectedAt >= this.#options.backoffMaxMs) failures = 0;
+        logger.warn('daemon connection lost', { ...fields, error: end.error });
+        this.#setState('reconnecting');
+      } else {
+        const log = this.#state === 'error' ? logger.debug : logger.warn;
+        log.call(logger, 'daemon unreachable', { ...fields, error: end.error, failures: failures + 1 });
+        this.#setState('error');
+      }
+      await this.#pause(backoffDelay(failures, { initialMs: this.#options.backoffInitialMs, maxMs: this.#options.backoffMaxMs }));
+      failures++;
+    }
+  }
+
+  /** One connection, from ping to its end. Never throws: the reason it ended is the result. */
+  async #connect(): Promise<ConnectionEnd> {
+    const connection = new AbortController();
+    const { signal } = connection;
+    let reason: string | null = null;
+    const fault = (error: unknown) => {
+      reason ??= error instanceof Error ? error.message : String(error);
+      connection.abort();
+    };
+    const onStop = () => fault('stopped');
+    this.#stopping.signal.addEventListener('abort', onStop, { once: true });
+    if (this.#stopping.signal.aborted) onStop();
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    let connectedAt: number | null = null;
+    let events: Readable | null = null;
+    try {
+      await this.#client.ping(signal);
+      this.#table.beginSession(signal);
+      events = (await this.#client.openEvents(signal)) as Readable;
+      this.#follow(events, fault);
+      await this.#table.resync();
+      this.#markSynced();
+      connectedAt = Date.now();
+      if (this.#everConnected) this.#reconnects++;
+      this.#everConnected = true;
+      this.#options.logger.info('daemon connected', {
+        daemon: this.endpoint.id,
+        socket: this.endpoint.socket,
+        containers: this.#table.size,
+      });
+      this.#setState('connected');
+      this.#resolveFirstOutcome();
+      this.#repeat(timers, signal, this.#options.heartbeatIntervalMs, () => this.#client.ping(signal), fault);
+      if (this.#options.resyncIntervalMs > 0) {
+        this.#repeat(timers, signal, this.#options.resyncIntervalMs, () => this.#resync(), fault);
+      }
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    } catch (error) {
+      fault(error);
+    } finally {
+      connection.abort();
+      events?.destroy();
+      for (const timer of timers) clearTimeout(timer);
+      this.#stopping.signal.removeEventListener('abort', onStop);
+    }
+    return { error: reason ?? 'connection ended', connectedAt };
+  }
+
+  #follow(events: Readable, fault: (error: unknown) => void): void {
+    const lines = new LineSplitter();
+    events.setEncoding('utf8');
+    events.on('data', (chunk: string) => {
+      for (const line of lines.push(chunk)) {
+        const event = parseContainerEvent(line);
+        if (event === null) continue;
+        this.#eventsReceived++;
+        this.#lastEventAt = Date.now();
+        this.#table.handleEvent(event).catch(fault);
+      }
+    });
+    // The listeners stay after the connection ends: destroying the stream may still emit 'error'.
+    events.on('error', (error: Error) => fault(new Error(`event stream failed: ${error.message}`)));
+    events.on('end', () => fault(new Error('event stream closed by the daemon')));
+    events.on('close', () => fault(new Error('event stream closed')));
+  }
+
+  async #resync(): Promise<void> {
+    await this.#table.resync();
+    this.#markSynced();
+  }
+
+  /** Runs `task` every `intervalMs` after the previous run finished (never two at once). */
+  #repeat(
+    timers: Set<ReturnType<typeof setTimeout>>,
+    signal: AbortSignal,
+    intervalMs: number,
+    task: () => Promise<unknown>,
+    fault: (error: unknown) => void,
+  ): void {
+    const schedule = () => {
+      if (signal.aborted) return;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        task().then(schedule, fault);
+      }, intervalMs);
+      timers.add(timer);
+    };
+    schedule();
+  }
+
+  #markSynced(): void {
+    this.#lastSyncAt = Date.now();
+    this.#synced = true;
+  }
+
+  #setState(state: DaemonState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#since = Date.now();
+    this.#options.onChange();
+  }
+
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+      if (this.#stopping.signal.aborted) done();
+    });
+  }
+}

@@ -1,0 +1,114 @@
+// Discovery's options, validated once at construction: a bad value fails at start with a message
+// naming the option, never later inside a loop.
+
+import { silentLogger, type Logger } from '../model/logger.ts';
+import {
+  dockerHostEndpoint,
+  parseSocketGlob,
+  type DaemonEndpoint,
+  type DockerHostSpec,
+  type SocketPattern,
+} from './daemon-endpoints.ts';
+
+export interface DiscoveryOptions {
+  /** Socket glob with one `*` in the file name (the daemon id); '' watches no directory. */
+  readonly sockets: string;
+  /** Explicit endpoints (`--docker-host ID=URL`); an id here wins over the same id in the glob. */
+  readonly dockerHosts: readonly DockerHostSpec[];
+  /** Full resync of every connected daemon this often; 0 turns it off. */
+  readonly resyncIntervalMs: number;
+  /** An update is emitted once a daemon has been quiet this long… */
+  readonly debounceMinMs: number;
+  /** …but never later than this after its first pending change. */
+  readonly debounceMaxMs: number;
+  readonly backoffInitialMs?: number;
+  readonly backoffMaxMs?: number;
+  /** Deadline of every Docker call (ping, list, inspect, subscribing to events). */
+  readonly requestTimeoutMs?: number;
+  /** A connected daemon is pinged this often, so a frozen one is noticed even when no event comes. */
+  readonly heartbeatIntervalMs?: number;
+  readonly logger?: Logger;
+}
+
+export interface ResolvedDiscoveryOptions {
+  readonly pattern: SocketPattern | null;
+  readonly endpoints: readonly DaemonEndpoint[];
+  readonly resyncIntervalMs: number;
+  readonly debounceMinMs: number;
+  readonly debounceMaxMs: number;
+  readonly backoffInitialMs: number;
+  readonly backoffMaxMs: number;
+  readonly requestTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly logger: Logger;
+}
+
+/** Suggested values for a production host (the CLI's defaults). */
+export const DISCOVERY_DEFAULTS = Object.freeze({
+  sockets: '/var/run/rediacc/docker-*.sock',
+  resyncIntervalMs: 60_000,
+  debounceMinMs: 200,
+  debounceMaxMs: 2_000,
+  backoffInitialMs: 500,
+  backoffMaxMs: 30_000,
+  requestTimeoutMs: 10_000,
+  heartbeatIntervalMs: 10_000,
+});
+
+/** setTimeout fires at once for longer delays. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function resolveDiscoveryOptions(options: DiscoveryOptions): ResolvedDiscoveryOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Expected discovery options to be an object, got ${String(options)}`);
+  }
+  if (typeof options.sockets !== 'string') {
+    throw new TypeError(`Expected \`sockets\` to be a string, got ${String(options.sockets)}`);
+  }
+  if (!Array.isArray(options.dockerHosts)) {
+    throw new TypeError(`Expected \`dockerHosts\` to be an array, got ${String(options.dockerHosts)}`);
+  }
+  const endpoints = options.dockerHosts.map((spec) => dockerHostEndpoint(spec));
+  const ids = new Set<string>();
+  for (const { id } of endpoints) {
+    if (ids.has(id)) throw new TypeError(`Expected \`dockerHosts\` to have unique ids, got ${JSON.stringify(id)} twice`);
+    ids.add(id);
+  }
+  const debounceMinMs = duration('debounceMinMs', options.debounceMinMs, 0);
+  const debounceMaxMs = duration('debounceMaxMs', options.debounceMaxMs, 0);
+  atLeast('debounceMaxMs', debounceMaxMs, 'debounceMinMs', debounceMinMs);
+  const backoffInitialMs = duration('backoffInitialMs', options.backoffInitialMs ?? DISCOVERY_DEFAULTS.backoffInitialMs, 1);
+  const backoffMaxMs = duration('backoffMaxMs', options.backoffMaxMs ?? DISCOVERY_DEFAULTS.backoffMaxMs, 1);
+  atLeast('backoffMaxMs', backoffMaxMs, 'backoffInitialMs', backoffInitialMs);
+  return {
+    pattern: options.sockets === '' ? null : parseSocketGlob(options.sockets),
+    endpoints,
+    resyncIntervalMs: duration('resyncIntervalMs', options.resyncIntervalMs, 0),
+    debounceMinMs,
+    debounceMaxMs,
+    backoffInitialMs,
+    backoffMaxMs,
+    requestTimeoutMs: duration('requestTimeoutMs', options.requestTimeoutMs ?? DISCOVERY_DEFAULTS.requestTimeoutMs, 1),
+    heartbeatIntervalMs: duration(
+      'heartbeatIntervalMs',
+      options.heartbeatIntervalMs ?? DISCOVERY_DEFAULTS.heartbeatIntervalMs,
+      1,
+    ),
+    logger: options.logger ?? silentLogger,
+  };
+}
+
+function duration(name: string, value: unknown, minimum: 0 | 1): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum) {
+    const bound = minimum === 0 ? '>= 0' : '> 0';
+    throw new TypeError(`Expected \`${name}\` to be a finite number ${bound}, got ${String(value)}`);
+  }
+  if (value > MAX_TIMER_MS) {
+    throw new RangeError(`Expected \`${name}\` to be at most ${MAX_TIMER_MS} (about 24.8 days), got ${value}`);
+  }
+  return value;
+}
+
+function atLeast(name: string, value: number, otherName: string, other: number): void {
+  if (value < other) throw new RangeError(`Expected \`${name}\` to be >= \`${otherName}\` (${other}), got ${value}`);
+}

@@ -1,0 +1,215 @@
+// What the rest of route-server sees of Docker: which daemons exist, their state, and their
+// containers as a Snapshot. Daemons come and go with their sockets; each runs its own
+// DaemonWatcher loop. Changes are announced per daemon, coalesced (min/max wait) so a burst of
+// container starts becomes one update.
+
+import { EventEmitter } from 'node:events';
+
+import type { Snapshot } from '../model/snapshot.ts';
+import { Coalescer } from './coalescer.ts';
+import type { DaemonEndpoint } from './daemon-endpoints.ts';
+import { DaemonWatcher, type DaemonStatus } from './daemon-watcher.ts';
+import { resolveDiscoveryOptions, type DiscoveryOptions, type ResolvedDiscoveryOptions } from './discovery-options.ts';
+import { SocketDirectory } from './socket-directory.ts';
+
+export type { DaemonState, DaemonStatus } from './daemon-watcher.ts';
+export { DISCOVERY_DEFAULTS, type DiscoveryOptions } from './discovery-options.ts';
+export { parseDockerHost, type DockerHostSpec } from './daemon-endpoints.ts';
+
+export interface DiscoveryEvents {
+  /** Coalesced: the containers or the state of this daemon changed. */
+  update: [daemonId: string];
+  /** Not coalesced: emitted on every single change (for diagnostics and measurements). */
+  change: [daemonId: string];
+  attach: [daemonId: string];
+  /** The daemon's socket went away; no update for it follows. */
+  detach: [daemonId: string];
+  /** Every daemon present at start has synced or failed once (emitted once). */
+  settled: [];
+}
+
+export class Discovery extends EventEmitter<DiscoveryEvents> {
+  readonly #options: ResolvedDiscoveryOptions;
+  readonly #daemons = new Map<string, DaemonWatcher>();
+  /** Ids attached because their socket matched the glob (explicit endpoints never detach). */
+  readonly #fromGlob = new Set<string>();
+  /** Glob ids shadowed by an explicit endpoint, reported once each. */
+  readonly #shadowed = new Set<string>();
+  readonly #stopping = new Set<Promise<void>>();
+  readonly #coalescer: Coalescer<string>;
+  readonly #settled: Promise<void>;
+  #resolveSettled: () => void = () => {};
+  #directory: SocketDirectory | null = null;
+  #starting: Promise<void> | null = null;
+  #stopped = false;
+
+  constructor(options: DiscoveryOptions) {
+    super();
+    this.#options = resolveDiscoveryOptions(options);
+    this.#coalescer = new Coalescer({ minWaitMs: this.#options.debounceMinMs, maxWaitMs: this.#options.debounceMaxMs }, (id) =>
+      this.#announce('update', id),
+    );
+    this.#settled = new Promise((resolve) => (this.#resolveSettled = resolve));
+  }
+
+  /** Attaches the explicit endpoints and the sockets present now; resolves once that scan is done. */
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  /** Resolves once every daemon present at start has synced or failed once (or on stop). */
+  whenSettled(): Promise<void> {
+    return this.#settled;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.#starting?.catch(() => {});
+    await this.#directory?.close();
+    this.#coalescer.close();
+    const watchers = [...this.#daemons.values()];
+    this.#daemons.clear();
+    await Promise.all([...watchers.map((watcher) => watcher.stop()), ...this.#stopping]);
+    this.#resolveSettled();
+  }
+
+  status(): DaemonStatus[] {
+    return [...this.#daemons.values()].map((watcher) => watcher.status()).sort((a, b) => compareDaemonIds(a.id, b.id));
+  }
+
+  /**
+   * The daemons that have synced at least once, with their last known containers (also while
+   * reconnecting: routes stay until the daemon is back). A daemon never synced is left out: its
+   * containers are unknown, not empty. `status()` tells which are connected.
+   */
+  snapshot(): Snapshot {
+    const daemons = [...this.#daemons.values()]
+      .filter((watcher) => watcher.synced)
+      .map((watcher) => ({ id: watcher.endpoint.id, socket: watcher.endpoint.socket, containers: watcher.containers() }))
+      .sort((a, b) => compareDaemonIds(a.id, b.id));
+    return { daemons };
+  }
+
+  async #start(): Promise<void> {
+    for (const endpoint of this.#options.endpoints) this.#attach(endpoint);
+    const { pattern } = this.#options;
+    if (pattern !== null) {
+      this.#directory = new SocketDirectory(
+        pattern,
+        {
+          onScan: (found) => this.#reconcile(found),
+          onCreated: (id) => {
+            if (this.#fromGlob.has(id)) this.#daemons.get(id)?.retryNow();
+          },
+        },
+        this.#options.logger,
+      );
+      await this.#directory.start();
+    }
+    const initial = [...this.#daemons.values()];
+    void Promise.all(initial.map((watcher) => watcher.firstOutcome)).then(() => {
+      if (!this.#stopped) this.#announce('settled');
+      this.#resolveSettled();
+    });
+  }
+
+  #reconcile(found: ReadonlyMap<string, DaemonEndpoint>): void {
+    if (this.#stopped) return;
+    for (const id of [...this.#fromGlob]) if (!found.has(id)) this.#detach(id);
+    for (const [id, endpoint] of found) {
+      if (this.#fromGlob.has(id)) continue;
+      if (this.#daemons.has(id)) {
+        if (!this.#shadowed.has(id)) {
+          this.#options.logger.warn('socket ignored: an explicit docker host has the same id', { daemon: id, socket: endpoint.socket });
+          this.#shadowed.add(id);
+        }
+        continue;
+      }
+      this.#fromGlob.add(id);
+      this.#attach(endpoint);
+    }
+    for (const id of this.#shadowed) if (!found.has(id)) this.#shadowed.delete(id);
+  }
+
+  #attach(endpoint: DaemonEndpoint): void {
+    const { id } = endpoint;
+    const options = this.#options;
+    const watcher: DaemonWatcher = new DaemonWatcher(endpoint, {
+      requestTimeoutMs: options.requestTimeoutMs,
+      resyncIntervalMs: options.resyncIntervalMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      backoffInitialMs: options.backoffInitialMs,
+      backoffMaxMs: options.backoffMaxMs,
+      logger: options.logger,
+      onChange: () => {
+        // A detached watcher winding down must not announce anything.
+        if (this.#daemons.get(id) !== watcher || this.#stopped) return;
+        this.#announce('change', id);
+        this.#coalescer.touch(id);
+      },
+    });
+    this.#daemons.set(id, watcher);
+    options.logger.info('daemon attached', { daemon: id, socket: endpoint.socket });
+    watcher.start();
+    this.#announce('attach', id);
+  }
+
+  #detach(id: string): void {
+    const watcher = this.#daemons.get(id);
+    if (watcher === undefined) return;
+    this.#daemons.delete(id);
+    this.#fromGlob.delete(id);
+    this.#coalescer.cancel(id);
+    const stopping: Promise<void> = watcher.stop().finally(() => this.#stopping.delete(stopping));
+    this.#stopping.add(stopping);
+    this.#options.logger.info('daemon detached', { daemon: id, socket: watcher.endpoint.socket });
+    this.#announce('detach', id);
+  }
+
+  /**
+   * Emits from inside daemon loops and timers: a listener that throws is a bug of its own, logged
+   * here; it must not be taken for a daemon fault (reconnect) nor end a loop.
+   */
+  #announce<K extends keyof DiscoveryEvents>(event: K, ...args: DiscoveryEvents[K]): void {
+    try {
+      EventEmitter.prototype.emit.call(this, event, ...args);
+    } catch (error) {
+      this.#options.logger.error('a discovery listener failed', { event, error });
+    }
+  }
+}
+
+/**
+ * Attaches, waits until every daemon has synced or failed once, and returns the snapshot (the
+ * `route-server snapshot` command). Daemons that could not be synced are left out and logged.
+ */
+export async function collectSnapshot(options: DiscoveryOptions): Promise<Snapshot> {
+  const discovery = new Discovery(options);
+  try {
+    await discovery.start();
+    await discovery.whenSettled();
+    for (const daemon of discovery.status()) {
+      if (!daemon.synced) {
+        options.logger?.warn('daemon left out of the snapshot: not synced', {
+          daemon: daemon.id,
+          socket: daemon.socket,
+          error: daemon.lastError,
+        });
+      }
+    }
+    return discovery.snapshot();
+  } finally {
+    await discovery.stop();
+  }
+}
+
+/** Numeric ids in numeric order (2816 before 10000), then names. */
+export function compareDaemonIds(a: string, b: string): number {
+  const numericA = /^\d+$/.test(a);
+  const numericB = /^\d+$/.test(b);
+  if (numericA && numericB) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  if (numericA !== numericB) return numericA ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,115 @@
+// The only file that talks to dockerode. Read-only calls (ping, list, inspect, events), each with a
+// timeout: a daemon frozen with SIGSTOP still accepts connections into its backlog but never
+// answers, so without a deadline a call would hang forever. dockerode's own `timeout` option is a
+// socket idle timeout and would also cut a quiet event stream, hence per-call abort signals.
+
+import http from 'node:http';
+import Docker from 'dockerode';
+
+import type { DaemonAddress } from './daemon-endpoints.ts';
+import type { DockerContainerInspect } from './container-record.ts';
+import { CONTAINER_EVENT_FILTERS } from './docker-events.ts';
+
+export class DockerClient {
+  readonly #docker: Docker;
+  readonly #agent: http.Agent;
+  readonly #timeoutMs: number;
+
+  constructor(address: DaemonAddress, requestTimeoutMs: number) {
+    // An agent per daemon: closing one daemon's sockets cannot touch another's.
+    this.#agent = new http.Agent({ keepAlive: true });
+    const target: Docker.DockerOptions =
+      address.kind === 'unix' ? { socketPath: address.path } : { host: address.host, port: address.port, protocol: 'http' };
+    this.#docker = new Docker({ ...target, agent: this.#agent } as Docker.DockerOptions);
+    this.#timeoutMs = requestTimeoutMs;
+  }
+
+  async ping(signal: AbortSignal): Promise<void> {
+    const ping = this.#docker.ping.bind(this.#docker) as (options: { abortSignal: AbortSignal }) => Promise<unknown>;
+    await this.#call('ping', signal, (abortSignal) => ping({ abortSignal }));
+  }
+
+  /** Ids of the containers `docker ps` shows: running, paused, restarting. */
+  async listContainerIds(signal: AbortSignal): Promise<string[]> {
+    const list = await this.#call('list containers', signal, (abortSignal) =>
+      this.#docker.listContainers({ all: false, abortSignal }),
+    );
+    return list.map((container) => container.Id);
+  }
+
+  /** The container's inspect JSON, or null when it no longer exists. */
+  async inspectContainer(id: string, signal: AbortSignal): Promise<DockerContainerInspect | null> {
+    try {
+      return await this.#call(`inspect ${id.slice(0, 12)}`, signal, (abortSignal) =>
+        this.#docker.getContainer(id).inspect({ abortSignal }),
+      );
+    } catch (error) {
+      if ((error as { statusCode?: unknown }).statusCode === 404) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Subscribes to container events. Resolves once the daemon has answered with headers, which it
+   * sends after registering the subscription: from then on no event is missed. Only the wait for
+   * the headers is bounded; the stream lives until `signal` aborts or the daemon closes it.
+   */
+  async openEvents(signal: AbortSignal): Promise<NodeJS.ReadableStream> {
+    // The link to `signal` stays: aborting the connection later must destroy the stream.
+    const call = this.#deadline('subscribe to events', signal, { unlinkAfter: false });
+    try {
+      return await this.#docker.getEvents({ filters: CONTAINER_EVENT_FILTERS, abortSignal: call.signal } as Docker.GetEventsOptions);
+    } catch (error) {
+      throw call.failure(error);
+    } finally {
+      call.done();
+    }
+  }
+
+  /** Closes kept-alive sockets; calls made afterwards open new ones. */
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  async #call<T>(what: string, signal: AbortSignal, request: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    const call = this.#deadline(what, signal, { unlinkAfter: true });
+    try {
+      return await request(call.signal);
+    } catch (error) {
+      throw call.failure(error);
+    } finally {
+      call.done();
+    }
+  }
+
+  /** A signal that aborts with `signal` or when the deadline passes, and names a timeout as such. */
+  #deadline(what: string, signal: AbortSignal, { unlinkAfter }: { unlinkAfter: boolean }) {
+    const controller = new AbortController();
+    const forward = () => controller.abort(signal.reason);
+    if (signal.aborted) forward();
+    else signal.addEventListener('abort', forward, { once: true });
+    const timer = setTimeout(() => controller.abort(new CallTimeout(what, this.#timeoutMs)), this.#timeoutMs);
+    return {
+      signal: controller.signal,
+      failure: (error: unknown): Error =>
+        controller.signal.reason instanceof CallTimeout ? controller.signal.reason : asError(error),
+      done: () => {
+        clearTimeout(timer);
+        if (unlinkAfter) signal.removeEventListener('abort', forward);
+      },
+    };
+  }
+}
+
+/** A Docker call that got no answer in time: the daemon is frozen, overloaded, or a proxy hangs. */
+export class CallTimeout extends Error {
+  override readonly name = 'CallTimeout';
+
+  constructor(what: string, ms: number) {
+    super(`${what} timed out after ${ms} ms`);
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
