@@ -1,0 +1,61 @@
+// Which path serves what: each endpoint turns the runtime view into a complete reply (status,
+// content type, bytes). The HTTP mechanics around them (methods, HEAD, errors) are in server.ts.
+
+import { healthHttpStatus, healthReport } from './health.ts';
+import { metricsText } from './metrics.ts';
+import { portsReport } from './ports.ts';
+import { routesFilterFrom, RoutesBodyCache } from './routes.ts';
+import { ResponseBody } from './response-body.ts';
+import type { RuntimeView } from './runtime-view.ts';
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+export interface Reply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: ResponseBody;
+}
+
+export interface EndpointRequest {
+  readonly query: URLSearchParams;
+  /** Unix ms the request is answered at: one clock reading for all ages in a body. */
+  readonly now: number;
+}
+
+export type Endpoint = (request: EndpointRequest) => Reply;
+
+/**
+ * Compact, one line: operators pipe it through `python3 -m json.tool` or jq (as the docs show), and
+ * indenting made 10,000 routes 55 % bigger (5.2 MB instead of 3.35 MB) for every request.
+ */
+export function serializeJson(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
+}
+
+export function jsonReply(status: number, value: unknown): Reply {
+  return { status, contentType: JSON_CONTENT_TYPE, body: new ResponseBody(serializeJson(value)) };
+}
+
+export function endpointsFor(view: RuntimeView): ReadonlyMap<string, Endpoint> {
+  const routesBodies = new RoutesBodyCache();
+  return new Map<string, Endpoint>([
+    [
+      '/health',
+      ({ now }) => {
+        const report = healthReport(view, now);
+        return jsonReply(healthHttpStatus(report.status), report);
+      },
+    ],
+    [
+      '/routes.json',
+      ({ query }) => ({
+        status: 200,
+        contentType: JSON_CONTENT_TYPE,
+        body: routesBodies.body(view.latest(), routesFilterFrom(query), serializeJson),
+      }),
+    ],
+    ['/ports', () => jsonReply(200, portsReport(view))],
+    ['/metrics', ({ now }) => ({ status: 200, contentType: METRICS_CONTENT_TYPE, body: new ResponseBody(metricsText(view, now)) })],
+  ]);
+}

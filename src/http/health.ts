@@ -1,0 +1,188 @@
+// GET /health: is route-server doing its job, and if not, which daemon or which file is the
+// problem and since when. `reasons` says in words why the status is not `ok`, so an operator does
+// not have to work it out from the details below it.
+
+import type { DaemonState } from '../source/daemon-watcher.ts';
+import { compareDaemonIds } from '../source/discovery.ts';
+import { ageMs, isoTime } from './json-time.ts';
+import { isOutputFailing } from './output-status.ts';
+import { NO_DIAGNOSTICS, routeCounts, type PerProtocol, type PerSeverity } from './route-counts.ts';
+import type { RuntimeView } from './runtime-view.ts';
+
+export type HealthStatus = 'ok' | 'degraded' | 'error';
+
+export interface DaemonHealth {
+  readonly id: string;
+  readonly socket: string;
+  readonly state: DaemonState;
+  readonly stateSince: string | null;
+  readonly stateAgeMs: number | null;
+  /** Its fragment stays on disk while it is unreachable. */
+  readonly stale: boolean;
+  readonly synced: boolean;
+  readonly containers: number;
+  readonly routers: number;
+  readonly diagnostics: PerSeverity;
+  readonly lastEventAt: string | null;
+  readonly lastEventAgeMs: number | null;
+  readonly lastSyncAt: string | null;
+  readonly lastSyncAgeMs: number | null;
+  readonly lastError: string | null;
+  readonly reconnects: number;
+  readonly eventsReceived: number;
+}
+
+export interface FileHealth {
+  readonly daemon: string;
+  readonly file: string;
+  readonly bytes: number;
+  readonly writtenAt: string | null;
+  readonly writtenAgeMs: number | null;
+  readonly pending: boolean;
+  readonly lastError: string | null;
+}
+
+export interface OutputHealth {
+  readonly dir: string;
+  readonly failing: boolean;
+  readonly lastWriteAt: string | null;
+  readonly lastWriteAgeMs: number | null;
+  readonly lastError: string | null;
+  readonly lastErrorAt: string | null;
+  readonly lastErrorAgeMs: number | null;
+  readonly writes: number;
+  readonly writeErrors: number;
+  readonly restores: number;
+  readonly skippedUnchanged: number;
+  readonly pendingFiles: number;
+  readonly files: readonly FileHealth[];
+}
+
+export interface HealthReport {
+  readonly status: HealthStatus;
+  readonly reasons: readonly string[];
+  readonly version: string;
+  readonly startedAt: string | null;
+  readonly uptimeSeconds: number;
+  readonly autoRoutes: boolean;
+  readonly baseDomain: string | null;
+  readonly routers: PerProtocol;
+  readonly services: PerProtocol;
+  readonly autoRouters: number;
+  readonly diagnostics: PerSeverity;
+  readonly daemonCounts: Readonly<Record<DaemonState | 'stale' | 'total', number>>;
+  readonly lastRenderAt: string | null;
+  readonly lastRenderAgeMs: number | null;
+  readonly daemons: readonly DaemonHealth[];
+  readonly output: OutputHealth;
+}
+
+/** With a thousand daemons down, the first few reasons say enough; the list says the rest. */
+const MAX_REASONS = 20;
+
+export function healthReport(view: RuntimeView, now: number): HealthReport {
+  const latest = view.latest();
+  const counts = routeCounts(latest);
+  const stale = view.staleDaemons();
+  const writer = view.writer();
+  const failing = isOutputFailing(writer);
+
+  const daemons = [...view.daemons()].sort((a, b) => compareDaemonIds(a.id, b.id));
+  const daemonCounts = { total: daemons.length, connecting: 0, connected: 0, reconnecting: 0, error: 0, stale: 0 };
+  const reasons: string[] = [];
+  if (failing) reasons.push(`output: nothing written since ${isoTime(writer.lastErrorAt)}: ${writer.lastError ?? 'unknown error'}`);
+  const daemonHealth = daemons.map((daemon): DaemonHealth => {
+    const isStale = stale.has(daemon.id);
+    daemonCounts[daemon.state]++;
+    if (isStale) daemonCounts.stale++;
+    if (daemon.state !== 'connected' || isStale) {
+      const error = daemon.lastError === null ? '' : `: ${daemon.lastError}`;
+      const served = isStale ? ' (stale: its last good fragment is kept)' : '';
+      reasons.push(`daemon ${daemon.id}: ${daemon.state} since ${isoTime(daemon.since)}${error}${served}`);
+    }
+    return {
+      id: daemon.id,
+      socket: daemon.socket,
+      state: daemon.state,
+      stateSince: isoTime(daemon.since),
+      stateAgeMs: ageMs(daemon.since, now),
+      stale: isStale,
+      synced: daemon.synced,
+      containers: daemon.containers.length,
+      routers: counts.routersByDaemon.get(daemon.id) ?? 0,
+      diagnostics: counts.diagnosticsByDaemon.get(daemon.id) ?? NO_DIAGNOSTICS,
+      lastEventAt: isoTime(daemon.lastEventAt),
+      lastEventAgeMs: ageMs(daemon.lastEventAt, now),
+      lastSyncAt: isoTime(daemon.lastSyncAt),
+      lastSyncAgeMs: ageMs(daemon.lastSyncAt, now),
+      lastError: daemon.lastError,
+      reconnects: daemon.reconnects,
+      eventsReceived: daemon.eventsReceived,
+    };
+  });
+  // A stale daemon the discovery no longer lists (its socket is gone) is still worth a line.
+  const listed = new Set(daemons.map((d) => d.id));
+  for (const id of [...stale].sort(compareDaemonIds)) {
+    if (!listed.has(id)) {
+      daemonCounts.stale++;
+      reasons.push(`daemon ${id}: gone (stale: its last good fragment is kept)`);
+    }
+  }
+
+  const files = [...writer.files]
+    .sort((a, b) => compareDaemonIds(a.daemon, b.daemon))
+    .map((file): FileHealth => {
+      if (file.lastError !== null && !failing) reasons.push(`output: ${file.daemon}: ${file.lastError}`);
+      return {
+        daemon: file.daemon,
+        file: file.file,
+        bytes: file.bytes,
+        writtenAt: isoTime(file.writtenAt),
+        writtenAgeMs: ageMs(file.writtenAt, now),
+        pending: file.pending,
+        lastError: file.lastError,
+      };
+    });
+
+  const status: HealthStatus = failing ? 'error' : reasons.length > 0 ? 'degraded' : 'ok';
+  const shownReasons =
+    reasons.length > MAX_REASONS ? [...reasons.slice(0, MAX_REASONS), `… and ${reasons.length - MAX_REASONS} more (see daemons and output)`] : reasons;
+
+  return {
+    status,
+    reasons: shownReasons,
+    version: view.version,
+    startedAt: isoTime(view.startedAt),
+    uptimeSeconds: Math.max(0, Math.floor((now - view.startedAt) / 1000)),
+    autoRoutes: view.settings.autoRoutes,
+    baseDomain: view.settings.baseDomain ?? null,
+    routers: counts.routers,
+    services: counts.services,
+    autoRouters: counts.autoRoutes,
+    diagnostics: counts.diagnostics,
+    daemonCounts,
+    lastRenderAt: isoTime(latest?.renderedAt),
+    lastRenderAgeMs: ageMs(latest?.renderedAt, now),
+    daemons: daemonHealth,
+    output: {
+      dir: writer.dir,
+      failing,
+      lastWriteAt: isoTime(writer.lastWriteAt),
+      lastWriteAgeMs: ageMs(writer.lastWriteAt, now),
+      lastError: writer.lastError,
+      lastErrorAt: isoTime(writer.lastErrorAt),
+      lastErrorAgeMs: ageMs(writer.lastErrorAt, now),
+      writes: writer.writes,
+      writeErrors: writer.writeErrors,
+      restores: writer.restores,
+      skippedUnchanged: writer.skippedUnchanged,
+      pendingFiles: writer.files.filter((f) => f.pending).length,
+      files,
+    },
+  };
+}
+
+/** 503 only when output cannot be written: a degraded host still serves every route it can. */
+export function healthHttpStatus(status: HealthStatus): number {
+  return status === 'error' ? 503 : 200;
+}

@@ -1,0 +1,146 @@
+// GET /routes.json: every router of the last render with where it came from, and every diagnostic
+// ("why is my service not routed?"). `?daemon=2816` (repeatable) narrows both lists to daemons.
+// The body depends on the render and the filter only (no ages, no clock), so it is serialized once
+// per render and filter: 10,000 routes are not stringified again for every request.
+
+import { compareDiagnostics, type Diagnostic, type Severity } from '../model/diagnostics.ts';
+import type { RouteInfo } from '../render/fragment.ts';
+import { compareDaemonIds } from '../source/discovery.ts';
+import { isoTime } from './json-time.ts';
+import { ResponseBody } from './response-body.ts';
+import { countRoutes, PROTOCOLS, type PerProtocol, type PerSeverity } from './route-counts.ts';
+import type { RenderSummary } from './runtime-view.ts';
+
+export interface RoutesFilter {
+  /** Daemon ids to keep; empty keeps all. Sorted, without repeats. */
+  readonly daemons: readonly string[];
+}
+
+export interface RouterEntry {
+  readonly protocol: RouteInfo['protocol'];
+  readonly name: string;
+  readonly daemon: string;
+  readonly containers: readonly string[];
+  readonly autoRoute: boolean;
+  readonly rule: string | null;
+  readonly entryPoints: readonly string[];
+  readonly tls: unknown;
+  readonly middlewares: readonly string[];
+  readonly service: string;
+  readonly servers: readonly string[];
+}
+
+export interface DiagnosticEntry {
+  readonly daemon: string;
+  readonly container: string | null;
+  readonly severity: Severity;
+  readonly code: string;
+  readonly label: string | null;
+  readonly message: string;
+}
+
+export interface RoutesReport {
+  readonly renderedAt: string | null;
+  readonly filter: { readonly daemon: readonly string[] } | null;
+  readonly counts: {
+    readonly routers: PerProtocol;
+    readonly autoRoutes: number;
+    readonly daemons: number;
+    readonly diagnostics: PerSeverity;
+    readonly diagnosticCodes: Readonly<Record<string, number>>;
+  };
+  readonly routers: readonly RouterEntry[];
+  readonly diagnostics: readonly DiagnosticEntry[];
+}
+
+export function routesFilterFrom(query: URLSearchParams): RoutesFilter {
+  const daemons = query
+    .getAll('daemon')
+    .flatMap((value) => value.split(','))
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  return { daemons: [...new Set(daemons)].sort(compareDaemonIds) };
+}
+
+export function routesReport(summary: RenderSummary | undefined, filter: RoutesFilter = { daemons: [] }): RoutesReport {
+  const wanted = new Set(filter.daemons);
+  const keep = wanted.size === 0 ? () => true : (daemon: string) => wanted.has(daemon);
+  const routes = (summary?.routes ?? []).filter((r) => keep(r.daemon));
+  const diagnostics = (summary?.diagnostics ?? []).filter((d) => keep(d.daemon));
+  const counts = countRoutes(routes, diagnostics);
+  return {
+    renderedAt: isoTime(summary?.renderedAt),
+    filter: filter.daemons.length === 0 ? null : { daemon: filter.daemons },
+    counts: {
+      routers: counts.routers,
+      autoRoutes: counts.autoRoutes,
+      daemons: counts.routersByDaemon.size,
+      diagnostics: counts.diagnostics,
+      diagnosticCodes: counts.diagnosticCodes,
+    },
+    routers: [...routes].sort(compareRoutes).map(routerEntry),
+    diagnostics: [...diagnostics].sort((a, b) => compareDaemonIds(a.daemon, b.daemon) || compareDiagnostics(a, b)).map(diagnosticEntry),
+  };
+}
+
+/** Serialized bodies (and their gzip form) per render; dropped with the render (WeakMap), bounded per render. */
+export class RoutesBodyCache {
+  readonly #bodies = new WeakMap<RenderSummary, Map<string, ResponseBody>>();
+  readonly #maxFiltersPerRender: number;
+
+  constructor(maxFiltersPerRender = 32) {
+    this.#maxFiltersPerRender = maxFiltersPerRender;
+  }
+
+  body(summary: RenderSummary | undefined, filter: RoutesFilter, serialize: (report: RoutesReport) => string): ResponseBody {
+    if (!summary) return new ResponseBody(serialize(routesReport(undefined, filter)));
+    let bodies = this.#bodies.get(summary);
+    if (!bodies) this.#bodies.set(summary, (bodies = new Map()));
+    const key = filter.daemons.join(',');
+    let body = bodies.get(key);
+    if (!body) {
+      // Arbitrary filters must not grow memory without bound; the unfiltered body is the one that matters.
+      if (bodies.size >= this.#maxFiltersPerRender) bodies.clear();
+      body = new ResponseBody(serialize(routesReport(summary, filter)));
+      bodies.set(key, body);
+    }
+    return body;
+  }
+}
+
+const PROTOCOL_ORDER = new Map(PROTOCOLS.map((p, i) => [p, i]));
+
+function compareRoutes(a: RouteInfo, b: RouteInfo): number {
+  return (
+    compareDaemonIds(a.daemon, b.daemon) ||
+    (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) ||
+    (PROTOCOL_ORDER.get(a.protocol) ?? 0) - (PROTOCOL_ORDER.get(b.protocol) ?? 0)
+  );
+}
+
+function routerEntry(route: RouteInfo): RouterEntry {
+  return {
+    protocol: route.protocol,
+    name: route.name,
+    daemon: route.daemon,
+    containers: route.containers,
+    autoRoute: route.autoRoute,
+    rule: route.rule ?? null,
+    entryPoints: route.entryPoints,
+    tls: route.tls ?? null,
+    middlewares: route.middlewares,
+    service: route.service,
+    servers: route.servers,
+  };
+}
+
+function diagnosticEntry(diagnostic: Diagnostic): DiagnosticEntry {
+  return {
+    daemon: diagnostic.daemon,
+    container: diagnostic.container ?? null,
+    severity: diagnostic.severity,
+    code: diagnostic.code,
+    label: diagnostic.label ?? null,
+    message: diagnostic.message,
+  };
+}

@@ -1,0 +1,170 @@
+// Shared by the HTTP tests and scripts/bench-routes.ts: a RuntimeView over plain, mutable data (no
+// Docker, no disk), builders with sensible defaults, and a small client that speaks real HTTP to
+// the server on loopback.
+
+import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
+import type { TestContext } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+
+import type { Diagnostic } from '../model/diagnostics.ts';
+import type { LogFields, Logger, LogLevel } from '../model/logger.ts';
+import type { RouteInfo } from '../render/fragment.ts';
+import type { DaemonStatus } from '../source/daemon-watcher.ts';
+import { Metrics } from './metrics.ts';
+import type { WriterStatus } from './output-status.ts';
+import type { RenderSummary, RuntimeSettings, RuntimeView } from './runtime-view.ts';
+import { startHttpServer } from './server.ts';
+
+export const T0 = Date.parse('2025-06-01T12:00:00.000Z');
+
+export class PlainRuntimeView implements RuntimeView {
+  version = '9.9.9-test';
+  startedAt = T0;
+  settings: RuntimeSettings = {
+    baseDomain: 'example.com',
+    autoRoutes: true,
+    entrypoints: ['web', 'websecure'],
+    tcpRange: { first: 10000, last: 10010 },
+    udpRange: undefined,
+    outDir: '/etc/traefik/dynamic',
+    filePrefix: 'route-server-',
+  };
+  readonly metrics = new Metrics();
+  daemonList: DaemonStatus[] = [];
+  summary: RenderSummary | undefined = undefined;
+  writerStatus: WriterStatus = writerStatus();
+  stale = new Set<string>();
+
+  daemons(): readonly DaemonStatus[] {
+    return this.daemonList;
+  }
+  latest(): RenderSummary | undefined {
+    return this.summary;
+  }
+  writer(): WriterStatus {
+    return this.writerStatus;
+  }
+  staleDaemons(): ReadonlySet<string> {
+    return this.stale;
+  }
+}
+
+export function daemonStatus(id: string, fields: Partial<DaemonStatus> = {}): DaemonStatus {
+  return {
+    id,
+    socket: `/var/run/rediacc/docker-${id}.sock`,
+    state: 'connected',
+    since: T0,
+    synced: true,
+    containers: [],
+    lastEventAt: null,
+    lastSyncAt: T0,
+    lastError: null,
+    reconnects: 0,
+    eventsReceived: 0,
+    ...fields,
+  };
+}
+
+export function routeInfo(daemon: string, name: string, fields: Partial<RouteInfo> = {}): RouteInfo {
+  return {
+    protocol: 'http',
+    name: `${name}-${daemon}`,
+    rule: `Host(\`${name}-${daemon}.example.com\`)`,
+    entryPoints: ['websecure'],
+    tls: { certResolver: 'letsencrypt' },
+    middlewares: [],
+    service: `${name}-${daemon}`,
+    servers: [`http://127.0.${Number(daemon) % 256}.2:8080`],
+    daemon,
+    containers: [name],
+    autoRoute: false,
+    ...fields,
+  };
+}
+
+export function diagnostic(daemon: string, code: string, fields: Partial<Diagnostic> = {}): Diagnostic {
+  return { daemon, severity: 'error', code, message: `${code} in ${daemon}`, ...fields };
+}
+
+export function renderSummary(fields: Partial<RenderSummary> = {}): RenderSummary {
+  return { renderedAt: T0 + 1_000, routes: [], diagnostics: [], allocations: [], explicitEntrypoints: [], ...fields };
+}
+
+export function writerStatus(fields: Partial<WriterStatus> = {}): WriterStatus {
+  return {
+    dir: '/etc/traefik/dynamic',
+    files: [],
+    lastWriteAt: null,
+    lastError: null,
+    lastErrorAt: null,
+    writes: 0,
+    writeErrors: 0,
+    restores: 0,
+    skippedUnchanged: 0,
+    ...fields,
+  };
+}
+
+export interface LogEntry {
+  readonly level: LogLevel;
+  readonly message: string;
+  readonly fields: LogFields;
+}
+
+export function recordingLogger(): Logger & { readonly entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const log = (level: LogLevel) => (message: string, fields: LogFields = {}) => void entries.push({ level, message, fields });
+  return { entries, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** The server on 127.0.0.1, a free port, closed after the test; `now` pins the clock for ages. */
+export async function serveView(t: TestContext, view: RuntimeView, options: { now?: number; logger?: Logger } = {}): Promise<number> {
+  const fixed = options.now;
+  const server = await startHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    view,
+    logger: options.logger ?? recordingLogger(),
+    ...(fixed === undefined ? {} : { now: () => fixed }),
+  });
+  t.after(() => server.close());
+  return server.address.port;
+}
+
+export interface HttpResult {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly text: string;
+  /** Bytes on the wire. */
+  readonly bytes: number;
+}
+
+/** One request to 127.0.0.1; the whole body as text (gunzipped when the server compressed it). */
+export function fetchText(
+  port: number,
+  path: string,
+  options: { method?: string; agent?: Agent; headers?: Record<string, string> } = {},
+): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const target = { host: '127.0.0.1', port, path, method: options.method ?? 'GET', agent: options.agent ?? false, headers: options.headers ?? {} };
+    const request = httpRequest(target, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const body = response.headers['content-encoding'] === 'gzip' && raw.length > 0 ? gunzipSync(raw) : raw;
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text: body.toString('utf8'), bytes: raw.length });
+      });
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+/** Tests read the JSON by path; `any` keeps them short (the shapes are asserted, not typed). */
+export async function fetchJson<T = any>(port: number, path: string): Promise<HttpResult & { readonly json: T }> {
+  const result = await fetchText(port, path);
+  return { ...result, json: JSON.parse(result.text) as T };
+}

@@ -1,0 +1,44 @@
+// What the side HTTP server may read of the running process. Everything here is a cheap read of
+// state other parts keep up to date; nothing here may wait on Docker or the disk.
+
+import type { Diagnostic } from '../model/diagnostics.ts';
+import type { RouteInfo } from '../render/fragment.ts';
+import type { PortRange } from '../render/options.ts';
+import type { PortAllocation } from '../render/ports.ts';
+import type { DaemonStatus } from '../source/discovery.ts';
+import type { WriterStatus } from '../write/fragment-writer.ts';
+import type { Metrics } from './metrics.ts';
+
+export interface RenderSummary {
+  /** Unix ms of the render. */
+  readonly renderedAt: number;
+  readonly routes: readonly RouteInfo[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly allocations: readonly PortAllocation[];
+  /** Entrypoints routers name themselves: not free for allocation. */
+  readonly explicitEntrypoints: readonly string[];
+}
+
+export interface RuntimeSettings {
+  readonly baseDomain: string | undefined;
+  readonly autoRoutes: boolean;
+  readonly entrypoints: readonly string[];
+  readonly tcpRange: PortRange;
+  readonly udpRange: PortRange | undefined;
+  readonly outDir: string;
+  readonly filePrefix: string;
+}
+
+export interface RuntimeView {
+  readonly version: string;
+  /** Unix ms the process started. */
+  readonly startedAt: number;
+  readonly settings: RuntimeSettings;
+  daemons(): readonly DaemonStatus[];
+  /** The last render, or undefined before the first one. */
+  latest(): RenderSummary | undefined;
+  writer(): WriterStatus;
+  /** Daemons whose fragment stays on disk although the daemon is unreachable (its last good file). */
+  staleDaemons(): ReadonlySet<string>;
+  readonly metrics: Metrics;
+}
