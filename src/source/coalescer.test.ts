@@ -40,10 +40,11 @@ class ManualClock implements Clock {
   }
 }
 
-function setup(minWaitMs: number, maxWaitMs: number) {
+/** The classic min/max debounce unless `burstWaitMs` says otherwise. */
+function setup(minWaitMs: number, maxWaitMs: number, burstWaitMs = minWaitMs, busyWindowMs = burstWaitMs) {
   const clock = new ManualClock();
   const flushed: { key: string; at: number }[] = [];
-  const coalescer = new Coalescer<string>({ minWaitMs, maxWaitMs, clock }, (key) => flushed.push({ key, at: clock.now() }));
+  const coalescer = new Coalescer<string>({ minWaitMs, maxWaitMs, burstWaitMs, busyWindowMs, clock }, (key) => flushed.push({ key, at: clock.now() }));
   return { clock, flushed, coalescer };
 }
 
@@ -116,6 +117,52 @@ describe('Coalescer', () => {
       flushed.map((f) => f.at),
       [100, 250],
     );
+  });
+
+  it('a lone change goes out after the short quiet time, a burst waits for the longer one', () => {
+    const { clock, flushed, coalescer } = setup(20, 2000, 250);
+    coalescer.touch('a');
+    clock.advance(1000);
+    assert.deepEqual(flushed, [{ key: 'a', at: 20 }], 'a lone change: 20 ms');
+    // Ten changes 10 ms apart: the second makes it a burst, flushed 250 ms after the last.
+    for (let i = 0; i < 10; i++) {
+      coalescer.touch('a');
+      clock.advance(10);
+    }
+    clock.advance(1000);
+    assert.deepEqual(flushed.slice(1), [{ key: 'a', at: 1000 + 90 + 250 }]);
+  });
+
+  it('changes arriving soon after a flush wait for the longer quiet time, so a slow burst gives few flushes', () => {
+    const { clock, flushed, coalescer } = setup(20, 2000, 1000);
+    // A container start every 100 ms for 3 s: the first goes out fast, the rest are batched.
+    for (let t = 0; t < 3000; t += 100) {
+      coalescer.touch('a');
+      clock.advance(100);
+    }
+    clock.advance(3000);
+    assert.equal(flushed[0]?.at, 20);
+    assert.ok(flushed.length <= 3, `3 s of steady changes gave ${flushed.length} flushes`);
+    assert.ok(flushed.every((f, i) => i === 0 || f.at - (flushed[i - 1] as { at: number }).at <= 2000 + 1000));
+  });
+
+  it('containers started one by one, further apart than the busy window, each go out fast', () => {
+    const { clock, flushed, coalescer } = setup(20, 2000, 1000);
+    for (let i = 0; i < 4; i++) {
+      coalescer.touch('a');
+      clock.advance(1200);
+    }
+    assert.deepEqual(flushed.map((f) => f.at), [20, 1220, 2420, 3620]);
+  });
+
+  it('a key that has been idle longer than the busy window is fast again', () => {
+    const { clock, flushed, coalescer } = setup(20, 2000, 1000);
+    coalescer.touch('a');
+    clock.advance(20);
+    clock.advance(1100);
+    coalescer.touch('a');
+    clock.advance(1000);
+    assert.deepEqual(flushed.map((f) => f.at), [20, 1140]);
   });
 
   it('cancel and close drop pending flushes and their timers', () => {

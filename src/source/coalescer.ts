@@ -1,7 +1,12 @@
 // Per-key debounce with a minimum and a maximum wait (docker-gen's `min:max`). A key flushes once
 // it has been quiet for `minWaitMs`, but never later than `maxWaitMs` after its first pending
-// change, so a steady stream of events cannot postpone an update forever. The clock is injected:
-// tests drive time by hand and never sleep.
+// change, so a steady stream of events cannot postpone an update forever. A lone change goes out
+// after the short quiet time; once a key is busy (a second change while one is pending, or a change
+// within `busyWindowMs` of its last flush) the quiet time grows to `burstWaitMs`, so a `compose up`
+// of many containers becomes a few updates instead of one per container, while containers started
+// one by one still go out at once. Traefik applies file changes at most every 2 s anyway
+// (providersThrottleDuration), so batching a burst costs nothing it would have shown sooner.
+// The clock is injected: tests drive time by hand and never sleep.
 
 export type TimerHandle = unknown;
 
@@ -21,6 +26,10 @@ export const systemClock: Clock = {
 export interface CoalescerOptions {
   readonly minWaitMs: number;
   readonly maxWaitMs: number;
+  /** Quiet time once a key is busy; default half the maximum wait (at least the minimum). */
+  readonly burstWaitMs?: number;
+  /** A change this soon after a flush means a burst; default burstWaitMs. */
+  readonly busyWindowMs?: number;
   readonly clock?: Clock;
 }
 
@@ -28,12 +37,16 @@ interface Pending {
   readonly firstAt: number;
   dueAt: number;
   timer: TimerHandle;
+  quietMs: number;
 }
 
 export class Coalescer<K> {
   readonly #minWaitMs: number;
   readonly #maxWaitMs: number;
+  readonly #burstWaitMs: number;
+  readonly #busyWindowMs: number;
   readonly #clock: Clock;
+  readonly #lastFlush = new Map<K, number>();
   readonly #flush: (key: K) => void;
   readonly #pending = new Map<K, Pending>();
 
@@ -47,6 +60,10 @@ export class Coalescer<K> {
     }
     this.#minWaitMs = options.minWaitMs;
     this.#maxWaitMs = options.maxWaitMs;
+    this.#burstWaitMs = options.burstWaitMs ?? Math.max(options.minWaitMs, options.maxWaitMs / 2);
+    this.#busyWindowMs = options.busyWindowMs ?? this.#burstWaitMs;
+    checkWait('burstWaitMs', this.#burstWaitMs);
+    checkWait('busyWindowMs', this.#busyWindowMs);
     this.#clock = options.clock ?? systemClock;
     this.#flush = flush;
   }
@@ -56,18 +73,24 @@ export class Coalescer<K> {
     const now = this.#clock.now();
     const pending = this.#pending.get(key);
     if (pending === undefined) {
-      const entry: Pending = { firstAt: now, dueAt: now + this.#minWaitMs, timer: undefined };
-      entry.timer = this.#arm(key, entry, this.#minWaitMs);
+      const lastFlush = this.#lastFlush.get(key);
+      const busy = lastFlush !== undefined && now - lastFlush < this.#busyWindowMs;
+      const quietMs = busy ? this.#burstWaitMs : this.#minWaitMs;
+      const entry: Pending = { firstAt: now, dueAt: now + quietMs, timer: undefined, quietMs };
+      entry.timer = this.#arm(key, entry, quietMs);
       this.#pending.set(key, entry);
       return;
     }
+    // A second change while one waits: a burst is under way.
+    pending.quietMs = this.#burstWaitMs;
     // dueAt never moves earlier (now only grows), so the armed timer is never late: when it fires
     // before the new due time, it re-arms for the rest instead of being cleared on every touch.
-    pending.dueAt = Math.min(now + this.#minWaitMs, pending.firstAt + this.#maxWaitMs);
+    pending.dueAt = Math.min(now + pending.quietMs, pending.firstAt + this.#maxWaitMs);
   }
 
   /** Drops a pending flush of `key` (its daemon was detached). */
   cancel(key: K): void {
+    this.#lastFlush.delete(key);
     const pending = this.#pending.get(key);
     if (pending === undefined) return;
     this.#clock.clearTimer(pending.timer);
@@ -92,6 +115,7 @@ export class Coalescer<K> {
         return;
       }
       this.#pending.delete(key);
+      this.#lastFlush.set(key, this.#clock.now());
       this.#flush(key);
     }, Math.max(0, ms));
   }

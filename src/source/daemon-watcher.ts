@@ -4,6 +4,7 @@
 // or an exception that leaves the loop. Daemons share nothing but the event loop: one daemon's
 // trouble cannot delay another's events.
 
+import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 
 import type { Logger } from '../model/logger.ts';
@@ -157,6 +158,9 @@ export class DaemonWatcher {
   /** One connection, from ping to its end. Never throws: the reason it ended is the result. */
   async #connect(): Promise<ConnectionEnd> {
     const connection = new AbortController();
+    // Every Docker call of this connection (a burst can have dozens of inspects in flight) listens
+    // for its abort; that is by design, not a leak.
+    setMaxListeners(0, connection.signal);
     const { signal } = connection;
     let reason: string | null = null;
     const fault = (error: unknown) => {
