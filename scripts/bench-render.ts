@@ -1,0 +1,93 @@
+// Render benchmark: 10,000 containers over 1,000 daemons (Tier 1 and Tier 2 labels, replicas,
+// middlewares, TCP), rendered and serialized as `run` does. Prints the median and worst of several
+// runs. Usage: node --import tsx scripts/bench-render.ts [daemons] [containers-per-daemon] [runs]
+
+import { performance } from 'node:perf_hooks';
+import type { ContainerSnapshot, DaemonSnapshot, Snapshot } from '../src/model/snapshot.ts';
+import { DEFAULT_RENDER_OPTIONS } from '../src/render/options.ts';
+import { renderSnapshot } from '../src/render/render.ts';
+import { serializeFragment } from '../src/render/yaml.ts';
+
+const daemons = Number(process.argv[2] ?? 1000);
+const perDaemon = Number(process.argv[3] ?? 10);
+const runs = Number(process.argv[4] ?? 7);
+
+function container(networkId: number, index: number): ContainerSnapshot {
+  const ip = `127.${(networkId >> 16) & 255}.${(networkId >> 8) & 255}.${(networkId & 255) + 2 + index}`;
+  const service = `svc${index}`;
+  const labels: Record<string, string> = {
+    'com.docker.compose.project': `app${networkId}`,
+    'com.docker.compose.service': service,
+    'rediacc.service_name': service,
+    'rediacc.service_ip': ip,
+    'rediacc.network_id': String(networkId),
+    'rediacc.tcp_ports': '8080,8443',
+  };
+  if (index % 3 === 1) {
+    Object.assign(labels, {
+      'traefik.enable': 'true',
+      [`traefik.http.routers.${service}.rule`]: `Host(\`${service}.app${networkId}.example.com\`) && PathPrefix(\`/api\`)`,
+      [`traefik.http.routers.${service}.entrypoints`]: 'websecure,websecure-v6',
+      [`traefik.http.routers.${service}.tls.certresolver`]: 'letsencrypt',
+      [`traefik.http.routers.${service}.middlewares`]: `${service}-hsts,${service}-strip`,
+      [`traefik.http.middlewares.${service}-hsts.headers.stsseconds`]: '15768000',
+      [`traefik.http.middlewares.${service}-hsts.headers.customrequestheaders.X-Tenant`]: String(networkId),
+      [`traefik.http.middlewares.${service}-strip.stripprefix.prefixes`]: '/api',
+      [`traefik.http.services.${service}.loadbalancer.server.port`]: '8080',
+    });
+  } else if (index % 3 === 2) {
+    Object.assign(labels, {
+      'traefik.enable': 'true',
+      [`traefik.tcp.routers.${service}.rule`]: `HostSNI(\`${service}.db${networkId}.example.com\`)`,
+      [`traefik.tcp.routers.${service}.entrypoints`]: 'tcp-5432',
+      [`traefik.tcp.routers.${service}.tls.passthrough`]: 'true',
+      [`traefik.tcp.services.${service}.loadbalancer.server.port`]: '5432',
+    });
+  }
+  return {
+    id: `${networkId.toString(16)}${index.toString(16).padStart(4, '0')}`.padEnd(64, 'a'),
+    name: `app${networkId}-${service}-1`,
+    created: 1_763_700_000 + index,
+    labels,
+    state: 'running',
+    health: index % 7 === 0 ? 'healthy' : null,
+    ports: [],
+    networkMode: 'host',
+    networks: { host: '' },
+  };
+}
+
+const snapshot: Snapshot = {
+  daemons: Array.from({ length: daemons }, (_, d): DaemonSnapshot => {
+    const id = 2816 + 64 * d;
+    return { id: String(id), socket: `/var/run/rediacc/docker-${id}.sock`, containers: Array.from({ length: perDaemon }, (_, i) => container(id, i)) };
+  }),
+};
+const options = { ...DEFAULT_RENDER_OPTIONS, baseDomain: 'example.com' };
+
+const times: { render: number; serialize: number }[] = [];
+let fragments = 0;
+let routes = 0;
+let diagnostics = 0;
+for (let run = 0; run < runs; run++) {
+  const t0 = performance.now();
+  const result = renderSnapshot(snapshot, options, { allocations: [], now: 0 });
+  const t1 = performance.now();
+  let bytes = 0;
+  for (const f of result.fragments) bytes += serializeFragment(f.config, { daemon: f.daemon, socket: f.socket, generator: 'bench' }).length;
+  const t2 = performance.now();
+  times.push({ render: t1 - t0, serialize: t2 - t1 });
+  fragments = result.fragments.length;
+  routes = result.routes.length;
+  diagnostics = result.diagnostics.length;
+  void bytes;
+}
+const sorted = (key: 'render' | 'serialize') => times.map((t) => t[key]).sort((a, b) => a - b);
+const median = (values: number[]) => values[Math.floor(values.length / 2)] as number;
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+process.stdout.write(
+  `${daemons * perDaemon} containers over ${daemons} daemons -> ${fragments} fragments, ${routes} routers, ${diagnostics} diagnostics (${runs} runs)\n` +
+    `render:    median ${fmt(median(sorted('render')))}, worst ${fmt(Math.max(...sorted('render')))}\n` +
+    `serialize: median ${fmt(median(sorted('serialize')))}, worst ${fmt(Math.max(...sorted('serialize')))}\n` +
+    `total:     median ${fmt(median(times.map((t) => t.render + t.serialize).sort((a, b) => a - b)))}\n`,
+);

@@ -1,0 +1,92 @@
+// `route-server run`: the daemon. Options are validated before anything starts; SIGTERM/SIGINT
+// finish the write in flight and leave every file in place.
+
+import { mkdirSync } from 'node:fs';
+import { jsonLinesLogger, LOG_LEVELS, type LogLevel } from '../model/logger.ts';
+import { DISCOVERY_DEFAULTS } from '../source/discovery.ts';
+import { parseDockerHost } from '../source/daemon-endpoints.ts';
+import type { CommandIo } from './render-command.ts';
+import { UsageError, type ParsedArgs } from './parse-args.ts';
+import { renderOptionsFrom } from './render-config.ts';
+import { chooseDirectory, SYSTEM_OUT_DIR, SYSTEM_STATE_DIR } from './run-paths.ts';
+import { RouteServerRuntime, type RuntimeOptions } from './runtime.ts';
+
+export function logLevelFrom(args: ParsedArgs): LogLevel {
+  const level = (args.values.get('log-level') as string | undefined) ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new UsageError(`Expected \`--log-level\` to be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
+  return level as LogLevel;
+}
+
+export function parseListen(text: string): { host: string; port: number } {
+  const match = /^(?:\[([0-9a-fA-F:]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text.trim());
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) throw new UsageError(`Expected \`--listen\` to be HOST:PORT like 127.0.0.1:7111, got ${JSON.stringify(text)}`);
+  return { host: (match[1] ?? match[2]) as string, port };
+}
+
+export function discoveryOptionsFrom(args: ParsedArgs) {
+  const value = <T>(name: string): T | undefined => args.values.get(name) as T | undefined;
+  const dockerHosts = (value<readonly string[]>('docker-host') ?? []).map((text) => asUsageError(() => parseDockerHost(text)));
+  return {
+    sockets: value<string>('sockets') ?? DISCOVERY_DEFAULTS.sockets,
+    dockerHosts,
+    resyncIntervalMs: value<number>('resync-interval') ?? DISCOVERY_DEFAULTS.resyncIntervalMs,
+  };
+}
+
+/** Option validation deeper down throws `TypeError('Expected …')`: that is the user's mistake. */
+export function asUsageError<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof TypeError && error.message.startsWith('Expected')) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export async function runCommand(args: ParsedArgs, io: CommandIo): Promise<number> {
+  const logger = jsonLinesLogger(io.stderr, logLevelFrom(args));
+  const value = <T>(name: string): T | undefined => args.values.get(name) as T | undefined;
+  const prefix = value<string>('file-prefix') ?? 'rs-';
+  if (!/^[A-Za-z0-9._-]*$/.test(prefix)) throw new UsageError(`Expected \`--file-prefix\` to be letters, digits, '.', '_' or '-', got ${JSON.stringify(prefix)}`);
+  const debounceMinMs = value<number>('debounce-min') ?? 20;
+  const debounceMaxMs = value<number>('debounce-max') ?? 2000;
+  if (debounceMaxMs < debounceMinMs) throw new UsageError(`Expected \`--debounce-max\` (${debounceMaxMs}ms) to be at least \`--debounce-min\` (${debounceMinMs}ms)`);
+  const options: RuntimeOptions = {
+    render: renderOptionsFrom(args),
+    discovery: { ...discoveryOptionsFrom(args), debounceMinMs, debounceMaxMs, logger },
+    outDir: chooseDirectory(value<string>('out'), SYSTEM_OUT_DIR, 'out', 'fragments', logger),
+    filePrefix: prefix,
+    stateDir: chooseDirectory(value<string>('state-dir'), SYSTEM_STATE_DIR, 'state', 'port allocations', logger),
+    listen: parseListen(value<string>('listen') ?? '127.0.0.1:7111'),
+    logger,
+  };
+  mkdirSync(options.stateDir, { recursive: true });
+  const runtime = asUsageError(() => new RouteServerRuntime(options));
+  try {
+    await runtime.start();
+  } catch (error) {
+    logger.error('route-server could not start', { error });
+    await runtime.stop().catch(() => {});
+    return 1;
+  }
+  logger.info('route-server running', { out: options.outDir, sockets: options.discovery.sockets, baseDomain: options.render.baseDomain ?? null });
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info('shutting down', { signal });
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      runtime.stop().then(
+        () => resolve(0),
+        (error: unknown) => {
+          logger.error('shutdown failed', { error });
+          resolve(1);
+        },
+      );
+    };
+    const onTerm = () => shutdown('SIGTERM');
+    const onInt = () => shutdown('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+}
