@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { toJsonValue, type ConfigObject } from './config.ts';
-import { Configuration, findField, type StructDef } from './fields.ts';
+import { Configuration, findField, type FieldDef, type FieldType, type StructDef } from './fields.ts';
 import { decodeLabels } from './labels.ts';
 
 function decoded(labels: Record<string, string>): unknown {
@@ -65,10 +65,10 @@ function valueAt(config: ConfigObject, label: string): unknown {
       mapNext = false;
       continue;
     }
-    const field = struct ? findField(struct, part) : undefined;
+    const field: FieldDef | undefined = struct ? findField(struct, part) : undefined;
     if (!field || node === undefined) return undefined;
     node = (node as ConfigObject)[field.name];
-    const type = field.type;
+    const type: FieldType = field.type;
     if (type.kind === 'structList' && Array.isArray(node)) node = node[0];
     struct = type.kind === 'struct' || type.kind === 'structList' ? type.struct : type.kind === 'map' && type.value.kind === 'struct' ? type.value.struct : undefined;
     mapNext = type.kind === 'map';
