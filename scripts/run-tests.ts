@@ -22,9 +22,16 @@ function has(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** The test image needs a statically linked busybox (Debian's busybox-static), not just any. */
+function hasStaticBusybox(): boolean {
+  if (!existsSync('/bin/busybox')) return false;
+  const query = spawnSync('dpkg-query', ['-W', '-f=${Status}', 'busybox-static'], { encoding: 'utf8' });
+  return query.status !== 0 ? true : query.stdout.includes('install ok installed');
+}
+
 /** Installs what the real-daemon suites need, when we may; returns why they cannot run, if so. */
 function prepareDocker(): string | undefined {
-  const missing = () => [!has('dockerd') && 'docker.io', !existsSync('/bin/busybox') && 'busybox-static', !has('docker-compose') && 'docker-compose'].filter(Boolean) as string[];
+  const missing = () => [!has('dockerd') && 'docker.io', !hasStaticBusybox() && 'busybox-static', !has('docker-compose') && 'docker-compose'].filter(Boolean) as string[];
   if (missing().length === 0) return process.getuid?.() === 0 ? undefined : 'they start Docker daemons and need root';
   if (process.getuid?.() !== 0 || !has('apt-get')) return `${missing().join(', ')} missing (install them, or run npm test as root on Debian/Ubuntu)`;
   process.stdout.write(`Installing ${missing().join(' ')} for the real-daemon suites…\n`);

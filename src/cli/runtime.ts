@@ -11,7 +11,8 @@ import { startHttpServer } from '../http/server.ts';
 import type { DaemonSnapshot } from '../model/snapshot.ts';
 import type { RenderOptions } from '../render/options.ts';
 import type { PortAllocation } from '../render/ports.ts';
-import { renderSnapshot } from '../render/render.ts';
+import { renderSnapshot, type Fragment } from '../render/render.ts';
+import { configEqual, type ConfigObject } from '../traefik/config.ts';
 import { serializeFragment } from '../render/yaml.ts';
 import { Discovery, type DaemonStatus, type DiscoveryOptions } from '../source/discovery.ts';
 import { FragmentWriter } from '../write/fragment-writer.ts';
@@ -55,6 +56,7 @@ export class RouteServerRuntime implements RuntimeView {
    * state: another daemon's update must not write this daemon's half-finished burst early.
    */
   #published = new Map<string, DaemonSnapshot>();
+  #texts = new Map<string, { config: ConfigObject; socket: string; text: string }>();
   #settled = false;
   #scheduled = false;
   #stopped = false;
@@ -63,7 +65,7 @@ export class RouteServerRuntime implements RuntimeView {
     this.#options = options;
     this.settings = {
       baseDomain: options.render.baseDomain,
-      autoRoutes: options.render.autoRoutes,
+      autoRoutes: options.render.autoRoutes && options.render.baseDomain !== undefined,
       entrypoints: options.render.entrypoints,
       tcpRange: options.render.tcpRange,
       udpRange: options.render.udpRange,
@@ -200,18 +202,25 @@ export class RouteServerRuntime implements RuntimeView {
         continue;
       }
       this.#inherited.delete(id);
-      const fragment = fragments.get(id);
-      const text = fragment
-        ? serializeFragment(fragment.config, { daemon: fragment.daemon, socket: fragment.socket, generator: GENERATOR })
-        : null;
-      this.#set(id, text);
+      this.#set(id, this.#text(fragments.get(id)));
     }
     // Daemons gone (socket removed) or never seen since start: their files go.
     for (const id of [...this.#owned]) if (!statuses.has(id)) this.#set(id, null);
     this.#stale = stale;
   }
 
+  /** Serializing is the costly part of a render: a fragment equal to the last one reuses its bytes. */
+  #text(fragment: Fragment | undefined): string | null {
+    if (!fragment) return null;
+    const cached = this.#texts.get(fragment.daemon);
+    if (cached && cached.socket === fragment.socket && configEqual(cached.config, fragment.config)) return cached.text;
+    const text = serializeFragment(fragment.config, { daemon: fragment.daemon, socket: fragment.socket, generator: GENERATOR });
+    this.#texts.set(fragment.daemon, { config: fragment.config, socket: fragment.socket, text });
+    return text;
+  }
+
   #set(id: string, text: string | null): void {
+    if (text === null) this.#texts.delete(id);
     if (text === null) this.#owned.delete(id);
     else this.#owned.add(id);
     void this.#writer.set(id, text).then(() => {

@@ -43,7 +43,11 @@ export function reservedFor(host: string, baseDomain: string | undefined, tenant
   const owners = new Set<string>();
   const numeric = /-([0-9]+)$/.exec(label);
   if (numeric && isValidNetworkId(Number(numeric[1])) && String(Number(numeric[1])) === numeric[1]) owners.add(numeric[1] as string);
-  for (const id of tenantIds) if (label.length > id.length + 1 && label.endsWith(`-${id}`)) owners.add(id);
+  // Every `-` could start the id: try each suffix against the known daemons.
+  for (let dash = label.indexOf('-', 1); dash > 0 && dash < label.length - 1; dash = label.indexOf('-', dash + 1)) {
+    const id = label.slice(dash + 1);
+    if (tenantIds.has(id)) owners.add(id);
+  }
   return [...owners];
 }
 

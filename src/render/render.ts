@@ -155,6 +155,8 @@ function dropClaim(build: TenantBuild, claim: RouterClaim, code: string, reason:
 
 /** `{name}-{id}` can collide between named daemons (`a` + `b-c` vs `c-a` + `b`); the oldest keeps it. */
 function refuseNameCollisions(builds: TenantBuild[]): void {
+  // Ids without `-` end every final name with their own `-{id}`: such names never collide.
+  if (!builds.some((b) => b.daemon.id.includes('-'))) return;
   for (const section of SECTIONS) {
     const holders = new Map<string, { build: TenantBuild; name: string; age: number }[]>();
     for (const build of builds) {

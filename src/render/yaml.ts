@@ -174,7 +174,8 @@ function escapeCharacter(character: string): string {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function wellFormed(text: string): string {
-  return text.replace(LONE_SURROGATE, '\uFFFD');
+  // The common case first: most strings have no surrogate at all.
+  return /[\uD800-\uDFFF]/.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text;
 }
 
 // ---------------------------------------------------------------------------------------------
