@@ -3,7 +3,7 @@
 // not have to work it out from the details below it.
 
 import type { DaemonState } from '../source/daemon-watcher.ts';
-import { compareDaemonIds } from '../source/discovery.ts';
+import { compareDaemonIds } from '../model/ordering.ts';
 import { ageMs, isoTime } from './json-time.ts';
 import { isOutputFailing } from './output-status.ts';
 import { NO_DIAGNOSTICS, routeCounts, type PerProtocol, type PerSeverity } from './route-counts.ts';

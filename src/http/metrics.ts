@@ -4,7 +4,7 @@
 // from what /health says.
 
 import type { DaemonState } from '../source/daemon-watcher.ts';
-import { compareDaemonIds } from '../source/discovery.ts';
+import { compareDaemonIds } from '../model/ordering.ts';
 import { Histogram } from './histogram.ts';
 import { formatFamilies, histogramSamples, type MetricFamily, type Sample } from './prometheus-text.ts';
 import { isOutputFailing } from './output-status.ts';

@@ -5,7 +5,7 @@
 import type { RouteInfo } from '../render/fragment.ts';
 import type { PortRange } from '../render/options.ts';
 import { entrypointName, freePorts, type PortProtocol } from '../render/ports.ts';
-import { compareDaemonIds } from '../source/discovery.ts';
+import { compareDaemonIds } from '../model/ordering.ts';
 import { isoTime } from './json-time.ts';
 import type { RuntimeView } from './runtime-view.ts';
 

@@ -5,7 +5,7 @@
 
 import { compareDiagnostics, type Diagnostic, type Severity } from '../model/diagnostics.ts';
 import type { RouteInfo } from '../render/fragment.ts';
-import { compareDaemonIds } from '../source/discovery.ts';
+import { compareDaemonIds } from '../model/ordering.ts';
 import { isoTime } from './json-time.ts';
 import { ResponseBody } from './response-body.ts';
 import { countRoutes, PROTOCOLS, type PerProtocol, type PerSeverity } from './route-counts.ts';

@@ -25,12 +25,3 @@ export function parseTenant(id: string): TenantParse {
   }
   return { ok: true, tenant: { id, kind: 'named' } };
 }
-
-/** Orders tenants for the age rule's tie-break: numeric ids numerically, then names. */
-export function compareTenantIds(a: string, b: string): number {
-  const numericA = /^[0-9]+$/.test(a);
-  const numericB = /^[0-9]+$/.test(b);
-  if (numericA && numericB) return Number(a) - Number(b);
-  if (numericA !== numericB) return numericA ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -4,7 +4,7 @@
 // on the order daemons were discovered in.
 
 import { isValidNetworkId } from '../model/addresses.ts';
-import { compareTenantIds } from '../model/tenant.ts';
+import { compareDaemonIds } from '../model/ordering.ts';
 import { resourceAge } from './tenant-config.ts';
 import type { RouterClaim } from './router-rules.ts';
 
@@ -57,7 +57,7 @@ export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: stri
   entries.sort(
     (a, b) =>
       (a.age ?? Infinity) - (b.age ?? Infinity) ||
-      compareTenantIds(a.tenantId, b.tenantId) ||
+      compareDaemonIds(a.tenantId, b.tenantId) ||
       compareText(a.claim.section, b.claim.section) ||
       compareText(a.claim.name, b.claim.name),
   );
@@ -150,7 +150,7 @@ function otherUser(holders: Map<string, Holder> | undefined, self: string): Hold
 }
 
 function othersIn(set: Set<string> | undefined, self: string): string[] {
-  return [...(set ?? [])].filter((id) => id !== self).sort(compareTenantIds);
+  return [...(set ?? [])].filter((id) => id !== self).sort(compareDaemonIds);
 }
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {

@@ -3,7 +3,7 @@
 
 import type { ContainerSnapshot } from '../model/snapshot.ts';
 import { foldCase } from '../traefik/fields.ts';
-import { compareCodePoints } from '../traefik/labels.ts';
+import { compareCodePoints } from '../model/ordering.ts';
 
 /** The first of the container's labels at `prefix` or below it (case-insensitive), if any. */
 export function findLabel(container: ContainerSnapshot, prefix: string): string | undefined {

@@ -4,7 +4,7 @@
 
 import { compareDiagnostics, DiagnosticSink, type Diagnostic } from '../model/diagnostics.ts';
 import type { Snapshot } from '../model/snapshot.ts';
-import { compareTenantIds } from '../model/tenant.ts';
+import { compareDaemonIds } from '../model/ordering.ts';
 import type { ConfigObject } from '../traefik/config.ts';
 import { resolveClaims } from './claims.ts';
 import { compileDefaultRule } from './default-rule.ts';
@@ -51,7 +51,7 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions, state
   const seen = new Set<string>();
   const extra: Diagnostic[] = [];
   // Ordered by id, then socket: which of two daemons claiming one id wins must not depend on discovery order.
-  const ordered = [...snapshot.daemons].sort((a, b) => compareTenantIds(a.id, b.id) || (a.socket < b.socket ? -1 : a.socket > b.socket ? 1 : 0));
+  const ordered = [...snapshot.daemons].sort((a, b) => compareDaemonIds(a.id, b.id) || (a.socket < b.socket ? -1 : a.socket > b.socket ? 1 : 0));
   for (const daemon of ordered) {
     if (seen.has(daemon.id)) {
       const sink = new DiagnosticSink(daemon.id, extra);
@@ -170,7 +170,7 @@ function refuseNameCollisions(builds: TenantBuild[]): void {
     }
     for (const [key, list] of holders) {
       if (list.length < 2) continue;
-      list.sort((a, b) => a.age - b.age || compareTenantIds(a.build.daemon.id, b.build.daemon.id));
+      list.sort((a, b) => a.age - b.age || compareDaemonIds(a.build.daemon.id, b.build.daemon.id));
       const winner = list[0]!;
       for (const loser of list.slice(1)) {
         refuse(loser.build.config, section, loser.name, loser.build.sink, 'name-collision', `its final name ${key} is taken by daemon ${winner.build.daemon.id}`);

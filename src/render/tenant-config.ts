@@ -21,7 +21,7 @@ import {
 } from '../traefik/fields.ts';
 import { semanticallyEqual } from '../traefik/semantic-equality.ts';
 import { resourceLabel } from './label-lookup.ts';
-import { compareCodePoints } from '../traefik/labels.ts';
+import { compareCodePoints } from '../model/ordering.ts';
 
 export const SECTIONS = [
   'http.routers',

@@ -3,6 +3,7 @@
 // string is either provably plain or double-quoted with everything risky escaped, by our own rules.
 
 import { Document, type ScalarTag, type Tags } from 'yaml';
+import { compareCodePoints } from '../model/ordering.ts';
 
 export interface FragmentHeader {
   /** Daemon (network id) the fragment belongs to. */
@@ -82,17 +83,6 @@ function collectionTree(value: object, path: string, ancestors: Set<object>): Ya
   }
 }
 
-/** Code point order, which is UTF-8 byte order (UTF-16 units would put U+1F600 before U+FFFD). */
-function compareCodePoints(a: string, b: string): number {
-  let i = 0;
-  while (i < a.length && i < b.length) {
-    const ca = a.codePointAt(i) ?? 0;
-    const cb = b.codePointAt(i) ?? 0;
-    if (ca !== cb) return ca - cb;
-    i += ca > 0xffff ? 2 : 1;
-  }
-  return a.length - b.length;
-}
 
 function isPlainObject(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);

@@ -11,6 +11,7 @@ import type { DaemonEndpoint } from './daemon-endpoints.ts';
 import { DaemonWatcher, type DaemonStatus } from './daemon-watcher.ts';
 import { resolveDiscoveryOptions, type DiscoveryOptions, type ResolvedDiscoveryOptions } from './discovery-options.ts';
 import { SocketDirectory } from './socket-directory.ts';
+import { compareDaemonIds } from '../model/ordering.ts';
 
 export type { DaemonState, DaemonStatus } from './daemon-watcher.ts';
 export { DISCOVERY_DEFAULTS, type DiscoveryOptions } from './discovery-options.ts';
@@ -205,11 +206,3 @@ export async function collectSnapshot(options: DiscoveryOptions): Promise<Snapsh
   }
 }
 
-/** Numeric ids in numeric order (2816 before 10000), then names. */
-export function compareDaemonIds(a: string, b: string): number {
-  const numericA = /^\d+$/.test(a);
-  const numericB = /^\d+$/.test(b);
-  if (numericA && numericB) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-  if (numericA !== numericB) return numericA ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}

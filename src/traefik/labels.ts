@@ -7,6 +7,7 @@
 import { emptyObject, type ConfigObject, type ConfigValue } from './config.ts';
 import { Configuration, findField, foldCase, type FieldDef, type FieldType, type ScalarKind, type StructDef } from './fields.ts';
 import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
+import { compareCodePoints } from '../model/ordering.ts';
 
 /** Prefixes Traefik decodes (case-insensitive); every other label is ignored silently. */
 export const DECODED_PREFIXES = ['traefik.http', 'traefik.tcp', 'traefik.udp', 'traefik.tls.stores.default'] as const;
@@ -79,21 +80,6 @@ export function decodedLabelKeys(
     .sort(compareCodePoints);
 }
 
-export function compareCodePoints(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // UTF-16 order differs from code point order only between a surrogate and U+E000..U+FFFF.
-    const xSurrogate = x >= 0xd800 && x <= 0xdfff;
-    const ySurrogate = y >= 0xd800 && y <= 0xdfff;
-    if (xSurrogate && !ySurrogate && y >= 0xe000) return 1;
-    if (ySurrogate && !xSurrogate && x >= 0xe000) return -1;
-    return x - y;
-  }
-  return a.length - b.length;
-}
 
 function buildTree(labels: Readonly<Record<string, string>>, prefixes: readonly string[]): LabelNode | undefined {
   let root: LabelNode | undefined;
