@@ -82,13 +82,6 @@ export function parseBaseDomain(text: string): OptionsParse<string | undefined> 
   return { ok: true, value: domain };
 }
 
-/** Splits a comma list flag (`websecure,websecure-v6`), dropping empty items. */
-export function splitList(text: string): string[] {
-  return text
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-}
 
 export function isDnsName(name: string): boolean {
   return DNS_NAME.test(name);

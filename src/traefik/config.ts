@@ -45,16 +45,6 @@ export function ensureObject(object: ConfigObject, key: string): ConfigObject {
   return created;
 }
 
-/** Deep copy preserving null prototypes and bigints (structuredClone would restore Object.prototype). */
-export function cloneConfig<T extends ConfigValue>(value: T): T {
-  if (Array.isArray(value)) return value.map((item) => cloneConfig(item)) as T;
-  if (isConfigObject(value)) {
-    const copy = emptyObject();
-    for (const key of Object.keys(value)) copy[key] = cloneConfig(value[key] as ConfigValue);
-    return copy as T;
-  }
-  return value;
-}
 
 /** Structural equality (Go's reflect.DeepEqual on the decoded values). */
 export function configEqual(a: ConfigValue | undefined, b: ConfigValue | undefined): boolean {

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseArgs, UsageError } from './parse-args.ts';
+import { renderOptionsFrom } from './render-config.ts';
+
+const files: Record<string, string> = {
+  'rs.yml': 'base-domain: from-file.example\nentrypoints: [websecure]\nallow-ref: secure-headers@file\nexposed-by-default: true\n',
+  'bad.yml': 'bogus-key: 1\n',
+};
+const environment = (env: Record<string, string> = {}) => ({
+  env,
+  readFile: (path: string) => {
+    const text = files[path];
+    if (text === undefined) throw new Error('ENOENT');
+    return text;
+  },
+});
+
+test('flags win over ROUTE_SERVER_* variables, which win over the --config file', () => {
+  const args = parseArgs('run', ['--config', 'rs.yml', '--base-domain', 'from-flag.example'], environment({ ROUTE_SERVER_BASE_DOMAIN: 'from-env.example', ROUTE_SERVER_CERT_RESOLVER: 'le' }));
+  assert.equal(args.values.get('base-domain'), 'from-flag.example');
+  assert.equal(args.sources.get('base-domain'), 'flag');
+  assert.equal(args.values.get('cert-resolver'), 'le');
+  assert.equal(args.sources.get('cert-resolver'), 'env');
+  assert.deepEqual(args.values.get('entrypoints'), ['websecure']);
+  assert.equal(args.sources.get('entrypoints'), 'config');
+  const options = renderOptionsFrom(args);
+  assert.equal(options.baseDomain, 'from-flag.example');
+  assert.equal(options.exposedByDefault, true);
+  assert.deepEqual(options.allowRefs, ['secure-headers@file']);
+});
+
+test('repeatable flags accumulate; booleans take --flag and --flag=false', () => {
+  const args = parseArgs('run', ['--allow-ref', 'a@file', '--allow-ref=b@file', '--no-auto-routes', '--exposed-by-default=false'], environment());
+  assert.deepEqual(args.values.get('allow-ref'), ['a@file', 'b@file']);
+  assert.equal(args.values.get('no-auto-routes'), true);
+  assert.equal(args.values.get('exposed-by-default'), false);
+  assert.equal(parseArgs('run', ['--debounce-min', '150ms'], environment()).values.get('debounce-min'), 150);
+});
+
+test('mistakes are usage errors that name the option and what was expected', () => {
+  const cases: [string[], Record<string, string>, RegExp][] = [
+    [['--bogus'], {}, /^Unknown option --bogus for `route-server run`/],
+    [['--listen'], {}, /^Expected a value after --listen$/],
+    [['--debounce-min', 'soon'], {}, /^Expected `--debounce-min` to be a duration like 250ms, 2s or 1m, got "soon"$/],
+    [[], { ROUTE_SERVER_NO_AUTO_ROUTES: 'maybe' }, /^Expected `ROUTE_SERVER_NO_AUTO_ROUTES` to be true or false, got "maybe"$/],
+    [['--config', 'bad.yml'], {}, /^Unknown key "bogus-key" in --config bad.yml/],
+    [['--config', 'missing.yml'], {}, /^Cannot read --config missing.yml/],
+  ];
+  for (const [argv, env, message] of cases) assert.throws(() => parseArgs('run', argv, environment(env)), (error: unknown) => error instanceof UsageError && message.test(error.message));
+});
+
+test('render options are validated with exact messages', () => {
+  const bad: [string[], RegExp][] = [
+    [['--base-domain', 'not a domain'], /^Expected `--base-domain` to be a DNS name like example.com/],
+    [['--tcp-range', '10010-10000'], /^Expected `--tcp-range` to be a port range like 10000-10010/],
+    [['--allow-backend', '10.0.0.5/8'], /has host bits set \(did you mean 10.0.0.0\/8\?\)/],
+    [['--default-rule', 'Host(`{{ .Nope }}`)'], /unknown field \.Nope/],
+    [['--entrypoints', 'web secure'], /^Expected `--entrypoints` to be entrypoint names/],
+  ];
+  for (const [argv, message] of bad) {
+    assert.throws(() => renderOptionsFrom(parseArgs('render', argv, environment())), (error: unknown) => error instanceof UsageError && message.test(error.message), argv.join(' '));
+  }
+});
