@@ -75,9 +75,22 @@ export function decodedLabelKeys(
   labels: Readonly<Record<string, string>>,
   prefixes: readonly string[] = DECODED_PREFIXES,
 ): string[] {
+  const matcher = prefixMatcher(prefixes);
   return Object.keys(labels)
-    .filter((key) => prefixes.some((prefix) => key.length >= prefix.length && key.slice(0, prefix.length).toLowerCase() === prefix))
+    .filter((key) => matcher.test(key))
     .sort(compareCodePoints);
+}
+
+const prefixMatchers = new Map<readonly string[], RegExp>();
+
+/** One case-insensitive regexp per prefix list: labels are filtered for every container. */
+function prefixMatcher(prefixes: readonly string[]): RegExp {
+  let matcher = prefixMatchers.get(prefixes);
+  if (!matcher) {
+    matcher = new RegExp(`^(?:${prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'i');
+    prefixMatchers.set(prefixes, matcher);
+  }
+  return matcher;
 }
 
 
