@@ -2,9 +2,7 @@
 //   A. time from `docker start` returning (Docker API) to the route being in the file on disk,
 //      over 200 starts, one at a time, round robin over the daemons (p50, p99, max);
 //   B. fragment writes caused by a burst of 100 containers started at once over 10 daemons.
-// Usage: node --import tsx scripts/bench-latency.ts [starts=200] [burst-daemons=10] [burst-per-daemon=10] [latency-daemons=10]
-// A daemon that changes twice within 1 s is treated as busy and batched (see coalescer.ts), so
-// with fewer latency daemons each one sees starts closer together and A measures batching.
+// Usage: node --import tsx scripts/bench-latency.ts [starts=200] [burst-daemons=10] [burst-per-daemon=10] [latency-daemons=5]
 // Needs root, docker.io and busybox-static (scripts/daemons.ts). Exits non-zero only on errors.
 
 import { watch, readFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -18,7 +16,7 @@ import { waitFor } from '../test/support/wait.ts';
 const starts = Number(process.argv[2] ?? 200);
 const burstDaemons = Number(process.argv[3] ?? 10);
 const burstPerDaemon = Number(process.argv[4] ?? 10);
-const latencyDaemons = Number(process.argv[5] ?? 10);
+const latencyDaemons = Number(process.argv[5] ?? 5);
 const perDaemon = Math.ceil(starts / latencyDaemons);
 
 const unavailable = daemonsUnavailableReason();

@@ -39,7 +39,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'udp-range', kind: 'string', commands: RENDER, metavar: 'FIRST-LAST', defaultText: 'none', help: 'ports for UDP routers without entrypoints' },
   { name: 'resync-interval', kind: 'duration', commands: DISCOVER, defaultText: '60s', help: 'full resync of every daemon (0 turns it off)' },
   { name: 'debounce-min', kind: 'duration', commands: ['run'], defaultText: '20ms', help: 'a daemon must be quiet this long before its fragment is written' },
-  { name: 'debounce-max', kind: 'duration', commands: ['run'], defaultText: '2s', help: 'no change waits longer than this; a daemon in a burst (changes closer than half of it) waits for half of it of quiet' },
+  { name: 'debounce-max', kind: 'duration', commands: ['run'], defaultText: '4s', help: 'no change waits longer than this; in a burst a daemon waits for half of it of quiet' },
   { name: 'log-level', kind: 'string', commands: ['run', 'render', 'snapshot', 'static'], defaultText: 'info', help: 'debug, info, warn or error' },
   { name: 'snapshot', kind: 'string', commands: ['render'], metavar: 'FILE', help: "snapshot JSON to render ('-' for stdin)" },
   { name: 'format', kind: 'string', commands: ['render'], defaultText: 'yaml', help: 'yaml or json' },

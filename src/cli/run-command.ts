@@ -50,7 +50,7 @@ export async function runCommand(args: ParsedArgs, io: CommandIo): Promise<numbe
   const prefix = value<string>('file-prefix') ?? 'rs-';
   if (!/^[A-Za-z0-9._-]*$/.test(prefix)) throw new UsageError(`Expected \`--file-prefix\` to be letters, digits, '.', '_' or '-', got ${JSON.stringify(prefix)}`);
   const debounceMinMs = value<number>('debounce-min') ?? 20;
-  const debounceMaxMs = value<number>('debounce-max') ?? 2000;
+  const debounceMaxMs = value<number>('debounce-max') ?? 4000;
   if (debounceMaxMs < debounceMinMs) throw new UsageError(`Expected \`--debounce-max\` (${debounceMaxMs}ms) to be at least \`--debounce-min\` (${debounceMinMs}ms)`);
   const options: RuntimeOptions = {
     render: renderOptionsFrom(args),

@@ -41,7 +41,7 @@ class ManualClock implements Clock {
 }
 
 /** The classic min/max debounce unless `burstWaitMs` says otherwise. */
-function setup(minWaitMs: number, maxWaitMs: number, burstWaitMs = minWaitMs, busyWindowMs = burstWaitMs) {
+function setup(minWaitMs: number, maxWaitMs: number, burstWaitMs = minWaitMs, busyWindowMs = Math.min(burstWaitMs, 250)) {
   const clock = new ManualClock();
   const flushed: { key: string; at: number }[] = [];
   const coalescer = new Coalescer<string>({ minWaitMs, maxWaitMs, burstWaitMs, busyWindowMs, clock }, (key) => flushed.push({ key, at: clock.now() }));
@@ -153,6 +153,22 @@ describe('Coalescer', () => {
       clock.advance(1200);
     }
     assert.deepEqual(flushed.map((f) => f.at), [20, 1220, 2420, 3620]);
+  });
+
+  it('a change while other daemons are pending is part of a host-wide burst', () => {
+    const { clock, flushed, coalescer } = setup(20, 4000, 2000);
+    coalescer.touch('a');
+    clock.advance(5);
+    coalescer.touch('b');
+    clock.advance(5000);
+    assert.deepEqual(flushed, [
+      { key: 'a', at: 20 },
+      { key: 'b', at: 2005 },
+    ]);
+    // Alone again: fast.
+    coalescer.touch('c');
+    clock.advance(100);
+    assert.deepEqual(flushed.at(-1), { key: 'c', at: 5025 });
   });
 
   it('a key that has been idle longer than the busy window is fast again', () => {

@@ -1,10 +1,11 @@
 // Per-key debounce with a minimum and a maximum wait (docker-gen's `min:max`). A key flushes once
 // it has been quiet for `minWaitMs`, but never later than `maxWaitMs` after its first pending
 // change, so a steady stream of events cannot postpone an update forever. A lone change goes out
-// after the short quiet time; once a key is busy (a second change while one is pending, or a change
-// within `busyWindowMs` of its last flush) the quiet time grows to `burstWaitMs`, so a `compose up`
-// of many containers becomes a few updates instead of one per container, while containers started
-// one by one still go out at once. Traefik applies file changes at most every 2 s anyway
+// after the short quiet time; in a burst the quiet time grows to `burstWaitMs`: a second change of
+// the key while one is pending, a change within `busyWindowMs` of its last flush, or a change while
+// other keys are pending too (a host-wide burst: `compose up` on several daemons). So a burst
+// becomes a few updates per daemon instead of one per container, while containers started one by
+// one still go out at once. Traefik applies file changes at most every 2 s anyway
 // (providersThrottleDuration), so batching a burst costs nothing it would have shown sooner.
 // The clock is injected: tests drive time by hand and never sleep.
 
@@ -28,7 +29,7 @@ export interface CoalescerOptions {
   readonly maxWaitMs: number;
   /** Quiet time once a key is busy; default half the maximum wait (at least the minimum). */
   readonly burstWaitMs?: number;
-  /** A change this soon after a flush means a burst; default burstWaitMs. */
+  /** A change this soon after a flush means a burst; default min(burstWaitMs, 250 ms). */
   readonly busyWindowMs?: number;
   readonly clock?: Clock;
 }
@@ -61,7 +62,7 @@ export class Coalescer<K> {
     this.#minWaitMs = options.minWaitMs;
     this.#maxWaitMs = options.maxWaitMs;
     this.#burstWaitMs = options.burstWaitMs ?? Math.max(options.minWaitMs, options.maxWaitMs / 2);
-    this.#busyWindowMs = options.busyWindowMs ?? this.#burstWaitMs;
+    this.#busyWindowMs = options.busyWindowMs ?? Math.min(this.#burstWaitMs, 250);
     checkWait('burstWaitMs', this.#burstWaitMs);
     checkWait('busyWindowMs', this.#busyWindowMs);
     this.#clock = options.clock ?? systemClock;
@@ -74,7 +75,7 @@ export class Coalescer<K> {
     const pending = this.#pending.get(key);
     if (pending === undefined) {
       const lastFlush = this.#lastFlush.get(key);
-      const busy = lastFlush !== undefined && now - lastFlush < this.#busyWindowMs;
+      const busy = (lastFlush !== undefined && now - lastFlush < this.#busyWindowMs) || this.#pending.size > 0;
       const quietMs = busy ? this.#burstWaitMs : this.#minWaitMs;
       const entry: Pending = { firstAt: now, dueAt: now + quietMs, timer: undefined, quietMs };
       entry.timer = this.#arm(key, entry, quietMs);
