@@ -49,8 +49,8 @@ export async function runCommand(args: ParsedArgs, io: CommandIo): Promise<numbe
   const value = <T>(name: string): T | undefined => args.values.get(name) as T | undefined;
   const prefix = value<string>('file-prefix') ?? 'rs-';
   if (!/^[A-Za-z0-9._-]*$/.test(prefix)) throw new UsageError(`Expected \`--file-prefix\` to be letters, digits, '.', '_' or '-', got ${JSON.stringify(prefix)}`);
-  const debounceMinMs = value<number>('debounce-min') ?? 20;
-  const debounceMaxMs = value<number>('debounce-max') ?? 4000;
+  const debounceMinMs = value<number>('debounce-min') ?? DISCOVERY_DEFAULTS.debounceMinMs;
+  const debounceMaxMs = value<number>('debounce-max') ?? DISCOVERY_DEFAULTS.debounceMaxMs;
   if (debounceMaxMs < debounceMinMs) throw new UsageError(`Expected \`--debounce-max\` (${debounceMaxMs}ms) to be at least \`--debounce-min\` (${debounceMinMs}ms)`);
   const options: RuntimeOptions = {
     render: renderOptionsFrom(args),

@@ -171,6 +171,17 @@ describe('Coalescer', () => {
     assert.deepEqual(flushed.at(-1), { key: 'c', at: 5025 });
   });
 
+  it('a slow trickle across daemons stays fast even while one of them waits in a burst', () => {
+    const { clock, flushed, coalescer } = setup(20, 4000, 2000);
+    coalescer.touch('a');
+    clock.advance(5);
+    coalescer.touch('a'); // a is now in a burst, waiting 2 s
+    clock.advance(600);
+    coalescer.touch('b'); // a is pending but quiet for 600 ms: no host-wide burst
+    clock.advance(100);
+    assert.deepEqual(flushed, [{ key: 'b', at: 625 }]);
+  });
+
   it('a key that has been idle longer than the busy window is fast again', () => {
     const { clock, flushed, coalescer } = setup(20, 2000, 1000);
     coalescer.touch('a');

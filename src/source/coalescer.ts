@@ -3,7 +3,8 @@
 // change, so a steady stream of events cannot postpone an update forever. A lone change goes out
 // after the short quiet time; in a burst the quiet time grows to `burstWaitMs`: a second change of
 // the key while one is pending, a change within `busyWindowMs` of its last flush, or a change while
-// other keys are pending too (a host-wide burst: `compose up` on several daemons). So a burst
+// another key is pending that changed within `busyWindowMs` too (a host-wide burst: `compose up` on
+// several daemons; a slow trickle of changes across daemons does not count, so it stays fast). So a burst
 // becomes a few updates per daemon instead of one per container, while containers started one by
 // one still go out at once. Traefik applies file changes at most every 2 s anyway
 // (providersThrottleDuration), so batching a burst costs nothing it would have shown sooner.
@@ -36,6 +37,7 @@ export interface CoalescerOptions {
 
 interface Pending {
   readonly firstAt: number;
+  lastAt: number;
   dueAt: number;
   timer: TimerHandle;
   quietMs: number;
@@ -75,18 +77,24 @@ export class Coalescer<K> {
     const pending = this.#pending.get(key);
     if (pending === undefined) {
       const lastFlush = this.#lastFlush.get(key);
-      const busy = (lastFlush !== undefined && now - lastFlush < this.#busyWindowMs) || this.#pending.size > 0;
+      const busy = (lastFlush !== undefined && now - lastFlush < this.#busyWindowMs) || this.#othersBusy(now);
       const quietMs = busy ? this.#burstWaitMs : this.#minWaitMs;
-      const entry: Pending = { firstAt: now, dueAt: now + quietMs, timer: undefined, quietMs };
+      const entry: Pending = { firstAt: now, lastAt: now, dueAt: now + quietMs, timer: undefined, quietMs };
       entry.timer = this.#arm(key, entry, quietMs);
       this.#pending.set(key, entry);
       return;
     }
     // A second change while one waits: a burst is under way.
+    pending.lastAt = now;
     pending.quietMs = this.#burstWaitMs;
     // dueAt never moves earlier (now only grows), so the armed timer is never late: when it fires
     // before the new due time, it re-arms for the rest instead of being cleared on every touch.
     pending.dueAt = Math.min(now + pending.quietMs, pending.firstAt + this.#maxWaitMs);
+  }
+
+  #othersBusy(now: number): boolean {
+    for (const pending of this.#pending.values()) if (now - pending.lastAt < this.#busyWindowMs) return true;
+    return false;
   }
 
   /** Drops a pending flush of `key` (its daemon was detached). */

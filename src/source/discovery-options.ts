@@ -47,8 +47,8 @@ export interface ResolvedDiscoveryOptions {
 export const DISCOVERY_DEFAULTS = Object.freeze({
   sockets: '/var/run/rediacc/docker-*.sock',
   resyncIntervalMs: 60_000,
-  debounceMinMs: 200,
-  debounceMaxMs: 2_000,
+  debounceMinMs: 20,
+  debounceMaxMs: 4_000,
   backoffInitialMs: 500,
   backoffMaxMs: 30_000,
   requestTimeoutMs: 10_000,
