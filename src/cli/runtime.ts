@@ -131,7 +131,7 @@ export class RouteServerRuntime implements RuntimeView {
 
   /** Discovery counts events and reconnects per daemon; the metrics follow its increments. */
   #countDaemonCounters(id: string): void {
-    const status = this.#discovery.status().find((s) => s.id === id);
+    const status = this.#discovery.daemonStatus(id);
     const seen = this.#countersSeen.get(id) ?? { events: 0, reconnects: 0 };
     const now = { events: status?.eventsReceived ?? seen.events, reconnects: status?.reconnects ?? seen.reconnects };
     for (let i = seen.events; i < now.events; i++) this.metrics.eventReceived(id);
@@ -160,7 +160,7 @@ export class RouteServerRuntime implements RuntimeView {
   // ---- render and write --------------------------------------------------------------------
 
   #publish(id: string): void {
-    const daemon = this.#discovery.snapshot().daemons.find((d) => d.id === id);
+    const daemon = this.#discovery.daemonSnapshot(id);
     if (daemon) this.#published.set(id, daemon);
     else this.#published.delete(id);
   }
@@ -223,9 +223,10 @@ export class RouteServerRuntime implements RuntimeView {
     if (text === null) this.#texts.delete(id);
     if (text === null) this.#owned.delete(id);
     else this.#owned.add(id);
+    const since = this.#pendingSince.get(id);
     void this.#writer.set(id, text).then(() => {
-      // Nothing to write (same bytes): the change is reflected already.
-      if (this.#writer.status().files.every((f) => f.daemon !== id || !f.pending)) this.#pendingSince.delete(id);
+      // Same bytes, nothing written: the change is reflected already (unless a newer one came).
+      if (this.#pendingSince.get(id) === since) this.#pendingSince.delete(id);
     });
   }
 

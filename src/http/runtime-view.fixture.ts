@@ -7,7 +7,7 @@ import type { TestContext } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 
 import type { Diagnostic } from '../model/diagnostics.ts';
-import type { LogFields, Logger, LogLevel } from '../model/logger.ts';
+import type { Logger } from '../model/logger.ts';
 import type { RouteInfo } from '../render/fragment.ts';
 import type { DaemonStatus } from '../source/daemon-watcher.ts';
 import { Metrics } from './metrics.ts';
@@ -106,17 +106,8 @@ export function writerStatus(fields: Partial<WriterStatus> = {}): WriterStatus {
   };
 }
 
-export interface LogEntry {
-  readonly level: LogLevel;
-  readonly message: string;
-  readonly fields: LogFields;
-}
-
-export function recordingLogger(): Logger & { readonly entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const log = (level: LogLevel) => (message: string, fields: LogFields = {}) => void entries.push({ level, message, fields });
-  return { entries, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-}
+import { recordingLogger } from '../../test/support/recording-logger.ts';
+export { recordingLogger, type LogEntry } from '../../test/support/recording-logger.ts';
 
 /** The server on 127.0.0.1, a free port, closed after the test; `now` pins the clock for ages. */
 export async function serveView(t: TestContext, view: RuntimeView, options: { now?: number; logger?: Logger } = {}): Promise<number> {

@@ -5,7 +5,7 @@
 
 import { EventEmitter } from 'node:events';
 
-import type { Snapshot } from '../model/snapshot.ts';
+import type { DaemonSnapshot, Snapshot } from '../model/snapshot.ts';
 import { Coalescer } from './coalescer.ts';
 import type { DaemonEndpoint } from './daemon-endpoints.ts';
 import { DaemonWatcher, type DaemonStatus } from './daemon-watcher.ts';
@@ -80,15 +80,27 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     return [...this.#daemons.values()].map((watcher) => watcher.status()).sort((a, b) => compareDaemonIds(a.id, b.id));
   }
 
+  /** One daemon's status, without building everyone's (called per event). */
+  daemonStatus(id: string): DaemonStatus | undefined {
+    return this.#daemons.get(id)?.status();
+  }
+
+  /** One daemon as `snapshot()` would list it; undefined while it has never synced. */
+  daemonSnapshot(id: string): DaemonSnapshot | undefined {
+    const watcher = this.#daemons.get(id);
+    if (!watcher?.synced) return undefined;
+    return { id: watcher.endpoint.id, socket: watcher.endpoint.socket, containers: watcher.containers() };
+  }
+
   /**
    * The daemons that have synced at least once, with their last known containers (also while
    * reconnecting: routes stay until the daemon is back). A daemon never synced is left out: its
    * containers are unknown, not empty. `status()` tells which are connected.
    */
   snapshot(): Snapshot {
-    const daemons = [...this.#daemons.values()]
-      .filter((watcher) => watcher.synced)
-      .map((watcher) => ({ id: watcher.endpoint.id, socket: watcher.endpoint.socket, containers: watcher.containers() }))
+    const daemons = [...this.#daemons.keys()]
+      .map((id) => this.daemonSnapshot(id))
+      .filter((daemon): daemon is DaemonSnapshot => daemon !== undefined)
       .sort((a, b) => compareDaemonIds(a.id, b.id));
     return { daemons };
   }

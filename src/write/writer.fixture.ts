@@ -5,7 +5,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import type { LogFields, Logger, LogLevel } from '../model/logger.ts';
 
 const roots: string[] = [];
 // Removed when the whole file is done: a per-test hook would run before the test's own hook that
@@ -19,16 +18,4 @@ export async function scratchDirectory(): Promise<{ root: string; dir: string }>
   return { root, dir: join(root, 'out') };
 }
 
-export interface LogEntry {
-  readonly level: LogLevel;
-  readonly message: string;
-  readonly fields: LogFields;
-}
-
-export function recordingLogger(): Logger & { readonly entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const log = (level: LogLevel) => (message: string, fields: LogFields = {}) => {
-    entries.push({ level, message, fields });
-  };
-  return { entries, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-}
+export { recordingLogger, type LogEntry } from '../../test/support/recording-logger.ts';
