@@ -1,10 +1,12 @@
 // Hosts and entrypoints are owned across tenants (SPEC §3): the oldest container's router wins a
 // host, a TCP catch-all or UDP router takes its entrypoint whole, and a container of unknown age
 // never wins a contest. Claims are granted greedily in age order, so the result does not depend
-// on the order daemons were discovered in.
+// on the order daemons were discovered in. Claims held by files (the operator's own files, a kept
+// fragment of a daemon not synced yet) come before every contest: they are never outranked.
 
 import { isValidNetworkId } from '../model/addresses.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
+import { describeHolder, type HeldClaim } from './held-claims.ts';
 import { resourceAge } from './tenant-config.ts';
 import type { RouterClaim } from './router-rules.ts';
 
@@ -16,7 +18,7 @@ export interface TenantClaims {
 export interface ClaimRefusal {
   readonly tenantId: string;
   readonly claim: RouterClaim;
-  readonly code: 'host-conflict' | 'entrypoint-conflict';
+  readonly code: 'host-reserved-operator' | 'host-conflict' | 'entrypoint-reserved-operator' | 'entrypoint-conflict';
   readonly reason: string;
 }
 
@@ -51,8 +53,10 @@ export function reservedFor(host: string, baseDomain: string | undefined, tenant
   return [...owners];
 }
 
-export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: string | undefined): ClaimOutcome {
+export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: string | undefined, held: readonly HeldClaim[] = []): ClaimOutcome {
   const tenantIds = new Set(tenants.map((t) => t.tenantId));
+  for (const claim of held) if (claim.holder.kind === 'kept') tenantIds.add(claim.holder.daemon);
+  const files = heldIndex(held);
   const entries = tenants.flatMap((t) => t.claims.map((claim) => ({ tenantId: t.tenantId, claim, age: resourceAge(claim.resource) })));
   entries.sort(
     (a, b) =>
@@ -77,8 +81,15 @@ export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: stri
 
   for (const { tenantId, claim, age } of entries) {
     const unknownAge = age === undefined;
+    const operatorReasons: string[] = [];
     const hostReasons: string[] = [];
+    const entrypointReasons: string[] = [];
     for (const host of claim.hosts) {
+      const file = foreign(files.hosts.get(host), tenantId);
+      if (file) {
+        (file.holder.kind === 'operator' ? operatorReasons : hostReasons).push(`host ${host} is routed by ${describeHolder(file)}`);
+        continue;
+      }
       const reserved = reservedFor(host, baseDomain, tenantIds);
       const owner = hostOwner.get(host);
       if (reserved.length > 0 && !reserved.includes(tenantId)) {
@@ -91,8 +102,14 @@ export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: stri
         );
       }
     }
-    const entrypointReasons: string[] = [];
+    const operatorEntrypointReasons: string[] = [];
     for (const ep of claim.entrypoints) {
+      const file = foreign(files.whole.get(ep), tenantId) ?? (claim.whole ? foreign(files.users.get(ep), tenantId) : undefined);
+      if (file) {
+        const what = file.whole ? `entrypoint ${ep} is taken whole by` : `it would take entrypoint ${ep} whole, but it is used by`;
+        (file.holder.kind === 'operator' ? operatorEntrypointReasons : entrypointReasons).push(`${what} ${describeHolder(file)}`);
+        continue;
+      }
       const whole = wholeOwner.get(ep);
       if (whole && whole.tenantId !== tenantId) {
         entrypointReasons.push(`entrypoint ${ep} is taken whole by daemon ${whole.tenantId} (${describe(whole)}; ${whyFirst(whole, age)})`);
@@ -106,13 +123,14 @@ export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: stri
         entrypointReasons.push(`entrypoint ${ep} is contested and this container's creation time is unknown`);
       }
     }
-    if (hostReasons.length > 0 || entrypointReasons.length > 0) {
-      refusals.push({
-        tenantId,
-        claim,
-        code: hostReasons.length > 0 ? 'host-conflict' : 'entrypoint-conflict',
-        reason: [...hostReasons, ...entrypointReasons].join('; '),
-      });
+    const reasons = [...operatorReasons, ...hostReasons, ...operatorEntrypointReasons, ...entrypointReasons];
+    if (reasons.length > 0) {
+      const code =
+        operatorReasons.length > 0 ? 'host-reserved-operator'
+        : hostReasons.length > 0 ? 'host-conflict'
+        : operatorEntrypointReasons.length > 0 ? 'entrypoint-reserved-operator'
+        : 'entrypoint-conflict';
+      refusals.push({ tenantId, claim, code, reason: reasons.join('; ') });
       continue;
     }
     const holder = { tenantId, claim, age };
@@ -128,6 +146,41 @@ export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: stri
     }
   }
   return { refusals, ownedHosts };
+}
+
+/** Per host or entrypoint, the first held claim of each holder ('' for the operator). */
+type HeldBy = Map<string, Map<string, HeldClaim>>;
+
+interface HeldIndex {
+  readonly hosts: HeldBy;
+  readonly whole: HeldBy;
+  readonly users: HeldBy;
+}
+
+/** Held claims by host and entrypoint; the operator's first, so a refusal names the operator's file. */
+function heldIndex(held: readonly HeldClaim[]): HeldIndex {
+  const index: HeldIndex = { hosts: new Map(), whole: new Map(), users: new Map() };
+  const ordered = [...held].sort((a, b) => Number(a.holder.kind !== 'operator') - Number(b.holder.kind !== 'operator'));
+  const add = (map: HeldBy, key: string, claim: HeldClaim) => {
+    const byHolder = map.get(key) ?? new Map<string, HeldClaim>();
+    const holder = claim.holder.kind === 'operator' ? '' : claim.holder.daemon;
+    if (!byHolder.has(holder)) byHolder.set(holder, claim);
+    map.set(key, byHolder);
+  };
+  for (const claim of ordered) {
+    for (const host of claim.hosts) add(index.hosts, host, claim);
+    for (const ep of claim.entrypoints) {
+      add(index.users, ep, claim);
+      if (claim.whole) add(index.whole, ep, claim);
+    }
+  }
+  return index;
+}
+
+/** A held claim that is not the tenant's own kept file (at most two holders are looked at). */
+function foreign(byHolder: ReadonlyMap<string, HeldClaim> | undefined, tenantId: string): HeldClaim | undefined {
+  for (const [holder, claim] of byHolder ?? []) if (holder !== tenantId) return claim;
+  return undefined;
 }
 
 /** Why the holder was granted first: its container is older, or ties went to the lower id. */

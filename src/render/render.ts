@@ -8,6 +8,7 @@ import { compareDaemonIds } from '../model/ordering.ts';
 import type { ConfigObject } from '../traefik/config.ts';
 import { resolveClaims } from './claims.ts';
 import { compileDefaultRule } from './default-rule.ts';
+import type { HeldClaim } from './held-claims.ts';
 import { assembleFragment, finalName, type RouteInfo } from './fragment.ts';
 import type { RenderOptions } from './options.ts';
 import { allocatePorts, allocationKey, entrypointName, type PortAllocation, type PortProtocol } from './ports.ts';
@@ -26,6 +27,11 @@ export interface RenderState {
   readonly allocations: readonly PortAllocation[];
   /** Unix ms, recorded on allocations seen in this render. */
   readonly now: number;
+  /**
+   * Claims held by files, not containers: the operator's own files (reserved for the operator) and
+   * kept fragments of daemons not synced yet (theirs until they sync). None when absent.
+   */
+  readonly heldClaims?: readonly HeldClaim[];
 }
 
 export interface RenderResult {
@@ -62,9 +68,12 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions, state
     builds.push(buildTenant(daemon, context));
   }
 
-  const explicit = new Set(builds.flatMap((b) => b.claims.flatMap((c) => c.entrypoints)));
+  const held = state.heldClaims ?? [];
+  // The operator's entrypoints are never allocated to a tenant's router.
+  const operatorEntrypoints = held.flatMap((c) => (c.holder.kind === 'operator' ? c.entrypoints : []));
+  const explicit = new Set([...builds.flatMap((b) => b.claims.flatMap((c) => c.entrypoints)), ...operatorEntrypoints]);
   const allocations = assignPorts(builds, options, state, explicit);
-  resolveOwnership(builds, options);
+  resolveOwnership(builds, options, held);
   refuseNameCollisions(builds);
 
   const fragments: Fragment[] = [];
@@ -92,6 +101,11 @@ function assignPorts(builds: TenantBuild[], options: RenderOptions, state: Rende
     }
   }
   const requests = pending.map(({ build, claim, protocol }) => ({ protocol, daemon: build.daemon.id, router: claim.name }));
+  // A kept fragment still uses its daemon's ports: they count as live until the daemon syncs.
+  const kept = new Set((state.heldClaims ?? []).flatMap((c) => (c.holder.kind === 'kept' ? [c.holder.daemon] : [])));
+  for (const allocation of state.allocations) {
+    if (kept.has(allocation.daemon)) requests.push({ protocol: allocation.protocol, daemon: allocation.daemon, router: allocation.router });
+  }
   const result = allocatePorts(requests, state.allocations, { tcp: options.tcpRange, udp: options.udpRange }, explicit, state.now);
   for (const { build, claim, protocol } of pending) {
     const port = result.assigned.get(allocationKey({ protocol, daemon: build.daemon.id, router: claim.name }));
@@ -112,14 +126,14 @@ function assignPorts(builds: TenantBuild[], options: RenderOptions, state: Rende
  * for its certificates gives up its claims, so the contest runs again without it: the next
  * claimant in age order then owns the host.
  */
-function resolveOwnership(builds: TenantBuild[], options: RenderOptions): void {
+function resolveOwnership(builds: TenantBuild[], options: RenderOptions, held: readonly HeldClaim[]): void {
   const byId = new Map(builds.map((b) => [b.daemon.id, b]));
   const excluded = new Map<RouterClaim, string>();
   for (;;) {
     const tenants = builds
       .filter((b) => b.tenant)
       .map((b) => ({ tenantId: b.daemon.id, claims: live(b).filter((claim) => !excluded.has(claim)) }));
-    const outcome = resolveClaims(tenants, options.baseDomain);
+    const outcome = resolveClaims(tenants, options.baseDomain, held);
     const refusedClaims = new Set(outcome.refusals.map((r) => r.claim));
     let more = false;
     for (const { tenantId, claims } of tenants) {
@@ -146,7 +160,13 @@ function live(build: TenantBuild): RouterClaim[] {
   return build.claims.filter((claim) => build.config[claim.section].get(claim.name) === claim.resource);
 }
 
-const CLAIM_LABELS: Record<string, string> = { 'host-conflict': 'rule', 'entrypoint-conflict': 'entrypoints', 'tls-domain-refused': 'tls.domains' };
+const CLAIM_LABELS: Record<string, string> = {
+  'host-reserved-operator': 'rule',
+  'host-conflict': 'rule',
+  'entrypoint-reserved-operator': 'entrypoints',
+  'entrypoint-conflict': 'entrypoints',
+  'tls-domain-refused': 'tls.domains',
+};
 
 function dropClaim(build: TenantBuild, claim: RouterClaim, code: string, reason: string): void {
   refuse(build.config, claim.section, claim.name, build.sink, code, reason, CLAIM_LABELS[code]);

@@ -1,15 +1,20 @@
 // Golden fixtures of the render stage: fixtures/render/<case>/ holds `snapshot.json`, optional
 // `args.json` (render flags), and the expected outputs: one file per fragment under `expected/`
-// exactly as route-server writes it, and `diagnostics.jsonl`. `npm run fixtures:update` rewrites
+// exactly as route-server writes it, and `diagnostics.jsonl`. An optional `files/` directory is what
+// else the output directory holds: the operator's files, and `rs-*.yml` fragments kept for daemons
+// that have not synced yet; their claims are held as `run` holds them. `npm run fixtures:update` rewrites
 // the expected outputs on purpose; the diff is then reviewed.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { parseArgs } from '../../src/cli/parse-args.ts';
 import { renderOptionsFrom } from '../../src/cli/render-config.ts';
 import { parseSnapshot } from '../../src/model/snapshot.ts';
 import { renderSnapshot, type RenderResult } from '../../src/render/render.ts';
 import { serializeFragment } from '../../src/render/yaml.ts';
+import type { HeldClaim } from '../../src/render/held-claims.ts';
+import { isDynamicFileName } from '../../src/traefik/dynamic-file.ts';
+import { readingOf } from '../../src/write/held-files.ts';
 
 export const FIXTURES = new URL('../../fixtures/render/', import.meta.url).pathname;
 export const GOLDEN_GENERATOR = 'route-server (golden)';
@@ -34,13 +39,26 @@ export function renderCase(name: string): GoldenOutput {
   if (!parsed.ok) throw new Error(`${name}/snapshot.json: ${parsed.error}`);
   const argv = existsSync(join(dir, 'args.json')) ? (JSON.parse(readFileSync(join(dir, 'args.json'), 'utf8')) as string[]) : [];
   const args = parseArgs('render', argv, { env: {}, readFile: (path) => readFileSync(join(dir, path), 'utf8') });
-  const result = renderSnapshot(parsed.snapshot, renderOptionsFrom(args), { allocations: [], now: 0 });
+  const result = renderSnapshot(parsed.snapshot, renderOptionsFrom(args), { allocations: [], now: 0, heldClaims: heldClaimsOf(join(dir, 'files')) });
   const files = new Map<string, string>();
   for (const fragment of result.fragments) {
     files.set(`rs-${fragment.daemon}.yml`, serializeFragment(fragment.config, { daemon: fragment.daemon, socket: fragment.socket, generator: GOLDEN_GENERATOR }));
   }
   const diagnostics = result.diagnostics.map((d) => JSON.stringify(d)).join('\n');
   return { files, diagnostics: diagnostics === '' ? '' : `${diagnostics}\n`, result };
+}
+
+function heldClaimsOf(filesDir: string): HeldClaim[] {
+  if (!existsSync(filesDir)) return [];
+  const names = (readdirSync(filesDir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((entry) => entry.isFile() && isDynamicFileName(entry.name))
+    .map((entry) => relative(filesDir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
+  return names.flatMap((file) => {
+    const reading = readingOf(file, readFileSync(join(filesDir, file), 'utf8'), 'rs-');
+    if (reading.claims === null) throw new Error(`files/${file}: ${reading.error}`);
+    return reading.claims;
+  });
 }
 
 export function readExpected(name: string): { files: Map<string, string>; diagnostics: string } {
