@@ -16,6 +16,7 @@ import { configEqual, type ConfigObject } from '../traefik/config.ts';
 import { serializeFragment } from '../render/yaml.ts';
 import { Discovery, type DaemonStatus, type DiscoveryOptions } from '../source/discovery.ts';
 import { FragmentWriter } from '../write/fragment-writer.ts';
+import { HeldClaimSource, keptDaemons, type OperatorFileStatus } from '../write/held-claim-source.ts';
 import type { WriterStatus } from '../write/writer-status.ts';
 import { loadAllocations, saveAllocations } from './port-state.ts';
 import { GENERATOR, VERSION } from './version.ts';
@@ -38,6 +39,8 @@ export class RouteServerRuntime implements RuntimeView {
   readonly #options: RuntimeOptions;
   readonly #discovery: Discovery;
   readonly #writer: FragmentWriter;
+  /** Claims of the operator's files and of kept fragments, fed to every render. */
+  readonly #held: HeldClaimSource;
   #http: { address: { host: string; port: number }; close(): Promise<void> } | undefined;
   #latest: RenderSummary | undefined;
   #allocations: PortAllocation[] = [];
@@ -74,6 +77,7 @@ export class RouteServerRuntime implements RuntimeView {
     };
     this.#discovery = new Discovery(options.discovery);
     this.#writer = new FragmentWriter({ dir: options.outDir, prefix: options.filePrefix, logger: options.logger });
+    this.#held = new HeldClaimSource({ dir: options.outDir, prefix: options.filePrefix, logger: options.logger });
   }
 
   get address(): { host: string; port: number } | undefined {
@@ -84,6 +88,8 @@ export class RouteServerRuntime implements RuntimeView {
     const { logger } = this.#options;
     this.#inherited = new Set(await this.#writer.start());
     for (const id of this.#inherited) this.#owned.add(id);
+    await this.#held.start();
+    this.#held.on('change', () => this.#schedule());
     this.#allocations = loadAllocations(this.#options.stateDir, logger);
     this.#allocationsText = JSON.stringify(this.#allocations.map(({ lastSeen: _, ...held }) => held));
     this.#allocationsSavedAt = Date.now();
@@ -125,6 +131,7 @@ export class RouteServerRuntime implements RuntimeView {
     this.#stopped = true;
     await this.#discovery.stop();
     await this.#writer.stop();
+    await this.#held.stop();
     await this.#http?.close();
     await this.#persistAllocations(true);
   }
@@ -157,6 +164,10 @@ export class RouteServerRuntime implements RuntimeView {
     return this.#stale;
   }
 
+  operatorFiles(): readonly OperatorFileStatus[] {
+    return this.#held.operatorFiles();
+  }
+
   // ---- render and write --------------------------------------------------------------------
 
   #publish(id: string): void {
@@ -179,7 +190,9 @@ export class RouteServerRuntime implements RuntimeView {
     if (!this.#settled) return;
     const started = performance.now();
     const snapshot = { daemons: [...this.#published.values()] };
-    const result = renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations, now: Date.now() });
+    const statuses = new Map(this.#discovery.status().map((s) => [s.id, s]));
+    const heldClaims = this.#held.claims(keptDaemons(this.#inherited, statuses));
+    const result = renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations, now: Date.now(), heldClaims });
     this.metrics.renderDone(performance.now() - started);
     this.#latest = {
       renderedAt: Date.now(),
@@ -192,7 +205,6 @@ export class RouteServerRuntime implements RuntimeView {
     void this.#persistAllocations();
 
     const fragments = new Map(result.fragments.map((f) => [f.daemon, f]));
-    const statuses = new Map(this.#discovery.status().map((s) => [s.id, s]));
     const stale = new Set<string>();
     for (const [id, status] of statuses) {
       if (!status.synced) continue; // unknown containers: keep whatever file there is

@@ -7,6 +7,7 @@ import { compareDaemonIds } from '../model/ordering.ts';
 import { ageMs, isoTime } from './json-time.ts';
 import { isOutputFailing } from './output-status.ts';
 import { NO_DIAGNOSTICS, routeCounts, type PerProtocol, type PerSeverity } from './route-counts.ts';
+import type { OperatorFileStatus } from '../write/held-claim-source.ts';
 import type { RuntimeView } from './runtime-view.ts';
 
 export type HealthStatus = 'ok' | 'degraded' | 'error';
@@ -75,6 +76,8 @@ export interface HealthReport {
   readonly lastRenderAgeMs: number | null;
   readonly daemons: readonly DaemonHealth[];
   readonly output: OutputHealth;
+  /** The operator's own files in the output directory, whose hosts are reserved. */
+  readonly operatorFiles: readonly OperatorFileStatus[];
 }
 
 /** With a thousand daemons down, the first few reasons say enough; the list says the rest. */
@@ -144,6 +147,12 @@ export function healthReport(view: RuntimeView, now: number): HealthReport {
       };
     });
 
+  // Traefik drops the whole directory for one file it cannot parse: worth saying loudly.
+  const operatorFiles = view.operatorFiles?.() ?? [];
+  for (const file of operatorFiles) {
+    if (file.error !== null) reasons.push(`operator file ${file.file}: not readable (${file.error}); its last good reading is kept`);
+  }
+
   const status: HealthStatus = failing ? 'error' : reasons.length > 0 ? 'degraded' : 'ok';
   const shownReasons =
     reasons.length > MAX_REASONS ? [...reasons.slice(0, MAX_REASONS), `… and ${reasons.length - MAX_REASONS} more (see daemons and output)`] : reasons;
@@ -179,6 +188,7 @@ export function healthReport(view: RuntimeView, now: number): HealthReport {
       pendingFiles: writer.files.filter((f) => f.pending).length,
       files,
     },
+    operatorFiles,
   };
 }
 

@@ -7,6 +7,7 @@ import type { PortRange } from '../render/options.ts';
 import type { PortAllocation } from '../render/ports.ts';
 import type { DaemonStatus } from '../source/discovery.ts';
 import type { WriterStatus } from '../write/fragment-writer.ts';
+import type { OperatorFileStatus } from '../write/held-claim-source.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface RenderSummary {
@@ -40,5 +41,7 @@ export interface RuntimeView {
   writer(): WriterStatus;
   /** Daemons whose fragment stays on disk although the daemon is unreachable (its last good file). */
   staleDaemons(): ReadonlySet<string>;
+  /** The operator's files read from the output directory (absent: none are read). */
+  operatorFiles?(): readonly OperatorFileStatus[];
   readonly metrics: Metrics;
 }

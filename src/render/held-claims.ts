@@ -3,6 +3,7 @@
 // for a daemon that has not synced yet keeps that daemon's claims. Reading the files is the
 // caller's business; this turns one decoded file into claims, the same way for both.
 
+import { TEMPLATED } from '../traefik/dynamic-file.ts';
 import { parseRule, ruleHosts, type RuleProtocol } from '../traefik/rules.ts';
 
 export type ClaimHolder =
@@ -36,8 +37,8 @@ export function describeHolder(claim: HeldClaim): string {
 
 /**
  * The routers of one decoded dynamic-configuration file. Traefik decodes field names without
- * regard to case, so `Rule` and `entrypoints` count too. A value still holding `{{` was produced
- * by a template action route-server cannot evaluate: that router is noted, not guessed.
+ * regard to case, so `Rule` and `entrypoints` count too. A value holding the TEMPLATED mark came
+ * from a template action route-server does not evaluate: that router is noted, not guessed.
  */
 export function claimsOfFile(config: unknown, holder: ClaimHolder): FileClaims {
   const claims: HeldClaim[] = [];
@@ -79,7 +80,7 @@ export function claimsOfFile(config: unknown, holder: ClaimHolder): FileClaims {
 }
 
 function templated(text: string): boolean {
-  return text.includes('{{');
+  return text.includes(TEMPLATED);
 }
 
 /** Case-insensitive own field, as Traefik's decoder matches field names. */

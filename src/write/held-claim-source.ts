@@ -111,3 +111,14 @@ export class HeldClaimSource extends EventEmitter<{ change: [] }> {
     this.#operator = next;
   }
 }
+
+/**
+ * Daemons whose kept fragment still holds claims: inherited at start, still listed (a daemon whose
+ * socket is gone has its file removed), and not yet synced and connected (then its containers speak).
+ */
+export function keptDaemons(inherited: Iterable<string>, statuses: ReadonlyMap<string, { readonly synced: boolean; readonly state: string }>): string[] {
+  return [...inherited].filter((id) => {
+    const status = statuses.get(id);
+    return status !== undefined && !(status.synced && status.state === 'connected');
+  });
+}
