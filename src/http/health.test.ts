@@ -114,6 +114,21 @@ describe('GET /health', () => {
     });
   }
 
+  it('is degraded when an operator file cannot be read, naming the file; a templated router is only listed', async (t) => {
+    const view = healthyView();
+    view.operatorFileList = [
+      { file: 'dashboard.yml', routers: 1, error: 'Flow sequence in block collection must be sufficiently indented', notes: [] },
+      { file: 'app.yml', routers: 0, error: null, notes: ['http.routers.env: templated (Go template actions are not evaluated), its claims are not known'] },
+    ];
+    const port = await serveView(t, view, { now: NOW });
+    const { json } = await fetchJson(port, '/health');
+    assert.equal(json.status, 'degraded');
+    assert.deepEqual(json.reasons, [
+      'operator file dashboard.yml: not readable (Flow sequence in block collection must be sufficiently indented); its last good reading is kept',
+    ]);
+    assert.deepEqual(json.operatorFiles, view.operatorFileList);
+  });
+
   it('is degraded when a daemon is stale, even if listed as connected, and names gone stale daemons', async (t) => {
     const view = healthyView();
     view.stale = new Set(['2816', '4000']);

@@ -11,6 +11,7 @@ import type { Logger } from '../model/logger.ts';
 import type { RouteInfo } from '../render/fragment.ts';
 import type { DaemonStatus } from '../source/daemon-watcher.ts';
 import { Metrics } from './metrics.ts';
+import type { OperatorFileStatus } from '../write/held-claim-source.ts';
 import type { WriterStatus } from './output-status.ts';
 import type { RenderSummary, RuntimeSettings, RuntimeView } from './runtime-view.ts';
 import { startHttpServer } from './server.ts';
@@ -34,6 +35,7 @@ export class PlainRuntimeView implements RuntimeView {
   summary: RenderSummary | undefined = undefined;
   writerStatus: WriterStatus = writerStatus();
   stale = new Set<string>();
+  operatorFileList: OperatorFileStatus[] = [];
 
   daemons(): readonly DaemonStatus[] {
     return this.daemonList;
@@ -46,6 +48,9 @@ export class PlainRuntimeView implements RuntimeView {
   }
   staleDaemons(): ReadonlySet<string> {
     return this.stale;
+  }
+  operatorFiles(): readonly OperatorFileStatus[] {
+    return this.operatorFileList;
   }
 }
 
