@@ -4,79 +4,14 @@
 
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { waitFor } from '../../test/support/wait.ts';
-import type { DockerContainerInspect } from './container-record.ts';
 import { Discovery } from './discovery.ts';
 import { CONTAINER_EVENT_FILTERS } from './docker-events.ts';
-
-class FakeDaemon {
-  readonly socket: string;
-  readonly containers = new Map<string, DockerContainerInspect>();
-  readonly eventFilters: unknown[] = [];
-  frozen = false;
-  readonly #streams = new Set<http.ServerResponse>();
-  readonly #server = http.createServer((request, response) => this.#answer(request, response));
-
-  constructor(socket: string) {
-    this.socket = socket;
-  }
-
-  start(): Promise<void> {
-    return new Promise((resolve) => this.#server.listen(this.socket, resolve));
-  }
-
-  /** Stops answering and removes the socket, as a daemon shutting down does. */
-  close(): Promise<void> {
-    for (const stream of this.#streams) stream.destroy();
-    this.#server.closeAllConnections();
-    return new Promise((resolve) => this.#server.close(() => resolve()));
-  }
-
-  run(id: string, state = 'running'): void {
-    this.containers.set(id, { Id: id, Name: `/${id}`, State: { Status: state }, HostConfig: { NetworkMode: 'host' } });
-  }
-
-  emit(id: string, action: string, type = 'container'): void {
-    const line = JSON.stringify({ Type: type, Action: action, Actor: { ID: id, Attributes: {} }, time: 0 });
-    for (const stream of this.#streams) stream.write(`${line}\n`);
-  }
-
-  closeEvents(): void {
-    for (const stream of this.#streams) stream.end();
-  }
-
-  #answer(request: http.IncomingMessage, response: http.ServerResponse): void {
-    if (this.frozen) return; // accepted, never answered: what a SIGSTOPped dockerd does
-    const url = new URL(request.url ?? '/', 'http://docker');
-    const inspect = /^\/containers\/([^/]+)\/json$/.exec(url.pathname);
-    if (url.pathname === '/_ping') {
-      response.end('OK');
-    } else if (url.pathname === '/containers/json') {
-      const listed = [...this.containers.values()].filter((c) => c.State?.Status === 'running' || c.State?.Status === 'paused');
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify(listed.map((c) => ({ Id: c.Id }))));
-    } else if (inspect !== null) {
-      const container = this.containers.get(inspect[1]!);
-      response.statusCode = container === undefined ? 404 : 200;
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify(container ?? { message: 'No such container' }));
-    } else if (url.pathname === '/events') {
-      this.eventFilters.push(JSON.parse(url.searchParams.get('filters') ?? 'null'));
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.flushHeaders();
-      this.#streams.add(response);
-      response.on('close', () => this.#streams.delete(response));
-    } else {
-      response.statusCode = 404;
-      response.end();
-    }
-  }
-}
+import { FakeDaemon } from './fake-daemon.fixture.ts';
 
 const TIMINGS = {
   resyncIntervalMs: 0,
