@@ -185,5 +185,23 @@ describe('route-server run with real daemons', { concurrency: false }, () => {
     assert.ok(reads > 100, `the reader parsed files throughout (${reads} reads)`);
     assert.deepEqual(bad, []);
   });
+
+  it("reserves the hosts of the operator's own files, subdirectories and TOML included, and never writes them", async () => {
+    mkdirSync(join(out, 'ops'), { recursive: true });
+    const toml = '[http.routers.dashboard]\nrule = "Host(`ops-dash.example.com`)"\nservice = "api@internal"\n';
+    writeFileSync(join(out, 'ops', 'dashboard.toml'), toml);
+    await web(a, 'ops', '127.0.11.30', {
+      'traefik.enable': 'true',
+      'traefik.http.routers.opsok.rule': 'Host(`ops-ok.example.com`)',
+      'traefik.http.routers.opsdash.rule': 'Host(`ops-dash.example.com`)',
+      'traefik.http.services.ops.loadbalancer.server.port': '8080',
+    });
+    await waitFor(() => routers('2816')['opsok-2816'], { what: 'the tenant router for its own host', ...WAIT });
+    assert.equal(routers('2816')['opsdash-2816'], undefined, "the operator's host is not given to a tenant");
+    const { body } = await server!.getJson('/routes.json?daemon=2816');
+    const refusal = body.diagnostics.find((d: any) => d.code === 'host-reserved-operator');
+    assert.match(refusal?.message ?? '', /ops\/dashboard\.toml/);
+    assert.equal(readFileSync(join(out, 'ops', 'dashboard.toml'), 'utf8'), toml);
+  });
 });
 
