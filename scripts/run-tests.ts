@@ -54,7 +54,7 @@ const suites: Suite[] = [
   { name: 'unit', files: [...testFiles('src'), ...testFiles('test/support')] },
   { name: 'golden', files: testFiles('test/golden').filter((f) => !f.endsWith('schema.test.ts')) },
   schemaAvailable()
-    ? { name: 'schema', files: ['test/golden/schema.test.ts'] }
+    ? { name: 'schema', files: testFiles('test/golden').filter((f) => f.endsWith('schema.test.ts')) }
     : { name: 'schema', files: [], notRun: `Traefik's reference schema is not at ${relative(root, SCHEMA_PATH)} (clone ../shared beside the project)` },
 ];
 const integration = testFiles('test/integration');

@@ -6,12 +6,14 @@ import { parseArgs, UsageError } from './parse-args.ts';
 import { renderCommand, type CommandIo } from './render-command.ts';
 import { runCommand } from './run-command.ts';
 import { snapshotCommand } from './snapshot-command.ts';
+import { staticCommand } from './static-command.ts';
 import { VERSION } from './version.ts';
 
 const COMMANDS: Record<string, { readonly summary: string; readonly run: (args: ReturnType<typeof parseArgs>, io: CommandIo) => Promise<number> }> = {
   run: { summary: 'watch the Docker daemons and keep the Traefik fragments up to date', run: runCommand },
   render: { summary: 'translate a snapshot file into Traefik configuration', run: renderCommand },
   snapshot: { summary: 'print the live snapshot of every daemon as JSON', run: snapshotCommand },
+  static: { summary: "print Traefik's static configuration (traefik.yml) for this host", run: staticCommand },
 };
 
 export async function main(argv: readonly string[], io: CommandIo, env: Readonly<Record<string, string | undefined>>): Promise<number> {

@@ -17,15 +17,17 @@ export interface OptionSpec {
 
 const DISCOVER: readonly Command[] = ['run', 'snapshot'];
 const RENDER: readonly Command[] = ['run', 'render'];
+/** Infra options: `static` writes Traefik's configuration from them, `run`/`render` check routers against it. */
+const INFRA: readonly Command[] = ['run', 'render', 'static'];
 
 export const OPTIONS: readonly OptionSpec[] = [
   { name: 'config', kind: 'string', commands: ['run', 'render', 'snapshot', 'static'], metavar: 'FILE', help: 'YAML file whose keys are these option names' },
   { name: 'sockets', kind: 'string', commands: DISCOVER, metavar: 'GLOB', defaultText: '/var/run/rediacc/docker-*.sock', help: 'Docker sockets to watch; the * is the network id' },
   { name: 'docker-host', kind: 'repeat', commands: DISCOVER, metavar: 'ID=URL', help: 'an explicit daemon: unix:///path.sock or tcp://host:port (repeatable)' },
-  { name: 'out', kind: 'string', commands: ['run', 'render'], metavar: 'DIR', defaultText: '/etc/traefik/dynamic, else ./out', help: 'directory of the Traefik file provider' },
+  { name: 'out', kind: 'string', commands: ['run', 'render', 'static'], metavar: 'DIR', defaultText: '/etc/traefik/dynamic, else ./out', help: 'directory of the Traefik file provider' },
   { name: 'file-prefix', kind: 'string', commands: ['run', 'render'], defaultText: 'rs-', help: 'fragments are {prefix}{networkId}.yml; other files are never touched' },
   { name: 'state-dir', kind: 'string', commands: ['run'], metavar: 'DIR', defaultText: '/var/lib/route-server, else ./state', help: 'where port allocations are kept' },
-  { name: 'listen', kind: 'string', commands: ['run'], metavar: 'HOST:PORT', defaultText: '127.0.0.1:7111', help: 'side HTTP server (/health, /routes.json, /ports, /metrics)' },
+  { name: 'listen', kind: 'string', commands: ['run', 'static'], metavar: 'HOST:PORT', defaultText: '127.0.0.1:7111', help: 'side HTTP server (/health, /routes.json, /ports, /metrics)' },
   { name: 'base-domain', kind: 'string', commands: [...RENDER, 'static'], metavar: 'DOMAIN', help: 'auto-routes are {service}-{networkId}.DOMAIN' },
   { name: 'entrypoints', kind: 'list', commands: RENDER, metavar: 'LIST', defaultText: 'websecure,websecure-v6', help: 'entrypoints of auto-routes and of HTTP routers that name none' },
   { name: 'cert-resolver', kind: 'string', commands: RENDER, defaultText: 'letsencrypt', help: "auto-routes' certificate resolver ('' for no TLS block)" },
@@ -35,11 +37,18 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'allow-ref', kind: 'repeat', commands: RENDER, metavar: 'NAME', help: 'a name outside the tenant its routers may use, e.g. secure-headers@file (repeatable)' },
   { name: 'allow-backend', kind: 'repeat', commands: RENDER, metavar: 'CIDR', help: 'an address range every tenant may send traffic to (repeatable)' },
   { name: 'allow-unbounded-rules', kind: 'boolean', commands: RENDER, help: 'accept rules that are not bound to literal hosts (single-tenant hosts)' },
-  { name: 'tcp-range', kind: 'string', commands: RENDER, metavar: 'FIRST-LAST', defaultText: '10000-10010', help: 'ports for TCP routers without entrypoints' },
-  { name: 'udp-range', kind: 'string', commands: RENDER, metavar: 'FIRST-LAST', defaultText: 'none', help: 'ports for UDP routers without entrypoints' },
+  { name: 'tcp-range', kind: 'string', commands: INFRA, metavar: 'FIRST-LAST', defaultText: '10000-10010', help: 'ports for TCP routers without entrypoints' },
+  { name: 'udp-range', kind: 'string', commands: INFRA, metavar: 'FIRST-LAST', defaultText: 'none', help: 'ports for UDP routers without entrypoints' },
   { name: 'resync-interval', kind: 'duration', commands: DISCOVER, defaultText: '60s', help: 'full resync of every daemon (0 turns it off)' },
   { name: 'debounce-min', kind: 'duration', commands: ['run'], defaultText: '20ms', help: 'a daemon must be quiet this long before its fragment is written' },
   { name: 'debounce-max', kind: 'duration', commands: ['run'], defaultText: '4s', help: 'no change waits longer than this; in a burst a daemon waits for half of it of quiet' },
+  { name: 'public-ipv4', kind: 'string', commands: INFRA, metavar: 'ADDRESS', help: 'websecure, web and every TCP/UDP entrypoint listen here; with it, run knows the entrypoints of this host' },
+  { name: 'public-ipv6', kind: 'string', commands: INFRA, metavar: 'ADDRESS', defaultText: 'none (no websecure-v6)', help: 'websecure-v6 and web-v6 listen here' },
+  { name: 'tcp-ports', kind: 'list', commands: INFRA, metavar: 'LIST', help: 'TCP entrypoints tcp-{port} beside 3306, 5432, 6379, 27017, 11211, 5672, 9092 and --tcp-range' },
+  { name: 'udp-ports', kind: 'list', commands: INFRA, metavar: 'LIST', help: 'UDP entrypoints udp-{port} beside 53 and --udp-range' },
+  { name: 'cert-email', kind: 'string', commands: ['static'], metavar: 'EMAIL', help: "Let's Encrypt account of the letsencrypt resolver" },
+  { name: 'out-dir', kind: 'string', commands: ['static'], metavar: 'DIR', defaultText: '--out, else /etc/traefik/dynamic', help: "the file provider's directory as Traefik sees it" },
+  { name: 'delivery', kind: 'string', commands: ['static'], defaultText: 'file', help: "file (Traefik watches --out-dir) or http (Traefik polls route-server's /traefik.yml)" },
   { name: 'log-level', kind: 'string', commands: ['run', 'render', 'snapshot', 'static'], defaultText: 'info', help: 'debug, info, warn or error' },
   { name: 'snapshot', kind: 'string', commands: ['render'], metavar: 'FILE', help: "snapshot JSON to render ('-' for stdin)" },
   { name: 'format', kind: 'string', commands: ['render'], defaultText: 'yaml', help: 'yaml or json' },

@@ -6,6 +6,7 @@ import { renderOptionsFrom } from './render-config.ts';
 const files: Record<string, string> = {
   'rs.yml': 'base-domain: from-file.example\nentrypoints: [websecure]\nallow-ref: secure-headers@file\nexposed-by-default: true\n',
   'bad.yml': 'bogus-key: 1\n',
+  'host.yml': 'public-ipv4: 203.0.113.50\ntcp-ports: [25, 587]\ncert-email: admin@example.com\ndelivery: http\nsockets: /run/d-*.sock\ndebounce-max: 4s\n',
 };
 const environment = (env: Record<string, string> = {}) => ({
   env,
@@ -61,4 +62,26 @@ test('render options are validated with exact messages', () => {
   for (const [argv, message] of bad) {
     assert.throws(() => renderOptionsFrom(parseArgs('render', argv, environment())), (error: unknown) => error instanceof UsageError && message.test(error.message), argv.join(' '));
   }
+});
+
+test('one --config file serves static and run: keys of the other command are ignored, unknown keys are not', () => {
+  const forStatic = parseArgs('static', ['--config', 'host.yml'], environment());
+  assert.deepEqual(forStatic.values.get('tcp-ports'), ['25', '587']);
+  assert.equal(forStatic.values.get('delivery'), 'http');
+  assert.equal(forStatic.values.has('sockets'), false);
+  const forRun = parseArgs('run', ['--config', 'host.yml'], environment());
+  assert.equal(forRun.values.get('public-ipv4'), '203.0.113.50');
+  assert.equal(forRun.values.has('cert-email'), false);
+  assert.deepEqual(renderOptionsFrom(forRun).hostEntrypoints?.names.filter((n) => n.startsWith('tcp-') && Number(n.slice(4)) < 1000), ['tcp-25', 'tcp-587']);
+  assert.throws(() => parseArgs('static', ['--config', 'bad.yml'], environment()), new UsageError('Unknown key "bogus-key" in --config bad.yml for `route-server static`'));
+});
+
+test('with the infra options, the default entrypoints are the HTTPS entrypoints the host has', () => {
+  const v4 = renderOptionsFrom(parseArgs('run', ['--public-ipv4', '203.0.113.50'], environment()));
+  assert.deepEqual(v4.entrypoints, ['websecure']);
+  const both = renderOptionsFrom(parseArgs('run', ['--public-ipv4', '203.0.113.50', '--public-ipv6', '2001:db8::1'], environment()));
+  assert.deepEqual(both.entrypoints, ['websecure', 'websecure-v6']);
+  const none = renderOptionsFrom(parseArgs('run', [], environment()));
+  assert.deepEqual(none.entrypoints, ['websecure', 'websecure-v6']);
+  assert.equal(none.hostEntrypoints, undefined);
 });

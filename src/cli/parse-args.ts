@@ -2,7 +2,7 @@
 // option wins. Every mistake is reported with the option's name and what was expected.
 
 import { parse as parseYaml } from 'yaml';
-import { envName, optionsFor, type Command, type OptionSpec } from './option-spec.ts';
+import { envName, OPTIONS, optionsFor, type Command, type OptionSpec } from './option-spec.ts';
 
 export type OptionValue = string | boolean | readonly string[] | number;
 export type OptionSource = 'flag' | 'env' | 'config';
@@ -98,6 +98,8 @@ function readConfigFile(
   const out = new Map<string, OptionValue>();
   for (const [name, raw] of Object.entries(document as Record<string, unknown>)) {
     const spec = specs.get(name);
+    // One file describes the host for every command: a key another command takes is not an error here.
+    if (!spec && OPTIONS.some((option) => option.name === name)) continue;
     if (!spec) throw new UsageError(`Unknown key ${JSON.stringify(name)} in --config ${path} for \`route-server ${command}\``);
     if (name === 'config') throw new UsageError(`--config ${path} cannot name another config file`);
     const where = `${name} in ${path}`;
@@ -105,8 +107,9 @@ function readConfigFile(
       if (typeof raw !== 'boolean') throw new UsageError(`Expected \`${where}\` to be true or false, got ${JSON.stringify(raw)}`);
       out.set(name, raw);
     } else if ((spec.kind === 'list' || spec.kind === 'repeat') && Array.isArray(raw)) {
-      if (!raw.every((item) => typeof item === 'string')) throw new UsageError(`Expected \`${where}\` to be a list of strings`);
-      out.set(name, raw as string[]);
+      // `tcp-ports: [25, 587]` is a list of numbers to YAML: read them as they were written.
+      if (!raw.every((item) => typeof item === 'string' || typeof item === 'number')) throw new UsageError(`Expected \`${where}\` to be a list of strings`);
+      out.set(name, raw.map(String));
     } else if (typeof raw === 'string' || typeof raw === 'number') {
       out.set(name, readValue(spec, String(raw), where));
     } else {

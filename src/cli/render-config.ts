@@ -9,6 +9,7 @@ import {
   parsePortRange,
   type RenderOptions,
 } from '../render/options.ts';
+import { infraOptionsFrom, knownEntrypoints } from './infra-options.ts';
 import { UsageError, type ParsedArgs } from './parse-args.ts';
 
 export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
@@ -28,7 +29,10 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
     const compiled = compileDefaultRule(defaultRule);
     if (!compiled.ok) throw new UsageError(`Expected \`--default-rule\` to be a rule template: ${compiled.error}`);
   }
-  const entrypoints = value<readonly string[]>('entrypoints') ?? DEFAULT_RENDER_OPTIONS.entrypoints;
+  const hostEntrypoints = knownEntrypoints(infraOptionsFrom(args));
+  // Without --public-ipv6 the host has no websecure-v6: the default then names only what exists.
+  const defaultEntrypoints = DEFAULT_RENDER_OPTIONS.entrypoints.filter((ep) => !hostEntrypoints || hostEntrypoints.names.includes(ep));
+  const entrypoints = value<readonly string[]>('entrypoints') ?? defaultEntrypoints;
   for (const ep of entrypoints) {
     if (!/^[A-Za-z0-9._-]+$/.test(ep)) throw new UsageError(`Expected \`--entrypoints\` to be entrypoint names, got ${JSON.stringify(ep)}`);
   }
@@ -49,5 +53,6 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
     allowUnboundedRules: value<boolean>('allow-unbounded-rules') === true,
     tcpRange: tcpRange.value,
     udpRange: udpRange?.ok ? udpRange.value : undefined,
+    hostEntrypoints,
   };
 }

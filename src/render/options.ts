@@ -1,6 +1,7 @@
 // What the renderer needs to know about the host: the same options for `run` and `render`.
 
 import { explainCidr, parseCidr, type Cidr } from '../model/addresses.ts';
+import type { HostEntrypoints } from './host-entrypoints.ts';
 
 export interface PortRange {
   readonly first: number;
@@ -30,6 +31,8 @@ export interface RenderOptions {
   readonly udpRange: PortRange | undefined;
   /** Entrypoints that carry HTTP: tenants' TCP catch-alls may not take them. */
   readonly httpEntrypoints: readonly string[];
+  /** The entrypoints this host's Traefik has (from the infra options); undefined when unknown. */
+  readonly hostEntrypoints: HostEntrypoints | undefined;
 }
 
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
@@ -44,7 +47,8 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
   allowUnboundedRules: false,
   tcpRange: { first: 10000, last: 10010 },
   udpRange: undefined,
-  httpEntrypoints: ['web', 'websecure', 'websecure-v6'],
+  httpEntrypoints: ['web', 'web-v6', 'websecure', 'websecure-v6'],
+  hostEntrypoints: undefined,
 };
 
 export type OptionsParse<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };

@@ -12,6 +12,7 @@ import type { HeldClaim } from './held-claims.ts';
 import { assembleFragment, finalName, type RouteInfo } from './fragment.ts';
 import type { RenderOptions } from './options.ts';
 import { allocatePorts, allocationKey, entrypointName, type PortAllocation, type PortProtocol } from './ports.ts';
+import { missingEntrypointDiagnostics } from './host-entrypoints.ts';
 import { enforceReferences } from './references.ts';
 import { tlsDomains, type RouterClaim } from './router-rules.ts';
 import { allowedRefs, buildTenant, type TenantBuild } from './tenant-build.ts';
@@ -87,6 +88,7 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions, state
       fragments.push({ daemon: build.daemon.id, socket: build.daemon.socket, config: fragment.config });
     }
   }
+  if (options.hostEntrypoints) extra.push(...missingEntrypointDiagnostics(routes, options.hostEntrypoints));
   const diagnostics = [...extra, ...builds.flatMap((b) => b.sink.items)].sort(compareDiagnostics);
   return { fragments, routes, diagnostics, allocations, explicitEntrypoints: [...explicit].sort() };
 }

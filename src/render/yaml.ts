@@ -28,11 +28,20 @@ export function serializeDocument(config: object, comment?: string): string {
   return writeYaml(config, comment ? comment.split('\n').map(commentLine) : []);
 }
 
-function writeYaml(config: object, commentLines: readonly string[]): string {
+/**
+ * For readers that parse YAML without a Go template pass first (Traefik's static configuration
+ * and its HTTP provider): the same quoting, but `{{` stays `{{`, since nothing would unescape it.
+ */
+export function serializeUntemplated(config: object, comment?: string): string {
+  const lines = comment ? comment.split('\n').map((line) => (HAS_UNREADABLE.test(line) ? doubleQuoted(wellFormed(line)) : wellFormed(line))) : [];
+  return writeYaml(config, lines, withPlainStrings);
+}
+
+function writeYaml(config: object, commentLines: readonly string[], customTags: (tags: Tags) => Tags = withGoSafeStrings): string {
   if (!isPlainObject(config)) throw invalidConfig('config', describe(config), 'a plain object');
   const doc = new Document(toYamlTree(config, 'config', new Set()), {
     version: '1.2',
-    customTags: withGoSafeStrings,
+    customTags,
     aliasDuplicateObjects: false,
   });
   // A leading space per line gives `# text`; an empty line becomes a bare `#`, never a blank.
@@ -119,9 +128,19 @@ const goSafeString: ScalarTag = {
   stringify: (item) => yamlString(String(item.value)),
 };
 
+const untemplatedString: ScalarTag = { ...goSafeString, stringify: (item) => yamlString(String(item.value), false) };
+
 function withGoSafeStrings(tags: Tags): Tags {
-  const replaced = tags.map((tag) => (typeof tag === 'object' && tag.tag === STRING_TAG ? goSafeString : tag));
-  if (!replaced.includes(goSafeString)) throw new Error('serialize: the yaml package no longer has a str tag to replace');
+  return replaceStringTag(tags, goSafeString);
+}
+
+function withPlainStrings(tags: Tags): Tags {
+  return replaceStringTag(tags, untemplatedString);
+}
+
+function replaceStringTag(tags: Tags, replacement: ScalarTag): Tags {
+  const replaced = tags.map((tag) => (typeof tag === 'object' && tag.tag === STRING_TAG ? replacement : tag));
+  if (!replaced.includes(replacement)) throw new Error('serialize: the yaml package no longer has a str tag to replace');
   return replaced;
 }
 
@@ -130,9 +149,9 @@ function withGoSafeStrings(tags: Tags): Tags {
 const PLAIN_SAFE = /^[A-Za-z][A-Za-z0-9_./-]*$/;
 const RESERVED_WORDS = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n', 'null']);
 
-function yamlString(text: string): string {
+function yamlString(text: string, templated = true): string {
   if (PLAIN_SAFE.test(text) && !RESERVED_WORDS.has(text.toLowerCase())) return text;
-  return doubleQuoted(escapeGoTemplate(text));
+  return doubleQuoted(templated ? escapeGoTemplate(text) : text);
 }
 
 /** Prints `{{` through a raw-string action: no quotes or backslashes, so YAML quoting leaves it whole. */

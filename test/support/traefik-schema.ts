@@ -8,7 +8,7 @@ import AjvModule from 'ajv';
 export const SCHEMA_PATH = new URL('../../../shared/reference/traefik-v3-file-provider.schema.json', import.meta.url).pathname;
 
 export function schemaAvailable(): boolean {
-  return existsSync(SCHEMA_PATH);
+  return existsSync(SCHEMA_PATH) && existsSync(new URL('../../../shared/reference/traefik-v3-static.schema.json', import.meta.url).pathname);
 }
 
 type JsonObject = Record<string, any>;
@@ -80,4 +80,20 @@ export function validateDynamicConfig(config: unknown): string[] {
   const ok = validator!(config);
   if (ok) return [];
   return ((validator!.errors as { instancePath: string; message: string }[]) ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+export const STATIC_SCHEMA_PATH = new URL('../../../shared/reference/traefik-v3-static.schema.json', import.meta.url).pathname;
+
+let staticValidator: ((value: unknown) => boolean) & { errors?: unknown } | undefined;
+
+/** Traefik's published static-configuration schema, as is: `route-server static` needs no additions. */
+export function validateStaticConfig(config: unknown): string[] {
+  if (!staticValidator) {
+    const schema = JSON.parse(readFileSync(STATIC_SCHEMA_PATH, 'utf8')) as JsonObject;
+    const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
+    const ajv = new (Ajv as unknown as new (options: object) => { compile: (s: object) => typeof staticValidator })({ allErrors: true, strict: false });
+    staticValidator = ajv.compile(schema);
+  }
+  if (staticValidator!(config)) return [];
+  return ((staticValidator!.errors as { instancePath: string; message: string }[]) ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
