@@ -81,7 +81,7 @@ export function settingThatAdds(entrypoint: string): string {
   const port = /^(tcp|udp)-([1-9][0-9]{0,4})$/.exec(entrypoint);
   if (port && Number(port[2]) <= 65535) return `add ${port[2]} to --${port[1]}-ports`;
   if (V6_ONLY.has(entrypoint)) return 'set --public-ipv6';
-  return 'no setting adds it: entrypoints are web, websecure, websecure-v6, tcp-{port} and udp-{port}';
+  return 'no setting adds it: route-server static defines web, websecure, their -v6 twins, tcp-{port} and udp-{port}';
 }
 
 /** Routers are renamed `{name}-{daemon}`; the label spells the tenant's own name. */
