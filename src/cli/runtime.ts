@@ -9,6 +9,7 @@ import { Metrics } from '../http/metrics.ts';
 import type { RenderSummary, RuntimeSettings, RuntimeView } from '../http/runtime-view.ts';
 import { startHttpServer } from '../http/server.ts';
 import type { DaemonSnapshot } from '../model/snapshot.ts';
+import { compareDaemonIds } from '../model/ordering.ts';
 import type { RenderOptions } from '../render/options.ts';
 import type { PortAllocation } from '../render/ports.ts';
 import { renderSnapshot, type Fragment } from '../render/render.ts';
@@ -74,6 +75,7 @@ export class RouteServerRuntime implements RuntimeView {
       udpRange: options.render.udpRange,
       outDir: options.outDir,
       filePrefix: options.filePrefix,
+      hostEntrypoints: options.render.hostEntrypoints?.names,
     };
     this.#discovery = new Discovery(options.discovery);
     this.#writer = new FragmentWriter({ dir: options.outDir, prefix: options.filePrefix, logger: options.logger });
@@ -194,13 +196,7 @@ export class RouteServerRuntime implements RuntimeView {
     const heldClaims = this.#held.claims(keptDaemons(this.#inherited, statuses));
     const result = renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations, now: Date.now(), heldClaims });
     this.metrics.renderDone(performance.now() - started);
-    this.#latest = {
-      renderedAt: Date.now(),
-      routes: result.routes,
-      diagnostics: result.diagnostics,
-      allocations: result.allocations,
-      explicitEntrypoints: result.explicitEntrypoints,
-    };
+    const renderedAt = Date.now();
     this.#allocations = [...result.allocations];
     void this.#persistAllocations();
 
@@ -219,6 +215,19 @@ export class RouteServerRuntime implements RuntimeView {
     // Daemons gone (socket removed) or never seen since start: their files go.
     for (const id of [...this.#owned]) if (!statuses.has(id)) this.#set(id, null);
     this.#stale = stale;
+    this.#latest = {
+      renderedAt,
+      routes: result.routes,
+      diagnostics: result.diagnostics,
+      allocations: result.allocations,
+      explicitEntrypoints: result.explicitEntrypoints,
+      fragments: this.#delivered(),
+    };
+  }
+
+  /** For /traefik.yml: what the files hold, the last fragment given to the writer per daemon. */
+  #delivered(): Fragment[] {
+    return [...this.#texts].map(([daemon, { config, socket }]) => ({ daemon, socket, config })).sort((a, b) => compareDaemonIds(a.daemon, b.daemon));
   }
 
   /** Serializing is the costly part of a render: a fragment equal to the last one reuses its bytes. */

@@ -6,6 +6,7 @@ import { metricsText } from './metrics.ts';
 import { portsReport } from './ports.ts';
 import { routesFilterFrom, RoutesBodyCache } from './routes.ts';
 import { ResponseBody } from './response-body.ts';
+import { DeliveryBodyCache, YAML_CONTENT_TYPE, type DeliveryFormat } from './traefik-delivery.ts';
 import type { RuntimeView } from './runtime-view.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -39,6 +40,13 @@ export function jsonReply(status: number, value: unknown): Reply {
 
 export function endpointsFor(view: RuntimeView): ReadonlyMap<string, Endpoint> {
   const routesBodies = new RoutesBodyCache();
+  const delivery = new DeliveryBodyCache(`route-server ${view.version}`);
+  // Before the first render there is nothing to merge: 503 makes Traefik keep what it has and poll again.
+  const deliver = (format: DeliveryFormat): Endpoint => () => {
+    const latest = view.latest();
+    if (!latest) return jsonReply(503, { error: 'no render yet: route-server has not read every daemon once' });
+    return { status: 200, contentType: format === 'json' ? JSON_CONTENT_TYPE : YAML_CONTENT_TYPE, body: delivery.body(latest, format) };
+  };
   return new Map<string, Endpoint>([
     [
       '/health',
@@ -56,6 +64,8 @@ export function endpointsFor(view: RuntimeView): ReadonlyMap<string, Endpoint> {
       }),
     ],
     ['/ports', () => jsonReply(200, portsReport(view))],
+    ['/traefik.yml', deliver('yaml')],
+    ['/traefik.json', deliver('json')],
     ['/metrics', ({ now }) => ({ status: 200, contentType: METRICS_CONTENT_TYPE, body: new ResponseBody(metricsText(view, now)) })],
   ]);
 }

@@ -40,6 +40,8 @@ export interface ProtocolPorts {
 
 export interface PortsReport {
   readonly renderedAt: string | null;
+  /** The entrypoints this host's Traefik has (from the infra options); null when unknown. */
+  readonly entrypoints: readonly string[] | null;
   readonly tcp: ProtocolPorts;
   readonly udp: ProtocolPorts;
 }
@@ -87,6 +89,7 @@ export function portsReport(view: RuntimeView): PortsReport {
 
   return {
     renderedAt: isoTime(latest?.renderedAt),
+    entrypoints: view.settings.hostEntrypoints ?? null,
     tcp: forProtocol('tcp', view.settings.tcpRange),
     udp: forProtocol('udp', view.settings.udpRange),
   };

@@ -29,6 +29,7 @@ export class PlainRuntimeView implements RuntimeView {
     udpRange: undefined,
     outDir: '/etc/traefik/dynamic',
     filePrefix: 'route-server-',
+    hostEntrypoints: undefined,
   };
   readonly metrics = new Metrics();
   daemonList: DaemonStatus[] = [];
@@ -93,7 +94,7 @@ export function diagnostic(daemon: string, code: string, fields: Partial<Diagnos
 }
 
 export function renderSummary(fields: Partial<RenderSummary> = {}): RenderSummary {
-  return { renderedAt: T0 + 1_000, routes: [], diagnostics: [], allocations: [], explicitEntrypoints: [], ...fields };
+  return { renderedAt: T0 + 1_000, routes: [], diagnostics: [], allocations: [], explicitEntrypoints: [], fragments: [], ...fields };
 }
 
 export function writerStatus(fields: Partial<WriterStatus> = {}): WriterStatus {

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../model/diagnostics.ts';
 import type { RouteInfo } from '../render/fragment.ts';
 import type { PortRange } from '../render/options.ts';
 import type { PortAllocation } from '../render/ports.ts';
+import type { Fragment } from '../render/render.ts';
 import type { DaemonStatus } from '../source/discovery.ts';
 import type { WriterStatus } from '../write/fragment-writer.ts';
 import type { OperatorFileStatus } from '../write/held-claim-source.ts';
@@ -18,6 +19,8 @@ export interface RenderSummary {
   readonly allocations: readonly PortAllocation[];
   /** Entrypoints routers name themselves: not free for allocation. */
   readonly explicitEntrypoints: readonly string[];
+  /** What each daemon's file holds after this render (a stale daemon keeps its last good one), by daemon id. */
+  readonly fragments: readonly Fragment[];
 }
 
 export interface RuntimeSettings {
@@ -28,6 +31,8 @@ export interface RuntimeSettings {
   readonly udpRange: PortRange | undefined;
   readonly outDir: string;
   readonly filePrefix: string;
+  /** The entrypoints this host's Traefik has (from the infra options), or undefined when unknown. */
+  readonly hostEntrypoints: readonly string[] | undefined;
 }
 
 export interface RuntimeView {

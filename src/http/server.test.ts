@@ -36,7 +36,7 @@ describe('side HTTP server: mechanics', () => {
       assert.equal(response.status, 404, path);
       assert.equal(response.headers['content-type'], JSON_TYPE);
       assert.match(response.json.error, /^not found: /);
-      assert.deepEqual(response.json.endpoints, ['/health', '/routes.json', '/ports', '/metrics']);
+      assert.deepEqual(response.json.endpoints, ['/health', '/routes.json', '/ports', '/traefik.yml', '/traefik.json', '/metrics']);
     }
     // An unknown path stays 404 whatever the method.
     assert.equal((await fetchText(port, '/nope', { method: 'POST' })).status, 404);
@@ -57,7 +57,7 @@ describe('side HTTP server: mechanics', () => {
     const view = new PlainRuntimeView();
     view.summary = renderSummary();
     const port = await serveView(t, view, { now: Date.parse('2025-06-01T13:00:00Z') });
-    for (const path of ['/health', '/routes.json', '/ports', '/metrics']) {
+    for (const path of ['/health', '/routes.json', '/ports', '/traefik.yml', '/traefik.json', '/metrics']) {
       const get = await fetchText(port, path);
       const head = await fetchText(port, path, { method: 'HEAD' });
       assert.equal(head.status, get.status, path);
