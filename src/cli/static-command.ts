@@ -33,7 +33,8 @@ export function staticConfigText(args: ParsedArgs, generator = GENERATOR): strin
   const delivery = value<string>('delivery') ?? 'file';
   if (delivery !== 'file' && delivery !== 'http') throw new UsageError(`Expected \`--delivery\` to be file or http, got ${JSON.stringify(delivery)}`);
   const outDir = value<string>('out-dir') ?? value<string>('out') ?? SYSTEM_OUT_DIR;
-  if (!isAbsolute(outDir)) throw new UsageError(`Expected \`--out-dir\` to be an absolute path (Traefik resolves it from its own working directory), got ${JSON.stringify(outDir)}`);
+  const outFlag = value<string>('out-dir') !== undefined ? '--out-dir' : '--out';
+  if (!isAbsolute(outDir)) throw new UsageError(`Expected \`${outFlag}\` to be an absolute path (Traefik resolves it from its own working directory), got ${JSON.stringify(outDir)}`);
   const config = buildStaticConfig({
     ...infra,
     publicIpv4: infra.publicIpv4,
