@@ -31,6 +31,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'base-domain', kind: 'string', commands: [...RENDER, 'static'], metavar: 'DOMAIN', help: 'auto-routes are {service}-{networkId}.DOMAIN' },
   { name: 'entrypoints', kind: 'list', commands: RENDER, metavar: 'LIST', defaultText: 'websecure,websecure-v6', help: 'entrypoints of auto-routes and of HTTP routers that name none' },
   { name: 'cert-resolver', kind: 'string', commands: RENDER, defaultText: 'letsencrypt', help: "auto-routes' certificate resolver ('' for no TLS block)" },
+  { name: 'no-wildcard-cert', kind: 'boolean', commands: RENDER, help: "one certificate per host instead of a shared *.DOMAIN one (for a resolver without DNS-01)" },
+  { name: 'max-certs-per-daemon', kind: 'string', commands: RENDER, metavar: 'N', defaultText: '20', help: "certificates one daemon's routers may request beyond the shared wildcard" },
   { name: 'no-auto-routes', kind: 'boolean', commands: RENDER, help: 'no routes for containers without traefik.enable=true' },
   { name: 'exposed-by-default', kind: 'boolean', commands: RENDER, help: "route containers without traefik.enable, as Traefik's exposedByDefault" },
   { name: 'default-rule', kind: 'string', commands: RENDER, metavar: 'TEMPLATE', defaultText: 'the auto-route host', help: 'rule of routers without one, e.g. Host(`{{ normalize .Name }}.example.com`)' },

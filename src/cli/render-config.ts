@@ -6,6 +6,7 @@ import {
   DEFAULT_RENDER_OPTIONS,
   parseAllowBackends,
   parseBaseDomain,
+  parseCertLimit,
   parsePortRange,
   type RenderOptions,
 } from '../render/options.ts';
@@ -40,6 +41,9 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
   for (const ref of allowRefs) {
     if (!/^[^@\s]+(@[A-Za-z0-9_-]+)?$/.test(ref)) throw new UsageError(`Expected \`--allow-ref\` to be a name like secure-headers@file, got ${JSON.stringify(ref)}`);
   }
+  const certLimitText = value<string>('max-certs-per-daemon');
+  const certLimit = certLimitText === undefined ? { ok: true as const, value: DEFAULT_RENDER_OPTIONS.maxCertsPerDaemon } : parseCertLimit(certLimitText, '--max-certs-per-daemon');
+  if (!certLimit.ok) throw new UsageError(certLimit.error);
   return {
     ...DEFAULT_RENDER_OPTIONS,
     baseDomain: domain.value,
@@ -54,5 +58,7 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
     tcpRange: tcpRange.value,
     udpRange: udpRange?.ok ? udpRange.value : undefined,
     hostEntrypoints,
+    wildcardCert: value<boolean>('no-wildcard-cert') !== true,
+    maxCertsPerDaemon: certLimit.value,
   };
 }

@@ -29,10 +29,20 @@ export interface RenderOptions {
   /** Ranges for TCP/UDP routers declared without entrypoints. */
   readonly tcpRange: PortRange;
   readonly udpRange: PortRange | undefined;
-  /** Entrypoints that carry HTTP: tenants' TCP catch-alls may not take them. */
+  /**
+   * Entrypoints that carry HTTP (with `entrypoints` above): only HTTP routers and TCP routers with a
+   * literal HostSNI may use them, and tenants' TCP catch-alls may not take them.
+   */
   readonly httpEntrypoints: readonly string[];
   /** The entrypoints this host's Traefik has (from the infra options); undefined when unknown. */
   readonly hostEntrypoints: HostEntrypoints | undefined;
+  /**
+   * Routers on `certResolver` whose names are one label under the base domain share one
+   * `*.{baseDomain}` certificate instead of one each (the resolver must use the DNS-01 challenge).
+   */
+  readonly wildcardCert: boolean;
+  /** Distinct certificates a daemon's routers may request for themselves, beyond the shared wildcard. */
+  readonly maxCertsPerDaemon: number;
 }
 
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
@@ -49,6 +59,8 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
   udpRange: undefined,
   httpEntrypoints: ['web', 'web-v6', 'websecure', 'websecure-v6'],
   hostEntrypoints: undefined,
+  wildcardCert: true,
+  maxCertsPerDaemon: 20,
 };
 
 export type OptionsParse<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -86,6 +98,12 @@ export function parseBaseDomain(text: string): OptionsParse<string | undefined> 
   return { ok: true, value: domain };
 }
 
+/** A whole number of certificates, `0` allowed (tenants then request none of their own). */
+export function parseCertLimit(text: string, flag: string): OptionsParse<number> {
+  const trimmed = text.trim();
+  if (!/^\d{1,6}$/.test(trimmed)) return { ok: false, error: `Expected \`${flag}\` to be a whole number like 20, got ${JSON.stringify(text)}` };
+  return { ok: true, value: Number(trimmed) };
+}
 
 export function isDnsName(name: string): boolean {
   return DNS_NAME.test(name);

@@ -6,15 +6,15 @@ import { compareDiagnostics, DiagnosticSink, type Diagnostic } from '../model/di
 import type { Snapshot } from '../model/snapshot.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 import type { ConfigObject } from '../traefik/config.ts';
-import { resolveClaims } from './claims.ts';
 import { compileDefaultRule } from './default-rule.ts';
 import type { HeldClaim } from './held-claims.ts';
 import { assembleFragment, finalName, type RouteInfo } from './fragment.ts';
 import type { RenderOptions } from './options.ts';
-import { allocatePorts, allocationKey, entrypointName, type PortAllocation, type PortProtocol } from './ports.ts';
 import { missingEntrypointDiagnostics } from './host-entrypoints.ts';
+import { resolveOwnership } from './ownership.ts';
+import { assignPorts, holdAllocatedPorts, portContext } from './port-assignment.ts';
+import type { PortAllocation } from './ports.ts';
 import { enforceReferences } from './references.ts';
-import { tlsDomains, type RouterClaim } from './router-rules.ts';
 import { allowedRefs, buildTenant, type TenantBuild } from './tenant-build.ts';
 import { refuse, resourceAge, SECTIONS } from './tenant-config.ts';
 
@@ -70,18 +70,20 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions, state
   }
 
   const held = state.heldClaims ?? [];
-  // The operator's entrypoints are never allocated to a tenant's router.
-  const operatorEntrypoints = held.flatMap((c) => (c.holder.kind === 'operator' ? c.entrypoints : []));
-  const explicit = new Set([...builds.flatMap((b) => b.claims.flatMap((c) => c.entrypoints)), ...operatorEntrypoints]);
-  const allocations = assignPorts(builds, options, state, explicit);
-  resolveOwnership(builds, options, held);
+  // The order matters: per-name refusals first, so that the contest only sees routers nothing
+  // else refuses; persisted ports on their routers before the contest, so that it counts them;
+  // new ports last, so that only routers that passed everything get one.
   refuseNameCollisions(builds);
+  for (const build of builds) if (build.tenant) enforceReferences(build.config, allowRefs, build.refused, build.sink);
+  const ports = portContext(state.allocations, held, options);
+  holdAllocatedPorts(builds, ports);
+  resolveOwnership(builds, options, held, ports);
+  const { allocations, explicit } = assignPorts(builds, ports, options, state.now);
 
   const fragments: Fragment[] = [];
   const routes: RouteInfo[] = [];
   for (const build of builds) {
     if (!build.tenant) continue;
-    enforceReferences(build.config, allowRefs, build.refused, build.sink);
     const fragment = assembleFragment(build.tenant.id, build.config, allowRefs);
     routes.push(...fragment.routes);
     if (Object.keys(fragment.config).length > 0) {
@@ -90,89 +92,7 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions, state
   }
   if (options.hostEntrypoints) extra.push(...missingEntrypointDiagnostics(routes, options.hostEntrypoints));
   const diagnostics = [...extra, ...builds.flatMap((b) => b.sink.items)].sort(compareDiagnostics);
-  return { fragments, routes, diagnostics, allocations, explicitEntrypoints: [...explicit].sort() };
-}
-
-/** TCP/UDP routers without entrypoints get `tcp-{port}`/`udp-{port}` from the ranges. */
-function assignPorts(builds: TenantBuild[], options: RenderOptions, state: RenderState, explicit: ReadonlySet<string>): PortAllocation[] {
-  const pending: { build: TenantBuild; claim: RouterClaim; protocol: PortProtocol }[] = [];
-  for (const build of builds) {
-    for (const claim of build.claims) {
-      if (claim.section === 'http.routers' || claim.entrypoints.length > 0) continue;
-      pending.push({ build, claim, protocol: claim.section === 'tcp.routers' ? 'tcp' : 'udp' });
-    }
-  }
-  const requests = pending.map(({ build, claim, protocol }) => ({ protocol, daemon: build.daemon.id, router: claim.name }));
-  // A kept fragment still uses its daemon's ports: they count as live until the daemon syncs.
-  const kept = new Set((state.heldClaims ?? []).flatMap((c) => (c.holder.kind === 'kept' ? [c.holder.daemon] : [])));
-  for (const allocation of state.allocations) {
-    if (kept.has(allocation.daemon)) requests.push({ protocol: allocation.protocol, daemon: allocation.daemon, router: allocation.router });
-  }
-  const result = allocatePorts(requests, state.allocations, { tcp: options.tcpRange, udp: options.udpRange }, explicit, state.now);
-  for (const { build, claim, protocol } of pending) {
-    const port = result.assigned.get(allocationKey({ protocol, daemon: build.daemon.id, router: claim.name }));
-    if (port === undefined) {
-      const range = protocol === 'tcp' ? options.tcpRange : options.udpRange;
-      const why = range ? `every port of ${range.first}-${range.last} is taken` : `no ${protocol.toUpperCase()} range is configured (--${protocol}-range)`;
-      dropClaim(build, claim, range ? 'port-exhausted' : 'port-no-range', `it names no entrypoint and no port can be allocated: ${why}`);
-      continue;
-    }
-    claim.entrypoints = [entrypointName(protocol, port)];
-    claim.resource.value['entryPoints'] = [...claim.entrypoints];
-  }
-  return [...result.allocations];
-}
-
-/**
- * Hosts and entrypoints across daemons, and certificates only for owned hosts. A router refused
- * for its certificates gives up its claims, so the contest runs again without it: the next
- * claimant in age order then owns the host.
- */
-function resolveOwnership(builds: TenantBuild[], options: RenderOptions, held: readonly HeldClaim[]): void {
-  const byId = new Map(builds.map((b) => [b.daemon.id, b]));
-  const excluded = new Map<RouterClaim, string>();
-  for (;;) {
-    const tenants = builds
-      .filter((b) => b.tenant)
-      .map((b) => ({ tenantId: b.daemon.id, claims: live(b).filter((claim) => !excluded.has(claim)) }));
-    const outcome = resolveClaims(tenants, options.baseDomain, held);
-    const refusedClaims = new Set(outcome.refusals.map((r) => r.claim));
-    let more = false;
-    for (const { tenantId, claims } of tenants) {
-      const owned = outcome.ownedHosts.get(tenantId) ?? new Set<string>();
-      for (const claim of claims) {
-        if (claim.section === 'udp.routers' || refusedClaims.has(claim)) continue;
-        const foreign = tlsDomains(claim.resource.value).filter((domain) => !owned.has(domain));
-        if (foreign.length === 0) continue;
-        excluded.set(claim, `it requests certificates for ${foreign.join(', ')}, which this daemon's routers do not own`);
-        more = true;
-      }
-    }
-    if (more) continue;
-    for (const refusal of outcome.refusals) dropClaim(byId.get(refusal.tenantId) as TenantBuild, refusal.claim, refusal.code, refusal.reason);
-    for (const [claim, reason] of excluded) {
-      const build = builds.find((b) => b.claims.includes(claim)) as TenantBuild;
-      dropClaim(build, claim, 'tls-domain-refused', reason);
-    }
-    return;
-  }
-}
-
-function live(build: TenantBuild): RouterClaim[] {
-  return build.claims.filter((claim) => build.config[claim.section].get(claim.name) === claim.resource);
-}
-
-const CLAIM_LABELS: Record<string, string> = {
-  'host-reserved-operator': 'rule',
-  'host-conflict': 'rule',
-  'entrypoint-reserved-operator': 'entrypoints',
-  'entrypoint-conflict': 'entrypoints',
-  'tls-domain-refused': 'tls.domains',
-};
-
-function dropClaim(build: TenantBuild, claim: RouterClaim, code: string, reason: string): void {
-  refuse(build.config, claim.section, claim.name, build.sink, code, reason, CLAIM_LABELS[code]);
-  build.refused.add(`${claim.section}\u0000${claim.name}`);
+  return { fragments, routes, diagnostics, allocations, explicitEntrypoints: explicit };
 }
 
 /** `{name}-{id}` can collide between named daemons (`a` + `b-c` vs `c-a` + `b`); the oldest keeps it. */

@@ -5,6 +5,7 @@
 import type { DiagnosticSink } from '../model/diagnostics.ts';
 import { own, ownObject, ownString, ownStrings, type ConfigObject } from '../traefik/config.ts';
 import { parseRule, ruleHosts, type RuleTree } from '../traefik/rules.ts';
+import { entrypointProtocolProblem, httpEntrypointNames } from './entrypoint-protocol.ts';
 import type { RenderOptions } from './options.ts';
 import { refuse, type Resource, type TenantConfig } from './tenant-config.ts';
 
@@ -16,8 +17,10 @@ export interface RouterClaim {
   readonly resource: Resource;
   /** Literal hosts the router serves (HTTP Host, TCP HostSNI), normalized. */
   readonly hosts: readonly string[];
-  /** Entrypoints, empty when a port must be allocated. */
+  /** Entrypoints; for a router that needs a port, empty until one is allocated. */
   entrypoints: string[];
+  /** A TCP/UDP router that names no entrypoint: it gets a port of its own from the range. */
+  readonly needsPort: boolean;
   /** The router takes its entrypoints whole (TCP catch-all, every UDP router). */
   readonly whole: boolean;
 }
@@ -30,9 +33,16 @@ export function checkRouters(
   sink: DiagnosticSink,
 ): RouterClaim[] {
   const claims: RouterClaim[] = [];
-  const drop = (section: RouterSection, name: string, code: string, reason: string) => {
-    refuse(config, section, name, sink, code, reason, 'rule');
+  const httpNames = httpEntrypointNames(options);
+  const drop = (section: RouterSection, name: string, code: string, reason: string, label = 'rule') => {
+    refuse(config, section, name, sink, code, reason, label);
     refused.add(`${section}\u0000${name}`);
+  };
+  /** False (and the router dropped) when it names another protocol's entrypoint. */
+  const protocolFits = (section: RouterSection, name: string, entrypoints: readonly string[]): boolean => {
+    const problem = entrypointProtocolProblem(section, entrypoints, httpNames);
+    if (problem !== undefined) drop(section, name, 'entrypoint-protocol', problem, 'entrypoints');
+    return problem === undefined;
   };
   for (const [name, resource] of [...config['http.routers']]) {
     const router = resource.value;
@@ -49,7 +59,9 @@ export function checkRouters(
     if (!ownStrings(router, 'entryPoints')?.length && options.entrypoints.length > 0) {
       router['entryPoints'] = [...options.entrypoints];
     }
-    claims.push({ section: 'http.routers', name, resource, hosts: bounds.hosts, entrypoints: ownStrings(router, 'entryPoints') ?? [], whole: false });
+    const entrypoints = ownStrings(router, 'entryPoints') ?? [];
+    if (!protocolFits('http.routers', name, entrypoints)) continue;
+    claims.push({ section: 'http.routers', name, resource, hosts: bounds.hosts, entrypoints, needsPort: false, whole: false });
   }
   for (const [name, resource] of [...config['tcp.routers']]) {
     const router = resource.value;
@@ -64,20 +76,23 @@ export function checkRouters(
     }
     const bounds = ruleHosts(parsed.tree, 'tcp');
     const entrypoints = ownStrings(router, 'entryPoints') ?? [];
+    if (!protocolFits('tcp.routers', name, entrypoints)) continue;
     // HostSNI(`*`), no HostSNI, a wildcard or a regexp: it can take any host's connections there.
     const whole = bounds.catchAll || !bounds.bounded;
     if (whole && !options.allowUnboundedRules) {
-      const taken = entrypoints.filter((ep) => options.httpEntrypoints.includes(ep));
+      const taken = entrypoints.filter((ep) => httpNames.has(ep.toLowerCase()));
       if (taken.length > 0) {
         const what = bounds.catchAll ? 'a TCP catch-all' : `a TCP router not bound to literal hosts (${bounds.reason ?? 'no HostSNI'})`;
         drop('tcp.routers', name, 'rule-unbounded', `${what} may not take the HTTP entrypoint ${taken.join(', ')}`);
         continue;
       }
     }
-    claims.push({ section: 'tcp.routers', name, resource, hosts: bounds.hosts, entrypoints, whole });
+    claims.push({ section: 'tcp.routers', name, resource, hosts: bounds.hosts, entrypoints, needsPort: entrypoints.length === 0, whole });
   }
-  for (const [name, resource] of config['udp.routers']) {
-    claims.push({ section: 'udp.routers', name, resource, hosts: [], entrypoints: ownStrings(resource.value, 'entryPoints') ?? [], whole: true });
+  for (const [name, resource] of [...config['udp.routers']]) {
+    const entrypoints = ownStrings(resource.value, 'entryPoints') ?? [];
+    if (!protocolFits('udp.routers', name, entrypoints)) continue;
+    claims.push({ section: 'udp.routers', name, resource, hosts: [], entrypoints, needsPort: entrypoints.length === 0, whole: true });
   }
   return claims;
 }
@@ -98,13 +113,20 @@ function hasNamedHostSni(tree: RuleTree): boolean {
 
 /** `tls.domains` of a router: every main and SAN, normalized like hosts. */
 export function tlsDomains(router: ConfigObject): string[] {
+  return tlsDomainEntries(router).flat();
+}
+
+/** `tls.domains` entry by entry (main first, then SANs), normalized like hosts; Traefik asks one certificate per entry. */
+export function tlsDomainEntries(router: ConfigObject): string[][] {
   const domains = own(ownObject(router, 'tls'), 'domains');
-  const out: string[] = [];
+  const out: string[][] = [];
   for (const domain of Array.isArray(domains) ? domains : []) {
     if (typeof domain !== 'object' || domain === null || Array.isArray(domain)) continue;
+    const names: string[] = [];
     const main = ownString(domain, 'main');
-    if (main) out.push(main);
-    out.push(...(ownStrings(domain, 'sans') ?? []));
+    if (main) names.push(main);
+    names.push(...(ownStrings(domain, 'sans') ?? []));
+    out.push(names.map((host) => host.trim().toLowerCase().replace(/\.$/, '')));
   }
-  return out.map((host) => host.trim().toLowerCase().replace(/\.$/, ''));
+  return out;
 }

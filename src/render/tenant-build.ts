@@ -32,6 +32,26 @@ export interface TenantBuild {
   readonly sink: DiagnosticSink;
 }
 
+/** The claims whose router is still in the configuration: nothing has refused it so far. */
+export function liveClaims(build: TenantBuild): RouterClaim[] {
+  return build.claims.filter((claim) => build.config[claim.section].get(claim.name) === claim.resource);
+}
+
+const CLAIM_LABELS: Record<string, string> = {
+  'host-reserved-operator': 'rule',
+  'host-conflict': 'rule',
+  'entrypoint-reserved-operator': 'entrypoints',
+  'entrypoint-conflict': 'entrypoints',
+  'tls-domain-refused': 'tls.domains',
+  'cert-quota': 'tls',
+};
+
+/** Refuses a router found wanting after its tenant was built (claims, ports, certificates). */
+export function refuseClaim(build: TenantBuild, claim: RouterClaim, code: string, reason: string): void {
+  refuse(build.config, claim.section, claim.name, build.sink, code, reason, CLAIM_LABELS[code]);
+  build.refused.add(`${claim.section}\u0000${claim.name}`);
+}
+
 export interface TenantBuildContext {
   readonly options: RenderOptions;
   readonly defaultRule: DefaultRuleTemplate | undefined;

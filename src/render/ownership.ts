@@ -1,0 +1,88 @@
+// What routers hold across daemons — hosts, entrypoints, ports, certificates — decided together.
+// A router refused for any of them gives up all its claims and the contest runs again without
+// it, so what it claimed goes to the next claimant in age order: only routers that pass every
+// check hold anything. Refusals only ever remove routers, so the loop ends; one kind of refusal is
+// looked for per round, because each one changes which routers the next kind should count.
+
+import { ownObject } from '../traefik/config.ts';
+import { resolveClaims } from './claims.ts';
+import { overCertificateQuota, planCertificates, type CertificatePlan } from './certificates.ts';
+import type { RenderOptions } from './options.ts';
+import type { HeldClaim } from './held-claims.ts';
+import { portShortfall, type AcceptedClaim, type ClaimRefusal, type PortContext } from './port-assignment.ts';
+import { tlsDomains, type RouterClaim } from './router-rules.ts';
+import { liveClaims, refuseClaim, type TenantBuild } from './tenant-build.ts';
+
+interface Round {
+  readonly accepted: readonly AcceptedClaim[];
+  readonly ownedHosts: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly plans: ReadonlyMap<RouterClaim, CertificatePlan>;
+}
+
+/** `held`: claims of files (the operator's, kept fragments), which come before every contest. */
+export function resolveOwnership(builds: readonly TenantBuild[], options: RenderOptions, held: readonly HeldClaim[], ports: PortContext): void {
+  const byId = new Map(builds.map((b) => [b.daemon.id, b]));
+  const excluded = new Map<RouterClaim, ClaimRefusal & { readonly tenantId: string }>();
+  for (;;) {
+    const tenants = builds
+      .filter((b) => b.tenant)
+      .map((b) => ({ tenantId: b.daemon.id, claims: liveClaims(b).filter((claim) => !excluded.has(claim)) }));
+    const outcome = resolveClaims(tenants, options.baseDomain, held);
+    const refused = new Set(outcome.refusals.map((r) => r.claim));
+    const accepted = tenants.flatMap(({ tenantId, claims }) => claims.filter((claim) => !refused.has(claim)).map((claim) => ({ tenantId, claim })));
+    const plans = new Map(accepted.map(({ claim }) => [claim, planCertificates(claim, options)]));
+    const round: Round = { accepted, ownedHosts: outcome.ownedHosts, plans };
+    const found = firstNonEmpty([
+      () => foreignCertificates(round),
+      () => certificatesOverQuota(round, options),
+      () => portShortfall(accepted, ports, options),
+    ]);
+    if (found.size > 0) {
+      const tenantOf = new Map(accepted.map(({ tenantId, claim }) => [claim, tenantId]));
+      for (const [claim, refusal] of found) excluded.set(claim, { ...refusal, tenantId: tenantOf.get(claim) as string });
+      continue;
+    }
+    for (const refusal of outcome.refusals) refuseClaim(byId.get(refusal.tenantId) as TenantBuild, refusal.claim, refusal.code, refusal.reason);
+    for (const [claim, refusal] of excluded) refuseClaim(byId.get(refusal.tenantId) as TenantBuild, claim, refusal.code, refusal.reason);
+    for (const [claim, plan] of plans) {
+      const tls = ownObject(claim.resource.value, 'tls');
+      if (plan.domains && tls) tls['domains'] = plan.domains;
+    }
+    return;
+  }
+}
+
+function firstNonEmpty(steps: readonly (() => Map<RouterClaim, ClaimRefusal>)[]): Map<RouterClaim, ClaimRefusal> {
+  for (const step of steps) {
+    const found = step();
+    if (found.size > 0) return found;
+  }
+  return new Map();
+}
+
+/** Certificates (`tls.domains`) only for hosts the daemon's routers own. */
+function foreignCertificates(round: Round): Map<RouterClaim, ClaimRefusal> {
+  const out = new Map<RouterClaim, ClaimRefusal>();
+  for (const { tenantId, claim } of round.accepted) {
+    if (claim.section === 'udp.routers') continue;
+    const owned = round.ownedHosts.get(tenantId) ?? new Set<string>();
+    const foreign = tlsDomains(claim.resource.value).filter((domain) => !owned.has(domain));
+    if (foreign.length === 0) continue;
+    out.set(claim, { code: 'tls-domain-refused', reason: `it requests certificates for ${foreign.join(', ')}, which this daemon's routers do not own` });
+  }
+  return out;
+}
+
+function certificatesOverQuota(round: Round, options: RenderOptions): Map<RouterClaim, ClaimRefusal> {
+  const byTenant = new Map<string, RouterClaim[]>();
+  for (const { tenantId, claim } of round.accepted) {
+    const claims = byTenant.get(tenantId) ?? [];
+    claims.push(claim);
+    byTenant.set(tenantId, claims);
+  }
+  const out = new Map<RouterClaim, ClaimRefusal>();
+  for (const claims of byTenant.values()) {
+    for (const [claim, reason] of overCertificateQuota(claims, round.plans, options.maxCertsPerDaemon)) out.set(claim, { code: 'cert-quota', reason });
+  }
+  return out;
+}

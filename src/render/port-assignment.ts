@@ -1,0 +1,149 @@
+// Which router holds which dynamic port. A TCP/UDP router that names no entrypoint gets a port of
+// its own, and keeps it: a persisted allocation is put on its router before the cross-tenant
+// contest, and any other router naming that port is refused, whatever its age (the allocation
+// came first; moving the allocated router would hand its port to whoever names it). New ports are
+// only given to routers that passed every check, and only accepted routers' explicit entrypoints
+// are kept out of the range: a refused router neither gets a port nor blocks one.
+
+import type { HeldClaim } from './held-claims.ts';
+import type { RenderOptions } from './options.ts';
+import {
+  allocatePorts,
+  allocationKey,
+  entrypointName,
+  keptAllocations,
+  type PortAllocation,
+  type PortAllocationResult,
+  type PortProtocol,
+  type PortRequest,
+} from './ports.ts';
+import type { RouterClaim } from './router-rules.ts';
+import { liveClaims, refuseClaim, type TenantBuild } from './tenant-build.ts';
+import { resourceAge } from './tenant-config.ts';
+
+/** The port table a render starts from. */
+export interface PortContext {
+  /** Persisted allocations that still count (see keptAllocations). */
+  readonly kept: readonly PortAllocation[];
+  /** Daemons not synced yet whose kept fragment still uses their ports: their allocations stay live. */
+  readonly keptDaemons: ReadonlySet<string>;
+  /** Entrypoints the operator's own files name: never allocated, and an allocation on one is released. */
+  readonly reserved: ReadonlySet<string>;
+}
+
+export function portContext(previous: readonly PortAllocation[], held: readonly HeldClaim[], options: RenderOptions): PortContext {
+  const reserved = new Set(held.flatMap((c) => (c.holder.kind === 'operator' ? c.entrypoints : [])));
+  const keptDaemons = new Set(held.flatMap((c) => (c.holder.kind === 'kept' ? [c.holder.daemon] : [])));
+  return { kept: keptAllocations(previous, { tcp: options.tcpRange, udp: options.udpRange }, reserved), keptDaemons, reserved };
+}
+
+/** A router that passed the checks so far, with its daemon. */
+export interface AcceptedClaim {
+  readonly tenantId: string;
+  readonly claim: RouterClaim;
+}
+
+export interface ClaimRefusal {
+  readonly code: string;
+  readonly reason: string;
+}
+
+/** Puts each persisted allocation on its router; refuses routers that name a port allocated to another. */
+export function holdAllocatedPorts(builds: readonly TenantBuild[], { kept }: PortContext): void {
+  const byKey = new Map(kept.map((a) => [allocationKey(a), a]));
+  const byEntrypoint = new Map(kept.map((a) => [entrypointName(a.protocol, a.port), a]));
+  for (const build of builds) {
+    if (!build.tenant) continue;
+    for (const claim of liveClaims(build)) {
+      const protocol = claimProtocol(claim);
+      const ownKey = protocol && allocationKey({ protocol, daemon: build.daemon.id, router: claim.name });
+      if (claim.needsPort) {
+        const held = ownKey === undefined ? undefined : byKey.get(ownKey);
+        if (held) setEntrypoint(claim, entrypointName(held.protocol, held.port));
+        continue;
+      }
+      const taken = claim.entrypoints.flatMap((ep) => {
+        const holder = byEntrypoint.get(ep);
+        return holder && allocationKey(holder) !== ownKey ? [{ ep, holder }] : [];
+      });
+      if (taken.length === 0) continue;
+      const why = taken.map(({ ep, holder }) => `port ${ep} is allocated to ${describeHolder(holder, builds)}`).join('; ');
+      refuseClaim(build, claim, 'entrypoint-conflict', `${why}; an allocated port stays with its router (name another port, or none to get one allocated)`);
+    }
+  }
+}
+
+/** Accepted routers that would find no port, with the reason; none when every one gets a port. */
+export function portShortfall(accepted: readonly AcceptedClaim[], ports: PortContext, options: RenderOptions): Map<RouterClaim, ClaimRefusal> {
+  const { result, pending } = allocate(accepted, ports, options, 0);
+  const out = new Map<RouterClaim, ClaimRefusal>();
+  for (const { claim, request } of pending) {
+    if (!result.assigned.has(allocationKey(request))) out.set(claim, noPort(request.protocol, options));
+  }
+  return out;
+}
+
+/** Gives the accepted routers their ports (after every refusal); the new table, and the entrypoints routers name themselves. */
+export function assignPorts(
+  builds: readonly TenantBuild[],
+  ports: PortContext,
+  options: RenderOptions,
+  now: number,
+): { allocations: PortAllocation[]; explicit: string[] } {
+  const accepted = builds.filter((b) => b.tenant).flatMap((b) => liveClaims(b).map((claim) => ({ tenantId: b.daemon.id, claim })));
+  const { result, pending, explicit } = allocate(accepted, ports, options, now);
+  const byId = new Map(builds.map((b) => [b.daemon.id, b]));
+  for (const { tenantId, claim, request } of pending) {
+    const port = result.assigned.get(allocationKey(request));
+    if (port !== undefined) {
+      setEntrypoint(claim, entrypointName(request.protocol, port));
+      continue;
+    }
+    // Ownership already refused the routers that find no port; this only guards the invariant.
+    const refusal = noPort(request.protocol, options);
+    refuseClaim(byId.get(tenantId) as TenantBuild, claim, refusal.code, refusal.reason);
+  }
+  return { allocations: [...result.allocations], explicit: [...explicit].sort() };
+}
+
+function allocate(accepted: readonly AcceptedClaim[], ports: PortContext, options: RenderOptions, now: number) {
+  const pending: (AcceptedClaim & { request: PortRequest })[] = [];
+  const explicit = new Set<string>(ports.reserved);
+  for (const { tenantId, claim } of accepted) {
+    const protocol = claimProtocol(claim);
+    if (!claim.needsPort || protocol === undefined) {
+      for (const ep of claim.entrypoints) explicit.add(ep);
+      continue;
+    }
+    const age = resourceAge(claim.resource);
+    pending.push({ tenantId, claim, request: { protocol, daemon: tenantId, router: claim.name, ...(age === undefined ? {} : { age }) } });
+  }
+  // A kept fragment still routes its daemon's ports: they count as asked for until the daemon syncs.
+  const keptRequests = ports.kept.filter((a) => ports.keptDaemons.has(a.daemon)).map(({ protocol, daemon, router }) => ({ protocol, daemon, router }));
+  const ranges = { tcp: options.tcpRange, udp: options.udpRange };
+  const result: PortAllocationResult = allocatePorts([...pending.map((p) => p.request), ...keptRequests], ports.kept, ranges, explicit, now);
+  return { result, pending, explicit };
+}
+
+function noPort(protocol: PortProtocol, options: RenderOptions): ClaimRefusal {
+  const range = protocol === 'tcp' ? options.tcpRange : options.udpRange;
+  const why = range ? `every port of ${range.first}-${range.last} is taken` : `no ${protocol.toUpperCase()} range is configured (--${protocol}-range)`;
+  return { code: range ? 'port-exhausted' : 'port-no-range', reason: `it names no entrypoint and no port can be allocated: ${why}` };
+}
+
+function claimProtocol(claim: RouterClaim): PortProtocol | undefined {
+  return claim.section === 'tcp.routers' ? 'tcp' : claim.section === 'udp.routers' ? 'udp' : undefined;
+}
+
+function setEntrypoint(claim: RouterClaim, entrypoint: string): void {
+  claim.entrypoints = [entrypoint];
+  claim.resource.value['entryPoints'] = [entrypoint];
+}
+
+function describeHolder(holder: PortAllocation, builds: readonly TenantBuild[]): string {
+  const build = builds.find((b) => b.daemon.id === holder.daemon);
+  const resource = build?.config[holder.protocol === 'tcp' ? 'tcp.routers' : 'udp.routers'].get(holder.router);
+  const where = `router ${holder.router} of daemon ${holder.daemon}`;
+  if (!resource) return `${where}, which keeps it while it is not routed, until the range needs the port`;
+  return `${where} (container ${[...new Set(resource.origins.map((c) => c.name))].sort().join(', ')})`;
+}
