@@ -90,11 +90,11 @@ export function overCertificateQuota(
       for (const key of added) counted.add(key);
       continue;
     }
-    const names = added.map((key) => key.split(',').join(' + ')).join('; ');
+    const names = added.map((key) => key.split(',').join(' + ')).join(', ');
     over.set(
       claim,
-      `it would request certificates (${names}) beyond this daemon's ${limit} of its own (--max-certs-per-daemon); ` +
-        `names one label under the base domain share the operator's wildcard certificate and do not count`,
+      `it would request a certificate for ${names}, but this daemon's routers already request ${counted.size}, the most one daemon may ` +
+        `(--max-certs-per-daemon); names one label under the base domain share the operator's wildcard certificate and do not count`,
     );
   }
   return over;

@@ -41,5 +41,5 @@ export function entrypointProtocolProblem(section: RouterSection, entrypoints: r
     .filter((ep) => ep.protocol !== undefined && !ACCEPTS[router].includes(ep.protocol));
   if (wrong.length === 0) return undefined;
   const listed = wrong.map((ep) => `${ep.name} (${WORDS[ep.protocol as EntrypointProtocol]})`).join(', ');
-  return `a ${WORDS[router]} router cannot use entrypoint ${listed}: tcp-* entrypoints are for TCP routers, udp-* for UDP routers, the HTTP entrypoints for HTTP routers and TCP routers with a literal HostSNI`;
+  return `${router === 'http' ? 'an' : 'a'} ${WORDS[router]} router cannot use entrypoint ${listed}: tcp-* entrypoints are for TCP routers, udp-* for UDP routers, the HTTP entrypoints for HTTP routers and TCP routers with a literal HostSNI`;
 }

@@ -1,8 +1,9 @@
 // Golden fixtures of the render stage: fixtures/render/<case>/ holds `snapshot.json`, optional
-// `args.json` (render flags), and the expected outputs: one file per fragment under `expected/`
-// exactly as route-server writes it, and `diagnostics.jsonl`. An optional `files/` directory is what
-// else the output directory holds: the operator's files, and `rs-*.yml` fragments kept for daemons
-// that have not synced yet; their claims are held as `run` holds them. `npm run fixtures:update` rewrites
+// `args.json` (render flags), optional `allocations.json` (the port table persisted by an earlier
+// run, as in the state directory's ports.json), and the expected outputs: one file per fragment
+// under `expected/` exactly as route-server writes it, and `diagnostics.jsonl`. An optional `files/`
+// directory is what else the output directory holds: the operator's files, and `rs-*.yml` fragments
+// kept for daemons that have not synced yet; their claims are held as `run` holds them. `npm run fixtures:update` rewrites
 // the expected outputs on purpose; the diff is then reviewed.
 
 import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
@@ -10,6 +11,7 @@ import { join, relative, sep } from 'node:path';
 import { parseArgs } from '../../src/cli/parse-args.ts';
 import { renderOptionsFrom } from '../../src/cli/render-config.ts';
 import { parseSnapshot } from '../../src/model/snapshot.ts';
+import type { PortAllocation } from '../../src/render/ports.ts';
 import { renderSnapshot, type RenderResult } from '../../src/render/render.ts';
 import { serializeFragment } from '../../src/render/yaml.ts';
 import type { HeldClaim } from '../../src/render/held-claims.ts';
@@ -39,7 +41,10 @@ export function renderCase(name: string): GoldenOutput {
   if (!parsed.ok) throw new Error(`${name}/snapshot.json: ${parsed.error}`);
   const argv = existsSync(join(dir, 'args.json')) ? (JSON.parse(readFileSync(join(dir, 'args.json'), 'utf8')) as string[]) : [];
   const args = parseArgs('render', argv, { env: {}, readFile: (path) => readFileSync(join(dir, path), 'utf8') });
-  const result = renderSnapshot(parsed.snapshot, renderOptionsFrom(args), { allocations: [], now: 0, heldClaims: heldClaimsOf(join(dir, 'files')) });
+  const allocationsPath = join(dir, 'allocations.json');
+  const allocations = existsSync(allocationsPath) ? (JSON.parse(readFileSync(allocationsPath, 'utf8')) as { allocations: PortAllocation[] }).allocations : [];
+  const heldClaims = heldClaimsOf(join(dir, 'files'));
+  const result = renderSnapshot(parsed.snapshot, renderOptionsFrom(args), { allocations, now: 0, heldClaims });
   const files = new Map<string, string>();
   for (const fragment of result.fragments) {
     files.set(`rs-${fragment.daemon}.yml`, serializeFragment(fragment.config, { daemon: fragment.daemon, socket: fragment.socket, generator: GOLDEN_GENERATOR }));
