@@ -58,6 +58,8 @@ test('render options are validated with exact messages', () => {
     [['--allow-backend', '10.0.0.5/8'], /has host bits set \(did you mean 10.0.0.0\/8\?\)/],
     [['--default-rule', 'Host(`{{ .Nope }}`)'], /unknown field \.Nope/],
     [['--entrypoints', 'web secure'], /^Expected `--entrypoints` to be entrypoint names/],
+    [['--max-certs-per-daemon', '-1'], /^Expected `--max-certs-per-daemon` to be a whole number like 20, got "-1"$/],
+    [['--max-certs-per-daemon', 'lots'], /^Expected `--max-certs-per-daemon` to be a whole number like 20/],
   ];
   for (const [argv, message] of bad) {
     assert.throws(() => renderOptionsFrom(parseArgs('render', argv, environment())), (error: unknown) => error instanceof UsageError && message.test(error.message), argv.join(' '));
@@ -84,4 +86,13 @@ test('with the infra options, the default entrypoints are the HTTPS entrypoints 
   const none = renderOptionsFrom(parseArgs('run', [], environment()));
   assert.deepEqual(none.entrypoints, ['websecure', 'websecure-v6']);
   assert.equal(none.hostEntrypoints, undefined);
+});
+
+test('certificate options: a limit per daemon and the shared wildcard, from flags, environment or file', () => {
+  const defaults = renderOptionsFrom(parseArgs('render', [], environment()));
+  assert.equal(defaults.maxCertsPerDaemon, 20);
+  assert.equal(defaults.wildcardCert, true);
+  const set = renderOptionsFrom(parseArgs('render', ['--no-wildcard-cert'], environment({ ROUTE_SERVER_MAX_CERTS_PER_DAEMON: '0' })));
+  assert.equal(set.maxCertsPerDaemon, 0);
+  assert.equal(set.wildcardCert, false);
 });

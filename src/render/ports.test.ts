@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { allocatePorts, freePorts, type PortAllocation, type PortRequest } from './ports.ts';
+import { allocatePorts, freePorts, keptAllocations, type PortAllocation, type PortRequest } from './ports.ts';
 
 const ranges = { tcp: { first: 10000, last: 10002 }, udp: undefined };
 const req = (daemon: string, router: string): PortRequest => ({ protocol: 'tcp', daemon, router });
@@ -45,4 +45,44 @@ test('ports a router names explicitly are never allocated, and not free', () => 
 test('no range configured: the request is reported as exhausted', () => {
   const result = allocatePorts([{ protocol: 'udp', daemon: '2816', router: 'dns' }], [], ranges, new Set(), 1);
   assert.equal(result.exhausted.length, 1);
+});
+
+test('kept allocations: inside the range, one per router and one per port', () => {
+  const previous: PortAllocation[] = [
+    { protocol: 'tcp', port: 10000, daemon: '2816', router: 'a', lastSeen: 1 },
+    { protocol: 'tcp', port: 10001, daemon: '2816', router: 'a', lastSeen: 2 },
+    { protocol: 'tcp', port: 10000, daemon: '2880', router: 'b', lastSeen: 3 },
+    { protocol: 'tcp', port: 9000, daemon: '2880', router: 'c', lastSeen: 3 },
+    { protocol: 'udp', port: 10002, daemon: '2880', router: 'd', lastSeen: 3 },
+  ];
+  assert.deepEqual(keptAllocations(previous, ranges), [previous[0]]);
+});
+
+test('a full range never takes back a port an accepted router names itself', () => {
+  const previous: PortAllocation[] = [
+    { protocol: 'tcp', port: 10000, daemon: '2816', router: 'gone', lastSeen: 1 },
+    { protocol: 'tcp', port: 10001, daemon: '2816', router: 'named', lastSeen: 2 },
+    { protocol: 'tcp', port: 10002, daemon: '2816', router: 'live', lastSeen: 3 },
+  ];
+  const result = allocatePorts([req('2816', 'live'), req('2880', 'new'), req('2944', 'newer')], previous, ranges, new Set(['tcp-10001']), 9);
+  assert.equal(result.assigned.get('tcp/2880/new'), 10000);
+  assert.deepEqual(result.exhausted, [req('2944', 'newer')]);
+  assert.ok(result.allocations.some((a) => a.router === 'named'), 'the allocation of a router that now names its port stays');
+});
+
+test('new ports go to older routers first; unknown ages last', () => {
+  const result = allocatePorts(
+    [{ ...req('2816', 'a') }, { ...req('2880', 'b'), age: 5 }, { ...req('2944', 'c'), age: 1 }, { ...req('3008', 'd'), age: 9 }],
+    [],
+    ranges,
+    new Set(),
+    1,
+  );
+  assert.deepEqual([...result.assigned], [
+    ['tcp/2944/c', 10000],
+    ['tcp/2880/b', 10001],
+    ['tcp/3008/d', 10002],
+  ]);
+  assert.deepEqual(result.exhausted, [req('2816', 'a')]);
+  assert.ok(result.allocations.every((a) => !('age' in a)), 'ages are not persisted');
 });
