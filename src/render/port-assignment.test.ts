@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ContainerSnapshot, DaemonSnapshot } from '../model/snapshot.ts';
 import { DEFAULT_RENDER_OPTIONS } from './options.ts';
+import type { HeldClaim } from './held-claims.ts';
 import type { PortAllocation } from './ports.ts';
 import { renderSnapshot, type RenderResult } from './render.ts';
 
@@ -87,4 +88,21 @@ test('when the range runs short, the oldest router gets the last port', () => {
   assert.deepEqual(entrypointsOf(result, 'older-2880'), ['tcp-10000']);
   assert.deepEqual(entrypointsOf(result, 'old-2880'), ['tcp-10001']);
   assert.deepEqual(result.diagnostics.map((d) => [d.daemon, d.code]), [['2816', 'port-exhausted']]);
+});
+
+test("the operator's files take a port back from its router, which moves; a kept daemon's port is not for the taking", () => {
+  const previous: PortAllocation[] = [
+    { protocol: 'tcp', port: 10000, daemon: '2816', router: 'db', lastSeen: 1 },
+    { protocol: 'tcp', port: 10001, daemon: '2944', router: 'pg', lastSeen: 1 },
+  ];
+  const operator: HeldClaim = { holder: { kind: 'operator', file: 'db.yml' }, section: 'tcp.routers', router: 'db', hosts: [], entrypoints: ['tcp-10000'], whole: true };
+  const kept: HeldClaim = { holder: { kind: 'kept', daemon: '2944', file: 'rs-2944.yml' }, section: 'tcp.routers', router: 'pg-2944', hosts: [], entrypoints: ['tcp-10001'], whole: true };
+  const snapshot = daemons(['2816', [tcpContainer('2816', 'db', T)]], ['2880', [tcpContainer('2880', 'grab', T - 100, { entrypoints: 'tcp-10001' })]]);
+  const result = renderSnapshot(snapshot, { ...options, tcpRange: { first: 10000, last: 10002 } }, { allocations: previous, now: 7, heldClaims: [operator, kept] });
+  assert.deepEqual(entrypointsOf(result, 'db-2816'), ['tcp-10002']);
+  assert.equal(entrypointsOf(result, 'grab-2880'), undefined);
+  assert.deepEqual(result.allocations, [
+    { protocol: 'tcp', port: 10001, daemon: '2944', router: 'pg', lastSeen: 7 },
+    { protocol: 'tcp', port: 10002, daemon: '2816', router: 'db', lastSeen: 7 },
+  ]);
 });
