@@ -39,6 +39,8 @@ test("routers on the operator's resolver share the wildcard; other names stay th
   assert.deepEqual(declared, { domains: [{ main: '*.example.com' }, { main: 'a.b.example.com' }], own: ['a.b.example.com'] });
 
   assert.deepEqual(plan(claim('deep', ['a.b.example.com'], { certResolver: 'letsencrypt' }), options), { own: ['a.b.example.com'] });
+  // An empty `tls.domains` means the rule's hosts, to Traefik as here.
+  assert.deepEqual(plan(claim('empty', ['e.example.com'], { certResolver: 'letsencrypt', domains: [] })), { domains: [{ main: '*.example.com' }], own: [] });
 });
 
 test('no shared wildcard for another resolver, without DNS-01 (--no-wildcard-cert), or without a resolver', () => {

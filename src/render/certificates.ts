@@ -49,7 +49,9 @@ export function planCertificates(claim: RouterClaim, options: RenderOptions): Ce
   const tls = ownObject(claim.resource.value, 'tls');
   const resolver = ownString(tls, 'certResolver') ?? '';
   if (resolver === '') return NONE;
-  const hasDomains = Array.isArray(own(tls, 'domains'));
+  // Traefik falls back to the rule's hosts when `tls.domains` is absent or empty.
+  const declared = own(tls, 'domains');
+  const hasDomains = Array.isArray(declared) && declared.length > 0;
   const entries = (hasDomains ? tlsDomainEntries(claim.resource.value) : [[...claim.hosts]]).filter((names) => names.length > 0);
   const base = options.baseDomain;
   if (!options.wildcardCert || base === undefined || resolver !== options.certResolver) return { domains: undefined, own: entries.map(certificateKey) };

@@ -52,6 +52,7 @@ export interface ClaimRefusal {
 export function holdAllocatedPorts(builds: readonly TenantBuild[], { kept }: PortContext): void {
   const byKey = new Map(kept.map((a) => [allocationKey(a), a]));
   const byEntrypoint = new Map(kept.map((a) => [entrypointName(a.protocol, a.port), a]));
+  const byId = new Map(builds.map((b) => [b.daemon.id, b]));
   for (const build of builds) {
     if (!build.tenant) continue;
     for (const claim of liveClaims(build)) {
@@ -67,7 +68,7 @@ export function holdAllocatedPorts(builds: readonly TenantBuild[], { kept }: Por
         return holder && allocationKey(holder) !== ownKey ? [{ ep, holder }] : [];
       });
       if (taken.length === 0) continue;
-      const why = taken.map(({ ep, holder }) => `port ${ep} is allocated to ${describeHolder(holder, builds)}`).join('; ');
+      const why = taken.map(({ ep, holder }) => `port ${ep} is allocated to ${describeHolder(holder, byId.get(holder.daemon))}`).join('; ');
       refuseClaim(build, claim, 'entrypoint-conflict', `${why}; an allocated port stays with its router (name another port, or none to get one allocated)`);
     }
   }
@@ -140,8 +141,7 @@ function setEntrypoint(claim: RouterClaim, entrypoint: string): void {
   claim.resource.value['entryPoints'] = [entrypoint];
 }
 
-function describeHolder(holder: PortAllocation, builds: readonly TenantBuild[]): string {
-  const build = builds.find((b) => b.daemon.id === holder.daemon);
+function describeHolder(holder: PortAllocation, build: TenantBuild | undefined): string {
   const resource = build?.config[holder.protocol === 'tcp' ? 'tcp.routers' : 'udp.routers'].get(holder.router);
   const where = `router ${holder.router} of daemon ${holder.daemon}`;
   if (!resource) return `${where}, which keeps it while it is not routed, until the range needs the port`;
