@@ -35,7 +35,7 @@ interface Holder {
 }
 
 /**
- * Auto-route hosts are `{label}-{tenantId}.{baseDomain}`: such a host belongs to the tenants whose
+ * Auto-route hosts are `{label}-{tenantId}.{baseDomain}` (both in canonical form, model/host-name.ts): such a host belongs to the tenants whose
  * id ends it (a known daemon, or any valid network id even before its daemon exists).
  */
 export function reservedFor(host: string, baseDomain: string | undefined, tenantIds: ReadonlySet<string>): string[] {

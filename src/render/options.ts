@@ -1,6 +1,7 @@
 // What the renderer needs to know about the host: the same options for `run` and `render`.
 
 import { explainCidr, parseCidr, type Cidr } from '../model/addresses.ts';
+import { canonicalHost } from '../model/host-name.ts';
 import type { HostEntrypoints } from './host-entrypoints.ts';
 
 export interface PortRange {
@@ -92,7 +93,8 @@ export function parseAllowBackends(values: readonly string[]): OptionsParse<Cidr
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 export function parseBaseDomain(text: string): OptionsParse<string | undefined> {
-  const domain = text.trim().toLowerCase().replace(/\.$/, '');
+  // Canonical, as every host it is compared with: `Example.COM.` and `bücher.de` are accepted.
+  const domain = canonicalHost(text);
   if (domain === '') return { ok: true, value: undefined };
   if (!DNS_NAME.test(domain)) return { ok: false, error: `Expected \`--base-domain\` to be a DNS name like example.com, got ${JSON.stringify(text)}` };
   return { ok: true, value: domain };

@@ -3,8 +3,9 @@
 // router claims — hosts, entrypoints, whole entrypoints — feeds the cross-tenant claims.
 
 import type { DiagnosticSink } from '../model/diagnostics.ts';
+import { canonicalHost } from '../model/host-name.ts';
 import { own, ownObject, ownString, ownStrings, type ConfigObject } from '../traefik/config.ts';
-import { parseRule, ruleHosts, type RuleTree } from '../traefik/rules.ts';
+import { formatMatcher, negatedHostMatchers, parseRule, ruleHosts, type Matcher, type RuleTree } from '../traefik/rules.ts';
 import { entrypointProtocolProblem, httpEntrypointNames } from './entrypoint-protocol.ts';
 import type { RenderOptions } from './options.ts';
 import { refuse, type Resource, type TenantConfig } from './tenant-config.ts';
@@ -15,7 +16,7 @@ export interface RouterClaim {
   readonly section: RouterSection;
   readonly name: string;
   readonly resource: Resource;
-  /** Literal hosts the router serves (HTTP Host, TCP HostSNI), normalized. */
+  /** Literal hosts the router serves (HTTP Host, TCP HostSNI), in canonical form. */
   readonly hosts: readonly string[];
   /** Entrypoints; for a router that needs a port, empty until one is allocated. */
   entrypoints: string[];
@@ -61,6 +62,12 @@ export function checkRouters(
     }
     const entrypoints = ownStrings(router, 'entryPoints') ?? [];
     if (!protocolFits('http.routers', name, entrypoints)) continue;
+    const negated = negatedHostMatchers(parsed.tree, 'http');
+    const tls = negated.length > 0 ? httpTlsSource(router, entrypoints) : undefined;
+    if (tls !== undefined) {
+      drop('http.routers', name, 'rule-negated-host-tls', negatedHostReason(negated, tls));
+      continue;
+    }
     claims.push({ section: 'http.routers', name, resource, hosts: bounds.hosts, entrypoints, needsPort: false, whole: false });
   }
   for (const [name, resource] of [...config['tcp.routers']]) {
@@ -72,6 +79,11 @@ export function checkRouters(
     }
     if (own(router, 'tls') === undefined && hasNamedHostSni(parsed.tree)) {
       drop('tcp.routers', name, 'rule-invalid', 'its rule has a HostSNI matcher other than `*` but the router has no TLS');
+      continue;
+    }
+    const negated = negatedHostMatchers(parsed.tree, 'tcp');
+    if (negated.length > 0 && own(router, 'tls') !== undefined) {
+      drop('tcp.routers', name, 'rule-negated-host-tls', negatedHostReason(negated, 'it has a tls section'));
       continue;
     }
     const bounds = ruleHosts(parsed.tree, 'tcp');
@@ -111,12 +123,34 @@ function hasNamedHostSni(tree: RuleTree): boolean {
   return hasNamedHostSni(tree.left) || hasNamedHostSni(tree.right);
 }
 
-/** `tls.domains` of a router: every main and SAN, normalized like hosts. */
+// SPEC's static configuration: `web` (:80) only redirects to HTTPS. Any other entrypoint may carry
+// `http.tls` in Traefik's static configuration, which route-server does not see.
+const PLAIN_HTTP_ENTRYPOINT = 'web';
+
+/**
+ * Why an HTTP router may get TLS, or undefined: its own tls section, or an entrypoint whose TLS
+ * settings Traefik copies into routers without one (the entrypoint's model).
+ */
+function httpTlsSource(router: ConfigObject, entrypoints: readonly string[]): string | undefined {
+  if (own(router, 'tls') !== undefined) return 'it has a tls section';
+  if (entrypoints.length === 0) return 'without entrypoints it is on every entrypoint, and an entrypoint can give it TLS';
+  const secure = entrypoints.filter((ep) => ep !== PLAIN_HTTP_ENTRYPOINT);
+  if (secure.length === 0) return undefined;
+  return `entrypoint ${secure.join(', ')} can give it TLS (Traefik applies an entrypoint's http.tls to routers without a tls section)`;
+}
+
+function negatedHostReason(negated: readonly Matcher[], tls: string): string {
+  const listed = negated.map(formatMatcher).join(', ');
+  const what = listed.length > 300 ? `${listed.slice(0, 300)}…` : listed; // a hostile rule makes no huge diagnostic
+  return `its rule negates ${what} and ${tls}: Traefik requests certificates and picks TLS options for every host a rule names, negated or not`;
+}
+
+/** `tls.domains` of a router: every main and SAN, in canonical form. */
 export function tlsDomains(router: ConfigObject): string[] {
   return tlsDomainEntries(router).flat();
 }
 
-/** `tls.domains` entry by entry (main first, then SANs), normalized like hosts; Traefik asks one certificate per entry. */
+/** `tls.domains` entry by entry (main first, then SANs), in canonical form; Traefik asks one certificate per entry. */
 export function tlsDomainEntries(router: ConfigObject): string[][] {
   const domains = own(ownObject(router, 'tls'), 'domains');
   const out: string[][] = [];
@@ -126,7 +160,7 @@ export function tlsDomainEntries(router: ConfigObject): string[][] {
     const main = ownString(domain, 'main');
     if (main) names.push(main);
     names.push(...(ownStrings(domain, 'sans') ?? []));
-    out.push(names.map((host) => host.trim().toLowerCase().replace(/\.$/, '')));
+    out.push(names.map(canonicalHost).filter((host) => host !== ''));
   }
   return out;
 }

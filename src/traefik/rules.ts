@@ -1,5 +1,6 @@
 // Traefik v3 router rules: parsed and checked exactly as Traefik builds a router, so route-server
 // never writes a router Traefik would disable, and shaped for the host-ownership checks.
+import { canonicalHost } from '../model/host-name.ts';
 import { formatGoString } from './go-string.ts';
 import { RegexpBudget } from './go-regexp.ts';
 import {
@@ -124,9 +125,9 @@ export function formatRule(tree: RuleTree): string {
 }
 
 export interface RuleHosts {
-  /** Normalized (lowercase, trailing dot removed) literal host names over all branches. */
+  /** Literal host names over all branches, in canonical form (model/host-name.ts). */
   readonly hosts: readonly string[];
-  /** Normalized wildcard patterns (`*.example.com`) the rule claims positively. */
+  /** Wildcard patterns (`*.example.com`) the rule claims positively, in canonical form. */
   readonly wildcards: readonly string[];
   /** True when every branch has a positive literal host (not `*`, not `*.x`): the rule cannot match a host outside `hosts`. */
   readonly bounded: boolean;
@@ -142,12 +143,9 @@ export interface RuleHosts {
 const HOST_MATCHERS: Readonly<Record<RuleProtocol, readonly string[]>> = { http: ['Host', 'HostHeader'], tcp: ['HostSNI'] };
 const HOST_PATTERN_MATCHERS: Readonly<Record<RuleProtocol, readonly string[]>> = { http: ['HostRegexp'], tcp: ['HostSNIRegexp'] };
 
-/** Lowercase without the trailing dot, the form hosts are compared in. */
-export function normalizeHost(host: string): string {
-  return host.toLowerCase().replace(/\.$/, '');
-}
-
-const isWildcard = (host: string): boolean => host.startsWith('*');
+// Judged on the canonical form: ` *.example.com` matches no request, but Traefik's ACME client
+// trims it into a wildcard certificate request.
+const isWildcard = (arg: string): boolean => canonicalHost(arg).startsWith('*');
 
 /** The hosts a rule binds to: positive `Host` (HTTP) or `HostSNI` (TCP) literals. */
 export function ruleHosts(tree: RuleTree, protocol: RuleProtocol): RuleHosts {
@@ -158,7 +156,8 @@ export function ruleHosts(tree: RuleTree, protocol: RuleProtocol): RuleHosts {
   for (const matcher of leaves(tree)) {
     if (!claims(matcher)) continue;
     for (const arg of matcher.args) {
-      if (arg !== '*') (isWildcard(arg) ? wildcards : hosts).add(normalizeHost(arg));
+      const host = canonicalHost(arg);
+      if (arg !== '*' && host !== '') (host.startsWith('*') ? wildcards : hosts).add(host);
     }
   }
   const unbounded = branchWithout(tree, (m) => claims(m) && m.args.every((arg) => !isWildcard(arg)));
@@ -166,6 +165,18 @@ export function ruleHosts(tree: RuleTree, protocol: RuleProtocol): RuleHosts {
   const result = { hosts: [...hosts].sort(), wildcards: [...wildcards].sort(), catchAll: unbound !== undefined };
   if (unbounded === undefined) return { ...result, bounded: true };
   return { ...result, bounded: false, reason: unboundedReason(unbounded, protocol) };
+}
+
+/** The matcher whose hosts Traefik collects from a rule for certificates and TLS options. */
+const CERTIFICATE_HOST_MATCHER: Readonly<Record<RuleProtocol, string>> = { http: 'Host', tcp: 'HostSNI' };
+
+/**
+ * `Host` (HTTP) or `HostSNI` (TCP) matchers under a `!`. Traefik's ACME provider and its per-host
+ * choice of TLS options collect hosts from the rule without looking at `!` (muxer ParseDomains and
+ * ParseHostSNI, rules.Tree.ParseMatchers), so a negated host still asks for a certificate.
+ */
+export function negatedHostMatchers(tree: RuleTree, protocol: RuleProtocol): Matcher[] {
+  return leaves(tree).filter((m) => m.negated && m.name === CERTIFICATE_HOST_MATCHER[protocol]);
 }
 
 function leaves(tree: RuleTree, into: Matcher[] = []): Matcher[] {
