@@ -136,13 +136,13 @@ function httpTlsSource(router: ConfigObject, entrypoints: readonly string[]): st
   if (entrypoints.length === 0) return 'without entrypoints it is on every entrypoint, and an entrypoint can give it TLS';
   const secure = entrypoints.filter((ep) => ep !== PLAIN_HTTP_ENTRYPOINT);
   if (secure.length === 0) return undefined;
-  return `entrypoint ${secure.join(', ')} can give it TLS (Traefik applies an entrypoint's http.tls to routers without a tls section)`;
+  return `${secure.length > 1 ? 'entrypoints' : 'entrypoint'} ${secure.join(', ')} can give it TLS (Traefik applies an entrypoint's http.tls to routers without a tls section)`;
 }
 
 function negatedHostReason(negated: readonly Matcher[], tls: string): string {
   const listed = negated.map(formatMatcher).join(', ');
   const what = listed.length > 300 ? `${listed.slice(0, 300)}…` : listed; // a hostile rule makes no huge diagnostic
-  return `its rule negates ${what} and ${tls}: Traefik requests certificates and picks TLS options for every host a rule names, negated or not`;
+  return `its rule has ${what} and ${tls}: Traefik requests certificates and picks TLS options for every host a rule names, negated or not`;
 }
 
 /** `tls.domains` of a router: every main and SAN, in canonical form. */
