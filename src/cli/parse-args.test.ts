@@ -51,6 +51,13 @@ test('mistakes are usage errors that name the option and what was expected', () 
   for (const [argv, env, message] of cases) assert.throws(() => parseArgs('run', argv, environment(env)), (error: unknown) => error instanceof UsageError && message.test(error.message));
 });
 
+test('the base domain is read in the canonical host form', () => {
+  const domain = (text: string) => renderOptionsFrom(parseArgs('render', ['--base-domain', text], environment())).baseDomain;
+  assert.equal(domain('Example.COM..'), 'example.com');
+  assert.equal(domain('bücher.example'), 'xn--bcher-kva.example');
+  assert.equal(domain(''), undefined);
+});
+
 test('render options are validated with exact messages', () => {
   const bad: [string[], RegExp][] = [
     [['--base-domain', 'not a domain'], /^Expected `--base-domain` to be a DNS name like example.com/],
