@@ -16,6 +16,7 @@ import { SERVICE_IP_LABEL } from './container-address.ts';
 import { buildLabelConfig, traefikName } from './container-build.ts';
 import type { DefaultRuleTemplate } from './default-rule.ts';
 import type { RenderOptions } from './options.ts';
+import { enforcePlugins } from './plugins.ts';
 import { enforceReferences, qualify } from './references.ts';
 import { checkRouters, type RouterClaim } from './router-rules.ts';
 import { enforceStructure } from './structure.ts';
@@ -82,6 +83,7 @@ export function buildTenant(daemon: DaemonSnapshot, context: TenantBuildContext)
   refuseTenantWide(config, refused, sink);
   enforceStructure(config, refused, sink);
   enforceBackends(config, (origins) => backendPolicy(tenant, origins, daemon, context.options.allowBackends), refused, sink);
+  enforcePlugins(config, context.options.allowPlugins, refused, sink);
   enforceReferences(config, context.allowRefs, refused, sink);
   const claims = checkRouters(config, context.options, refused, sink);
   return { daemon, tenant, config, claims, refused, sink };
