@@ -20,6 +20,7 @@ import {
 } from '../model/addresses.ts';
 import { checkMiddlewareTarget, checkServerTarget, type BackendPolicy } from '../model/backend-policy.ts';
 import { own, ownObject, ownString, type ConfigObject } from '../traefik/config.ts';
+import type { NetworkHolders } from './network-holders.ts';
 import type { BackendAllowList } from './options.ts';
 import { refuse, serversOf, type Section, type TenantConfig } from './tenant-config.ts';
 
@@ -28,28 +29,41 @@ import { refuse, serversOf, type Section, type TenantConfig } from './tenant-con
 // address" would otherwise walk around every other check.
 const BRIDGE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'].map((text) => parseCidr(text) as Cidr);
 
+/** A policy, and the bridge addresses another daemon holds (to say so when one is refused). */
+export interface TenantBackendPolicy extends BackendPolicy {
+  readonly heldByOthers: ReadonlyMap<string, string>;
+}
+
 /**
  * The addresses a resource may use. A numeric id owns its service range and nothing else: its
  * containers' network addresses get the same checks as any other backend. A named id has no
- * range; the private bridge addresses of the containers that define the resource are its own.
+ * range; the private bridge addresses of the containers that define the resource are its own,
+ * unless another daemon holds the same address (network-holders.ts).
  */
 export function backendPolicy(
   tenant: Tenant,
   containers: readonly ContainerSnapshot[],
   daemon: DaemonSnapshot,
   allowed: BackendAllowList,
-): BackendPolicy {
+  holders: NetworkHolders,
+): TenantBackendPolicy {
   const ownRanges: AddressRange[] = [];
+  const heldByOthers = new Map<string, string>();
   if (tenant.kind === 'network') ownRanges.push(tenant.services);
   else {
     for (const container of containers.flatMap((c) => [c, ...networkPeers(c, daemon)])) {
       for (const address of Object.values(container.networks)) {
         const ip = parseStrictIp(address);
-        if (ip && isBridgeAddress(ip)) ownRanges.push(new Cidr(ip, ip.family === 4 ? 32 : 128));
+        if (!ip || !isBridgeAddress(ip)) continue;
+        const holder = holders.get(ip.toString());
+        if (holder === daemon.id) ownRanges.push(new Cidr(ip, ip.family === 4 ? 32 : 128));
+        else {
+          heldByOthers.set(ip.toString(), holder === undefined ? 'containers of several daemons list it, none of known age' : `an older container of daemon ${holder} lists it`);
+        }
       }
     }
   }
-  return { ownRanges, allowed: allowed.ranges, allowedNames: allowed.names };
+  return { ownRanges, allowed: allowed.ranges, allowedNames: allowed.names, heldByOthers };
 }
 
 function isBridgeAddress(ip: NonNullable<ReturnType<typeof parseStrictIp>>): boolean {
@@ -59,7 +73,7 @@ function isBridgeAddress(ip: NonNullable<ReturnType<typeof parseStrictIp>>): boo
 /** Refuses services whose servers, and middlewares whose calls, leave the tenant's addresses. */
 export function enforceBackends(
   config: TenantConfig,
-  policyFor: (origins: readonly ContainerSnapshot[]) => BackendPolicy,
+  policyFor: (origins: readonly ContainerSnapshot[]) => TenantBackendPolicy,
   refused: Set<string>,
   sink: DiagnosticSink,
 ): void {
@@ -85,7 +99,7 @@ interface Problem {
   readonly labelPath: string;
 }
 
-function serverRefusal(service: ConfigObject, policy: BackendPolicy, key: 'url' | 'address'): Problem | undefined {
+function serverRefusal(service: ConfigObject, policy: TenantBackendPolicy, key: 'url' | 'address'): Problem | undefined {
   const labelPath = `loadbalancer.server.${key === 'url' ? 'url' : 'port'}`;
   for (const server of serversOf(ownObject(service, 'loadBalancer'))) {
     const target = ownString(server, key);
@@ -93,7 +107,10 @@ function serverRefusal(service: ConfigObject, policy: BackendPolicy, key: 'url' 
     const parsed: ParsedHost | string = key === 'url' ? parseServerUrl(target) : parseHostPort(target);
     if (typeof parsed === 'string') return { reason: `server ${JSON.stringify(target)} is not a valid ${key}: ${parsed}`, labelPath };
     const verdict = checkServerTarget(parsed, policy);
-    if (!verdict.ok) return { reason: `server ${JSON.stringify(target)}: ${verdict.reason}`, labelPath };
+    if (!verdict.ok) {
+      const held = parsed.hostKind === 'ip' ? policy.heldByOthers.get(parsed.ip.toString()) : undefined;
+      return { reason: `server ${JSON.stringify(target)}: ${verdict.reason}${held ? ` (${held})` : ''}`, labelPath };
+    }
   }
   return key === 'url' ? healthCheckRefusal(ownObject(service, 'loadBalancer')) : undefined;
 }
