@@ -16,6 +16,7 @@ import {
   parseServerUrl,
   parseStrictIp,
   type AddressRange,
+  type Ip,
   type ParsedHost,
 } from '../model/addresses.ts';
 import { checkMiddlewareTarget, checkServerTarget, type BackendPolicy } from '../model/backend-policy.ts';
@@ -66,7 +67,7 @@ export function backendPolicy(
   return { ownRanges, allowed: allowed.ranges, allowedNames: allowed.names, heldByOthers };
 }
 
-function isBridgeAddress(ip: NonNullable<ReturnType<typeof parseStrictIp>>): boolean {
+function isBridgeAddress(ip: Ip): boolean {
   return classifyIp(ip) === 'private' && BRIDGE_RANGES.some((range) => contains(range, ip));
 }
 
