@@ -5,6 +5,7 @@ import { compileDefaultRule } from '../render/default-rule.ts';
 import {
   DEFAULT_RENDER_OPTIONS,
   parseAllowBackends,
+  parseAllowPlugins,
   parseBaseDomain,
   parseCertLimit,
   parsePortRange,
@@ -19,6 +20,8 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
   if (!domain.ok) throw new UsageError(domain.error);
   const backends = parseAllowBackends(value<readonly string[]>('allow-backend') ?? []);
   if (!backends.ok) throw new UsageError(backends.error);
+  const plugins = parseAllowPlugins(value<readonly string[]>('allow-plugin') ?? []);
+  if (!plugins.ok) throw new UsageError(plugins.error);
   const tcpRangeText = value<string>('tcp-range');
   const tcpRange = tcpRangeText === undefined ? { ok: true as const, value: DEFAULT_RENDER_OPTIONS.tcpRange } : parsePortRange(tcpRangeText, '--tcp-range');
   if (!tcpRange.ok) throw new UsageError(tcpRange.error);
@@ -54,6 +57,7 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
     defaultRule,
     allowRefs: [...allowRefs],
     allowBackends: backends.value,
+    allowPlugins: plugins.value,
     allowUnboundedRules: value<boolean>('allow-unbounded-rules') === true,
     tcpRange: tcpRange.value,
     udpRange: udpRange?.ok ? udpRange.value : undefined,

@@ -15,6 +15,7 @@ import { resolveOwnership } from './ownership.ts';
 import { assignPorts, holdAllocatedPorts, portContext } from './port-assignment.ts';
 import type { PortAllocation } from './ports.ts';
 import { enforceReferences } from './references.ts';
+import { networkHolders } from './network-holders.ts';
 import { allowedRefs, buildTenant, type TenantBuild } from './tenant-build.ts';
 import { refuse, resourceAge, SECTIONS } from './tenant-config.ts';
 
@@ -53,7 +54,7 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions, state
     defaultRule = compiled.render;
   }
   const allowRefs = allowedRefs(options);
-  const context = { options, defaultRule, allowRefs };
+  const context = { options, defaultRule, allowRefs, networkHolders: networkHolders(snapshot.daemons) };
   const builds: TenantBuild[] = [];
   const seen = new Set<string>();
   const extra: Diagnostic[] = [];

@@ -15,7 +15,9 @@ import { backendPolicy, enforceBackends } from './backends.ts';
 import { SERVICE_IP_LABEL } from './container-address.ts';
 import { buildLabelConfig, traefikName } from './container-build.ts';
 import type { DefaultRuleTemplate } from './default-rule.ts';
+import type { NetworkHolders } from './network-holders.ts';
 import type { RenderOptions } from './options.ts';
+import { enforcePlugins } from './plugins.ts';
 import { enforceReferences, qualify } from './references.ts';
 import { checkRouters, type RouterClaim } from './router-rules.ts';
 import { enforceStructure } from './structure.ts';
@@ -56,6 +58,7 @@ export interface TenantBuildContext {
   readonly options: RenderOptions;
   readonly defaultRule: DefaultRuleTemplate | undefined;
   readonly allowRefs: ReadonlySet<string>;
+  readonly networkHolders: NetworkHolders;
 }
 
 export function allowedRefs(options: RenderOptions): ReadonlySet<string> {
@@ -81,7 +84,8 @@ export function buildTenant(daemon: DaemonSnapshot, context: TenantBuildContext)
   addAutoRoutes(config, autoRoutes, sink, refused);
   refuseTenantWide(config, refused, sink);
   enforceStructure(config, refused, sink);
-  enforceBackends(config, (origins) => backendPolicy(tenant, origins, daemon, context.options.allowBackends), refused, sink);
+  enforceBackends(config, (origins) => backendPolicy(tenant, origins, daemon, context.options.allowBackends, context.networkHolders), refused, sink);
+  enforcePlugins(config, context.options.allowPlugins, refused, sink);
   enforceReferences(config, context.allowRefs, refused, sink);
   const claims = checkRouters(config, context.options, refused, sink);
   return { daemon, tenant, config, claims, refused, sink };
