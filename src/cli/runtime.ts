@@ -202,9 +202,11 @@ export class RouteServerRuntime implements RuntimeView {
 
     const fragments = new Map(result.fragments.map((f) => [f.daemon, f]));
     const stale = new Set<string>();
+    // A daemon whose render failed (reported as render-failed) is treated like an unreachable one.
+    const failed = new Set(result.failedDaemons);
     for (const [id, status] of statuses) {
       if (!status.synced) continue; // unknown containers: keep whatever file there is
-      if (status.state !== 'connected') {
+      if (status.state !== 'connected' || failed.has(id)) {
         // Unreachable: its last good file stays as it is.
         if (this.#owned.has(id)) stale.add(id);
         continue;

@@ -48,7 +48,7 @@ export function checkRouters(
     const router = resource.value;
     const parsed = parseRouterRule(router, 'http');
     if (!parsed.ok) {
-      drop('http.routers', name, 'rule-invalid', parsed.error);
+      drop('http.routers', name, parsed.limit ?? 'rule-invalid', parsed.error);
       continue;
     }
     const bounds = ruleHosts(parsed.tree, 'http');
@@ -67,7 +67,7 @@ export function checkRouters(
     const router = resource.value;
     const parsed = parseRouterRule(router, 'tcp');
     if (!parsed.ok) {
-      drop('tcp.routers', name, 'rule-invalid', parsed.error);
+      drop('tcp.routers', name, parsed.limit ?? 'rule-invalid', parsed.error);
       continue;
     }
     if (own(router, 'tls') === undefined && hasNamedHostSni(parsed.tree)) {
@@ -97,12 +97,17 @@ export function checkRouters(
   return claims;
 }
 
-function parseRouterRule(router: ConfigObject, protocol: 'http' | 'tcp'): { ok: true; tree: RuleTree } | { ok: false; error: string } {
+function parseRouterRule(
+  router: ConfigObject,
+  protocol: 'http' | 'tcp',
+): { ok: true; tree: RuleTree } | { ok: false; error: string; limit?: string } {
   const rule = ownString(router, 'rule') ?? '';
   if (rule === '') return { ok: false, error: 'it has no rule' };
   const syntax = ownString(router, 'ruleSyntax');
   const parsed = parseRule(rule, protocol, syntax);
-  return parsed.ok ? parsed : { ok: false, error: `its rule does not parse: ${parsed.error}` };
+  if (parsed.ok) return parsed;
+  const error = `its rule does not parse: ${parsed.error}`;
+  return parsed.limit === undefined ? { ok: false, error } : { ok: false, error, limit: parsed.limit };
 }
 
 /** Traefik requires TLS on a TCP router whose rule names a host (tcpmuxer.ParseHostSNI). */

@@ -9,7 +9,7 @@ import {
   canonicalMatcherName,
   checkRuleArgs,
 } from './rules-matchers.ts';
-import { type RuleCallTree, parseRuleSyntax } from './rules-syntax.ts';
+import { type RuleCallTree, type RuleLimit, parseRuleSyntax } from './rules-syntax.ts';
 import { HTTP_MATCHERS_V2, TCP_MATCHERS_V2 } from './rules-v2.ts';
 
 export type RuleProtocol = 'http' | 'tcp';
@@ -30,7 +30,7 @@ export type RuleTree =
 
 export type RuleParse =
   | { readonly ok: true; readonly tree: RuleTree; readonly syntax: RuleSyntax }
-  | { readonly ok: false; readonly error: string };
+  | { readonly ok: false; readonly error: string; readonly limit?: RuleLimit };
 
 /** Traefik uses v2 only for exactly `v2`; any other value (empty, `v1`, `V2`) means v3. */
 export function ruleSyntaxOf(syntax: string | undefined): RuleSyntax {
@@ -176,15 +176,26 @@ function leaves(tree: RuleTree, into: Matcher[] = []): Matcher[] {
 
 /**
  * A DNF branch none of whose matchers satisfies `binds`, or undefined when every branch has one.
- * Computed on the tree (an `and` is covered when either side is), so it never expands the DNF.
+ * Computed on the tree (an `and` is covered when either side is), so it never expands the DNF;
+ * matchers are collected in one list, so a long `&&` chain costs linear time.
  */
 function branchWithout(tree: RuleTree, binds: (matcher: Matcher) => boolean): Matcher[] | undefined {
-  if (tree.kind === 'matcher') return binds(tree.matcher) ? undefined : [tree.matcher];
-  const left = branchWithout(tree.left, binds);
-  if (tree.kind === 'or') return left ?? branchWithout(tree.right, binds);
-  if (left === undefined) return undefined;
-  const right = branchWithout(tree.right, binds);
-  return right === undefined ? undefined : [...left, ...right];
+  const branch: Matcher[] = [];
+  return collectUnbound(tree, binds, branch) ? branch : undefined;
+}
+
+/** Appends an unbound branch's matchers to `into` and returns true, or leaves `into` as it was. */
+function collectUnbound(tree: RuleTree, binds: (matcher: Matcher) => boolean, into: Matcher[]): boolean {
+  if (tree.kind === 'matcher') {
+    if (binds(tree.matcher)) return false;
+    into.push(tree.matcher);
+    return true;
+  }
+  if (tree.kind === 'or') return collectUnbound(tree.left, binds, into) || collectUnbound(tree.right, binds, into);
+  const mark = into.length;
+  if (collectUnbound(tree.left, binds, into) && collectUnbound(tree.right, binds, into)) return true;
+  into.length = mark;
+  return false;
 }
 
 function unboundedReason(branch: readonly Matcher[], protocol: RuleProtocol): string {
