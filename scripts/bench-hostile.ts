@@ -96,6 +96,13 @@ function manyReplicas(n: number): Snapshot {
   };
 }
 
+/** `n` containers at the label limit, every label a router refused for its rule: each refusal names its label. */
+function refusedRouters(n: number): Snapshot {
+  const labels: Record<string, string> = {};
+  for (let i = 0; i < 997; i++) labels[`traefik.http.routers.r${i}.rule`] = 'Nope(`x`)';
+  return { daemons: [daemon(0, Array.from({ length: n }, (_, i) => container(0, i, labels)))] };
+}
+
 const shapes: [string, () => Snapshot][] = [
   [`tls.domains chain, ${size} routers over ${size} daemons`, () => tlsDomainsChain(size)],
   [`chain of ${size} chain middlewares`, () => chainOfChains(size)],
@@ -103,6 +110,7 @@ const shapes: [string, () => Snapshot][] = [
   [`plugin label key ${size * 4} segments deep`, () => deepLabelKey(size * 4)],
   [`${size} routers with nested / long && rules`, () => heavyRules(size)],
   [`${size} replicas of one service`, () => manyReplicas(size)],
+  [`${size / 40} containers of 997 refused routers each`, () => refusedRouters(size / 40)],
 ];
 
 const only = process.argv[3];

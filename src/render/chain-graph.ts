@@ -79,7 +79,7 @@ function cyclicMiddlewares(edges: Map<string, string[] | undefined>): string[] {
         onStack.delete(member);
         component.push(member);
       } while (member !== frame.name);
-      if (component.length > 1 || children.includes(frame.name)) cyclic.push(...component);
+      if (component.length > 1 || children.includes(frame.name)) for (const member of component) cyclic.push(member);
     }
   }
   return cyclic;

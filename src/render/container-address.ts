@@ -71,9 +71,10 @@ function found(ip: string, container: ContainerSnapshot): AddressLookup {
 /** Lowest declared port: `rediacc.tcp_ports`/`udp_ports`, then the container's exposed ports (any protocol, as Traefik). */
 export function defaultPort(container: ContainerSnapshot, protocol: 'tcp' | 'udp'): string {
   const declared = declaredPorts(container, protocol);
-  if (declared.length > 0) return String(Math.min(...declared));
+  // reduce, not Math.min(...): a container may expose every port, and a spread that long overflows the stack.
+  if (declared.length > 0) return String(declared.reduce((a, b) => Math.min(a, b)));
   if (container.ports.length === 0) return '';
-  return String(Math.min(...container.ports.map((p) => p.port)));
+  return String(container.ports.reduce((lowest, p) => Math.min(lowest, p.port), Infinity));
 }
 
 /** Valid ports of `rediacc.tcp_ports` / `rediacc.udp_ports` (invalid items are reported by the caller). */

@@ -130,7 +130,7 @@ export function tlsDomainEntries(router: ConfigObject): string[][] {
     const names: string[] = [];
     const main = ownString(domain, 'main');
     if (main) names.push(main);
-    names.push(...(ownStrings(domain, 'sans') ?? []));
+    for (const san of ownStrings(domain, 'sans') ?? []) names.push(san);
     out.push(names.map((host) => host.trim().toLowerCase().replace(/\.$/, '')));
   }
   return out;
