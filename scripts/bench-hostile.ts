@@ -103,6 +103,15 @@ function refusedRouters(n: number): Snapshot {
   return { daemons: [daemon(0, Array.from({ length: n }, (_, i) => container(0, i, labels)))] };
 }
 
+/** `n` containers, each a router whose short rule holds a regexp of ~24,000 instructions. */
+function costlyRegexps(n: number): Snapshot {
+  const pattern = Array.from({ length: 24 }, (_, i) => `${String.fromCharCode(97 + i)}{1000}`).join('');
+  const containers = Array.from({ length: n }, (_, i) =>
+    container(0, i, { [`traefik.http.routers.r${i}.rule`]: `Host(\`r${i}.example.org\`) && PathRegexp(\`^${pattern}$\`)` }),
+  );
+  return { daemons: [daemon(0, containers)] };
+}
+
 const shapes: [string, () => Snapshot][] = [
   [`tls.domains chain, ${size} routers over ${size} daemons`, () => tlsDomainsChain(size)],
   [`chain of ${size} chain middlewares`, () => chainOfChains(size)],
@@ -111,6 +120,7 @@ const shapes: [string, () => Snapshot][] = [
   [`${size} routers with nested / long && rules`, () => heavyRules(size)],
   [`${size} replicas of one service`, () => manyReplicas(size)],
   [`${size / 40} containers of 997 refused routers each`, () => refusedRouters(size / 40)],
+  [`${size / 40} routers with a 24,000-instruction regexp each`, () => costlyRegexps(size / 40)],
 ];
 
 const only = process.argv[3];

@@ -15,6 +15,12 @@ export const MAX_RULE_LENGTH = 32_768;
 export const MAX_RULE_NESTING = 100;
 /** Matcher calls in one rule. */
 export const MAX_RULE_MATCHERS = 1_000;
+/**
+ * Estimated regexp program size (Go's instructions) of one rule, and of all rules of one daemon:
+ * checking a regexp costs ~3-7 µs per instruction, and `a{1000}` is a thousand of them.
+ */
+export const MAX_RULE_REGEXP_INSTRUCTIONS = 50_000;
+export const MAX_DAEMON_REGEXP_INSTRUCTIONS = 100_000;
 /** Chain middlewares nested inside each other (a chain of plain middlewares has depth 1). */
 export const MAX_CHAIN_DEPTH = 16;
 /**

@@ -5,6 +5,7 @@
 import type { DiagnosticSink } from '../model/diagnostics.ts';
 import { own, ownObject, ownString, ownStrings, type ConfigObject } from '../traefik/config.ts';
 import { parseRule, ruleHosts, type RuleTree } from '../traefik/rules.ts';
+import { DaemonRegexpBudget } from '../traefik/go-regexp.ts';
 import { entrypointProtocolProblem, httpEntrypointNames } from './entrypoint-protocol.ts';
 import type { RenderOptions } from './options.ts';
 import { refuse, type Resource, type TenantConfig } from './tenant-config.ts';
@@ -34,6 +35,8 @@ export function checkRouters(
 ): RouterClaim[] {
   const claims: RouterClaim[] = [];
   const httpNames = httpEntrypointNames(options);
+  // One budget for every rule of the daemon: a thousand routers with costly regexps cannot stall the render.
+  const regexps = new DaemonRegexpBudget();
   const drop = (section: RouterSection, name: string, code: string, reason: string, label = 'rule') => {
     refuse(config, section, name, sink, code, reason, label);
     refused.add(`${section}\u0000${name}`);
@@ -46,7 +49,7 @@ export function checkRouters(
   };
   for (const [name, resource] of [...config['http.routers']]) {
     const router = resource.value;
-    const parsed = parseRouterRule(router, 'http');
+    const parsed = parseRouterRule(router, 'http', regexps);
     if (!parsed.ok) {
       drop('http.routers', name, parsed.limit ?? 'rule-invalid', parsed.error);
       continue;
@@ -65,7 +68,7 @@ export function checkRouters(
   }
   for (const [name, resource] of [...config['tcp.routers']]) {
     const router = resource.value;
-    const parsed = parseRouterRule(router, 'tcp');
+    const parsed = parseRouterRule(router, 'tcp', regexps);
     if (!parsed.ok) {
       drop('tcp.routers', name, parsed.limit ?? 'rule-invalid', parsed.error);
       continue;
@@ -100,11 +103,12 @@ export function checkRouters(
 function parseRouterRule(
   router: ConfigObject,
   protocol: 'http' | 'tcp',
+  regexps: DaemonRegexpBudget,
 ): { ok: true; tree: RuleTree } | { ok: false; error: string; limit?: string } {
   const rule = ownString(router, 'rule') ?? '';
   if (rule === '') return { ok: false, error: 'it has no rule' };
   const syntax = ownString(router, 'ruleSyntax');
-  const parsed = parseRule(rule, protocol, syntax);
+  const parsed = parseRule(rule, protocol, syntax, regexps);
   if (parsed.ok) return parsed;
   const error = `its rule does not parse: ${parsed.error}`;
   return parsed.limit === undefined ? { ok: false, error } : { ok: false, error, limit: parsed.limit };

@@ -23,7 +23,7 @@ export type RuleSyntaxParse =
   | { readonly ok: false; readonly error: string; readonly limit?: RuleLimit };
 
 /** Which of route-server's bounds (model/limits.ts) a rule exceeded; Traefik itself has none. */
-export type RuleLimit = 'rule-too-long' | 'rule-too-deep' | 'rule-too-many-matchers';
+export type RuleLimit = 'rule-too-long' | 'rule-too-deep' | 'rule-too-many-matchers' | 'daemon-regexp-budget';
 
 /** Parses `rule` as Traefik's predicate parser would; calls are listed in Traefik's check order. */
 export function parseRuleSyntax(rule: string): RuleSyntaxParse {

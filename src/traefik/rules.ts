@@ -1,7 +1,7 @@
 // Traefik v3 router rules: parsed and checked exactly as Traefik builds a router, so route-server
 // never writes a router Traefik would disable, and shaped for the host-ownership checks.
 import { formatGoString } from './go-string.ts';
-import { RegexpBudget } from './go-regexp.ts';
+import { type DaemonRegexpBudget, RegexpBudget } from './go-regexp.ts';
 import {
   HTTP_MATCHERS_V3,
   type MatcherSet,
@@ -45,8 +45,9 @@ const MATCHER_SETS: Readonly<Record<RuleProtocol, Readonly<Record<RuleSyntax, Ma
 /**
  * Parses and checks `rule` for an HTTP or TCP router. `syntax` is the router's `ruleSyntax`
  * (Traefik's default when absent is the static `core.defaultRuleSyntax`, normally v3).
+ * `daemonBudget` bounds the regexp work of all rules of one daemon together.
  */
-export function parseRule(rule: string, protocol: RuleProtocol, syntax?: string): RuleParse {
+export function parseRule(rule: string, protocol: RuleProtocol, syntax?: string, daemonBudget?: DaemonRegexpBudget): RuleParse {
   const ruleSyntax = ruleSyntaxOf(syntax);
   const matchers = MATCHER_SETS[protocol][ruleSyntax];
   const parsed = parseRuleSyntax(rule);
@@ -58,14 +59,17 @@ export function parseRule(rule: string, protocol: RuleProtocol, syntax?: string)
     if (name === undefined) return { ok: false, error: `unsupported function: ${clip(call.name, 100)}` };
     names.set(call.name, name);
   }
-  const budget = new RegexpBudget();
+  const budget = new RegexpBudget(daemonBudget);
   for (const call of parsed.calls) {
     const name = names.get(call.name) as string;
     const args = call.args.map((value, index) => ({ value, validUtf8: call.argsUtf8[index] !== false }));
     const missing = checkRuleArgs(name, args);
     if (missing !== undefined) return { ok: false, error: missing };
     const error = matchers.get(name)?.(args, budget);
-    if (error !== undefined) return { ok: false, error: clip(`${name}: ${error}`, 500) };
+    if (error !== undefined) {
+      const message = clip(`${name}: ${error}`, 500);
+      return budget.daemonExhausted ? { ok: false, error: message, limit: 'daemon-regexp-budget' } : { ok: false, error: message };
+    }
   }
   return { ok: true, tree: toRuleTree(parsed.tree, names), syntax: ruleSyntax };
 }
