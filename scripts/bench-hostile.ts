@@ -112,6 +112,17 @@ function costlyRegexps(n: number): Snapshot {
   return { daemons: [daemon(0, containers)] };
 }
 
+/** `n` containers sharing the network stack of a container listed last (`network_mode: container:…`). */
+function sharedNetworkStacks(n: number): Snapshot {
+  const hub = { ...container(0, n, {}), networkMode: 'bridge', networks: { bridge: '127.0.11.2' }, labels: {} };
+  const containers = Array.from({ length: n }, (_, i) => {
+    const base = container(0, i, { [`traefik.http.routers.r${i}.rule`]: `Host(\`r${i}.example.org\`)` });
+    const { 'rediacc.service_ip': _ip, ...labels } = base.labels;
+    return { ...base, labels, networkMode: `container:${hub.name}` };
+  });
+  return { daemons: [daemon(0, [...containers, hub])] };
+}
+
 const shapes: [string, () => Snapshot][] = [
   [`tls.domains chain, ${size} routers over ${size} daemons`, () => tlsDomainsChain(size)],
   [`chain of ${size} chain middlewares`, () => chainOfChains(size)],
@@ -121,6 +132,7 @@ const shapes: [string, () => Snapshot][] = [
   [`${size} replicas of one service`, () => manyReplicas(size)],
   [`${size / 40} containers of 997 refused routers each`, () => refusedRouters(size / 40)],
   [`${size / 40} routers with a 24,000-instruction regexp each`, () => costlyRegexps(size / 40)],
+  [`${size} containers on one container's network stack`, () => sharedNetworkStacks(size)],
 ];
 
 const only = process.argv[3];
