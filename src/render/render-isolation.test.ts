@@ -27,3 +27,17 @@ test('a daemon whose build throws gets render-failed and no fragment; the others
   assert.match(failure[0]?.message ?? '', /injected fault/);
   assert.deepEqual(normal.failedDaemons, []);
 });
+
+test('a step across daemons that throws fails every daemon: no fragment, each keeps its last file', () => {
+  const result = renderSnapshot(snapshot, options, { allocations: [], now: 0 }, {
+    acrossTenants: () => {
+      throw new Error('injected fault');
+    },
+  });
+  assert.deepEqual(result.fragments, []);
+  assert.deepEqual(result.failedDaemons, ['2816', '2880']);
+  assert.deepEqual(
+    result.diagnostics.filter((d) => d.code === 'render-failed').map((d) => d.daemon),
+    ['2816', '2880'],
+  );
+});

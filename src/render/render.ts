@@ -50,9 +50,10 @@ export interface RenderResult {
   readonly failedDaemons: readonly string[];
 }
 
-/** Test seam: runs inside each daemon's own build, so a test can make one daemon's render throw. */
+/** Test seams: called inside a daemon's own build, and inside the steps across daemons, so that a test can make them throw. */
 export interface RenderSeams {
   readonly duringTenant?: (daemonId: string) => void;
+  readonly acrossTenants?: () => void;
 }
 
 export function renderSnapshot(
@@ -93,16 +94,28 @@ export function renderSnapshot(
   // The order matters: per-name refusals first, so that the contest only sees routers nothing
   // else refuses; persisted ports on their routers before the contest, so that it counts them;
   // new ports last, so that only routers that passed everything get one.
-  refuseNameCollisions(built);
-  for (const build of built) {
-    if (build.tenant) isolated(build.daemon.id, extra, failed, () => enforceReferences(build.config, allowRefs, build.refused, build.sink));
+  let builds: TenantBuild[];
+  let assigned: ReturnType<typeof assignPorts>;
+  try {
+    refuseNameCollisions(built);
+    for (const build of built) {
+      if (build.tenant) isolated(build.daemon.id, extra, failed, () => enforceReferences(build.config, allowRefs, build.refused, build.sink));
+    }
+    // A daemon whose own steps threw takes no part in what is decided across daemons.
+    builds = built.filter((b) => !failed.has(b.daemon.id));
+    seams.acrossTenants?.();
+    const ports = portContext(state.allocations, held, options);
+    holdAllocatedPorts(builds, ports);
+    resolveOwnership(builds, options, held, ports);
+    assigned = assignPorts(builds, ports, options, state.now);
+  } catch (error) {
+    // A step across daemons failed (a bug): no daemon can be blamed, so every one keeps its last file.
+    for (const build of built) {
+      if (!failed.has(build.daemon.id)) reportFailure(build.daemon.id, extra, failed, error);
+    }
+    return { fragments: [], routes: [], diagnostics: extra.sort(compareDiagnostics), allocations: [...state.allocations], explicitEntrypoints: [], failedDaemons: [...failed] };
   }
-  // A daemon whose own steps threw takes no part in what is decided across daemons.
-  const builds = built.filter((b) => !failed.has(b.daemon.id));
-  const ports = portContext(state.allocations, held, options);
-  holdAllocatedPorts(builds, ports);
-  resolveOwnership(builds, options, held, ports);
-  const { allocations, explicit } = assignPorts(builds, ports, options, state.now);
+  const { allocations, explicit } = assigned;
 
   const fragments: Fragment[] = [];
   const routes: RouteInfo[] = [];
@@ -129,14 +142,18 @@ function isolated<T>(daemonId: string, extra: Diagnostic[], failed: Set<string>,
   try {
     return step();
   } catch (error) {
-    const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    new DiagnosticSink(daemonId, extra).error(
-      'render-failed',
-      `render of this daemon failed (a bug in route-server, please report it); its last file is kept: ${why.slice(0, 300)}`,
-    );
-    failed.add(daemonId);
+    reportFailure(daemonId, extra, failed, error);
     return undefined;
   }
+}
+
+function reportFailure(daemonId: string, extra: Diagnostic[], failed: Set<string>, error: unknown): void {
+  const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  new DiagnosticSink(daemonId, extra).error(
+    'render-failed',
+    `render of this daemon failed (a bug in route-server, please report it); its last file is kept: ${why.slice(0, 300)}`,
+  );
+  failed.add(daemonId);
 }
 
 /** `{name}-{id}` can collide between named daemons (`a` + `b-c` vs `c-a` + `b`); the oldest keeps it. */
