@@ -12,7 +12,7 @@ import type { DaemonSnapshot } from '../model/snapshot.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 import type { RenderOptions } from '../render/options.ts';
 import type { PortAllocation } from '../render/ports.ts';
-import { renderSnapshot, type Fragment } from '../render/render.ts';
+import { renderSnapshot, type Fragment, type RenderSeams } from '../render/render.ts';
 import { configEqual, type ConfigObject } from '../traefik/config.ts';
 import { serializeFragment } from '../render/yaml.ts';
 import { Discovery, type DaemonStatus, type DiscoveryOptions } from '../source/discovery.ts';
@@ -30,6 +30,8 @@ export interface RuntimeOptions {
   readonly stateDir: string;
   readonly listen: { readonly host: string; readonly port: number };
   readonly logger: Logger;
+  /** Test seam only: passed to every render (e.g. to make one daemon's render throw). */
+  readonly renderSeams?: RenderSeams;
 }
 
 export class RouteServerRuntime implements RuntimeView {
@@ -194,7 +196,7 @@ export class RouteServerRuntime implements RuntimeView {
     const snapshot = { daemons: [...this.#published.values()] };
     const statuses = new Map(this.#discovery.status().map((s) => [s.id, s]));
     const heldClaims = this.#held.claims(keptDaemons(this.#inherited, statuses));
-    const result = renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations, now: Date.now(), heldClaims });
+    const result = renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations, now: Date.now(), heldClaims }, this.#options.renderSeams);
     this.metrics.renderDone(performance.now() - started);
     const renderedAt = Date.now();
     this.#allocations = [...result.allocations];
@@ -202,9 +204,11 @@ export class RouteServerRuntime implements RuntimeView {
 
     const fragments = new Map(result.fragments.map((f) => [f.daemon, f]));
     const stale = new Set<string>();
+    // A daemon whose render failed (reported as render-failed) is treated like an unreachable one.
+    const failed = new Set(result.failedDaemons);
     for (const [id, status] of statuses) {
       if (!status.synced) continue; // unknown containers: keep whatever file there is
-      if (status.state !== 'connected') {
+      if (status.state !== 'connected' || failed.has(id)) {
         // Unreachable: its last good file stays as it is.
         if (this.#owned.has(id)) stale.add(id);
         continue;

@@ -47,6 +47,12 @@ export class DiagnosticSink {
   }
 }
 
+/** Names for a message, at most `max` of them: one hostile list must not make every message huge. */
+export function listed(names: readonly string[], max = 10): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
 /** Deterministic order for output: daemon, container, code, message. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (

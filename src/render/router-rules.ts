@@ -6,6 +6,7 @@ import type { DiagnosticSink } from '../model/diagnostics.ts';
 import { canonicalHost } from '../model/host-name.ts';
 import { own, ownObject, ownString, ownStrings, type ConfigObject } from '../traefik/config.ts';
 import { formatMatcher, negatedHostMatchers, parseRule, ruleHosts, type Matcher, type RuleTree } from '../traefik/rules.ts';
+import { DaemonRegexpBudget } from '../traefik/go-regexp.ts';
 import { entrypointProtocolProblem, httpEntrypointNames } from './entrypoint-protocol.ts';
 import type { RenderOptions } from './options.ts';
 import { refuse, type Resource, type TenantConfig } from './tenant-config.ts';
@@ -35,6 +36,8 @@ export function checkRouters(
 ): RouterClaim[] {
   const claims: RouterClaim[] = [];
   const httpNames = httpEntrypointNames(options);
+  // One budget for every rule of the daemon: a thousand routers with costly regexps cannot stall the render.
+  const regexps = new DaemonRegexpBudget();
   const drop = (section: RouterSection, name: string, code: string, reason: string, label = 'rule') => {
     refuse(config, section, name, sink, code, reason, label);
     refused.add(`${section}\u0000${name}`);
@@ -47,9 +50,9 @@ export function checkRouters(
   };
   for (const [name, resource] of [...config['http.routers']]) {
     const router = resource.value;
-    const parsed = parseRouterRule(router, 'http');
+    const parsed = parseRouterRule(router, 'http', regexps);
     if (!parsed.ok) {
-      drop('http.routers', name, 'rule-invalid', parsed.error);
+      drop('http.routers', name, parsed.limit ?? 'rule-invalid', parsed.error);
       continue;
     }
     const bounds = ruleHosts(parsed.tree, 'http');
@@ -72,9 +75,9 @@ export function checkRouters(
   }
   for (const [name, resource] of [...config['tcp.routers']]) {
     const router = resource.value;
-    const parsed = parseRouterRule(router, 'tcp');
+    const parsed = parseRouterRule(router, 'tcp', regexps);
     if (!parsed.ok) {
-      drop('tcp.routers', name, 'rule-invalid', parsed.error);
+      drop('tcp.routers', name, parsed.limit ?? 'rule-invalid', parsed.error);
       continue;
     }
     if (own(router, 'tls') === undefined && hasNamedHostSni(parsed.tree)) {
@@ -109,12 +112,18 @@ export function checkRouters(
   return claims;
 }
 
-function parseRouterRule(router: ConfigObject, protocol: 'http' | 'tcp'): { ok: true; tree: RuleTree } | { ok: false; error: string } {
+function parseRouterRule(
+  router: ConfigObject,
+  protocol: 'http' | 'tcp',
+  regexps: DaemonRegexpBudget,
+): { ok: true; tree: RuleTree } | { ok: false; error: string; limit?: string } {
   const rule = ownString(router, 'rule') ?? '';
   if (rule === '') return { ok: false, error: 'it has no rule' };
   const syntax = ownString(router, 'ruleSyntax');
-  const parsed = parseRule(rule, protocol, syntax);
-  return parsed.ok ? parsed : { ok: false, error: `its rule does not parse: ${parsed.error}` };
+  const parsed = parseRule(rule, protocol, syntax, regexps);
+  if (parsed.ok) return parsed;
+  const error = `its rule does not parse: ${parsed.error}`;
+  return parsed.limit === undefined ? { ok: false, error } : { ok: false, error, limit: parsed.limit };
 }
 
 /** Traefik requires TLS on a TCP router whose rule names a host (tcpmuxer.ParseHostSNI). */
@@ -159,7 +168,7 @@ export function tlsDomainEntries(router: ConfigObject): string[][] {
     const names: string[] = [];
     const main = ownString(domain, 'main');
     if (main) names.push(main);
-    names.push(...(ownStrings(domain, 'sans') ?? []));
+    for (const san of ownStrings(domain, 'sans') ?? []) names.push(san);
     out.push(names.map(canonicalHost).filter((host) => host !== ''));
   }
   return out;

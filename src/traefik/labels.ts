@@ -8,6 +8,7 @@ import { emptyObject, type ConfigObject, type ConfigValue } from './config.ts';
 import { Configuration, findField, foldCase, type FieldDef, type FieldType, type ScalarKind, type StructDef } from './fields.ts';
 import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
 import { compareCodePoints } from '../model/ordering.ts';
+import { MAX_LABEL_KEY_SEGMENTS } from '../model/limits.ts';
 
 /** Prefixes Traefik decodes (case-insensitive); every other label is ignored silently. */
 export const DECODED_PREFIXES = ['traefik.http', 'traefik.tcp', 'traefik.udp', 'traefik.tls.stores.default'] as const;
@@ -119,6 +120,8 @@ function buildTree(labels: Readonly<Record<string, string>>, prefixes: readonly 
 
 function splitKey(key: string): string[] {
   const split = key.split('.');
+  // The tree is walked recursively: depth must stay bounded whatever the caller checked before.
+  if (split.length > MAX_LABEL_KEY_SEGMENTS) throw new DecodeError(`label key has ${split.length} segments, route-server accepts at most ${MAX_LABEL_KEY_SEGMENTS}`, key);
   if (split[0] !== 'traefik') throw new DecodeError(`invalid label root ${split[0]}`, key);
   const parts: string[] = [];
   for (const element of split) {
