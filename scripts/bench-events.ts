@@ -1,5 +1,5 @@
 // How long from `docker start` returning until route-server knows: 200 container starts across 5
-// real daemons (scripts/daemons.ts), in two runs:
+// real daemons (test/support/daemons.ts), in two runs:
 //   sequential  one start at a time, round robin over the daemons (pure latency)
 //   concurrent  the 5 daemons at once, each starting its 40 containers back to back (load)
 // For each start: the time until the container is in Discovery's state (the raw `change`), and
@@ -12,7 +12,7 @@ import os from 'node:os';
 import Docker from 'dockerode';
 
 import { DISCOVERY_DEFAULTS, Discovery } from '../src/source/discovery.ts';
-import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DaemonFarm } from './daemons.ts';
+import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DaemonFarm } from '../test/support/daemons.ts';
 
 const APPEAR_TIMEOUT_MS = 30_000;
 

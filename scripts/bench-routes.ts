@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
-import { diagnostic, PlainRuntimeView, renderSummary, routeInfo } from '../src/http/runtime-view.fixture.ts';
+import { diagnostic, PlainRuntimeView, renderSummary, routeInfo } from '../test/support/runtime-view.ts';
 import { silentLogger } from '../src/model/logger.ts';
 import { startHttpServer } from '../src/http/server.ts';
 

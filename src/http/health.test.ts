@@ -11,7 +11,7 @@ import {
   serveView,
   T0,
   writerStatus,
-} from './runtime-view.fixture.ts';
+} from '../../test/support/runtime-view.ts';
 
 const NOW = T0 + 3_600_000;
 

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { Histogram } from './histogram.ts';
 import { EVENT_TO_WRITE_BUCKETS_SECONDS, Metrics } from './metrics.ts';
 import { escapeHelp, escapeLabelValue, formatFamilies } from './prometheus-text.ts';
-import { daemonStatus, fetchText, PlainRuntimeView, renderSummary, routeInfo, serveView, T0, writerStatus } from './runtime-view.fixture.ts';
+import { daemonStatus, fetchText, PlainRuntimeView, renderSummary, routeInfo, serveView, T0, writerStatus } from '../../test/support/runtime-view.ts';
 
 interface ParsedSample {
   readonly name: string;
