@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../../test/support/wait.ts';
 import { Discovery } from './discovery.ts';
 import { CONTAINER_EVENT_FILTERS } from './docker-events.ts';
-import { FakeDaemon } from './fake-daemon.fixture.ts';
+import { FakeDaemon } from '../../test/support/fake-daemon.ts';
 
 const TIMINGS = {
   resyncIntervalMs: 0,

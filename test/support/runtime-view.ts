@@ -10,9 +10,12 @@ import type { Diagnostic } from '../../src/model/diagnostics.ts';
 import type { Logger } from '../../src/model/logger.ts';
 import type { RouteInfo } from '../../src/render/fragment.ts';
 import type { DaemonStatus } from '../../src/source/daemon-watcher.ts';
-import { Metrics } from '../../src/http/metrics.ts';
+import { Metrics } from '../../src/http/metrics-registry.ts';
+import type { MetricFamily } from '../../src/http/prometheus-text.ts';
+import type { SinkStatus } from '../../src/output/fragment-sink.ts';
+import { fileSinkStatus } from '../../src/output/yaml-file-sink.ts';
+import type { WriterStatus } from '../../src/write/writer-status.ts';
 import type { OperatorFileStatus } from '../../src/write/held-claim-source.ts';
-import type { WriterStatus } from '../../src/http/output-status.ts';
 import type { RenderSummary, RuntimeSettings, RuntimeView } from '../../src/http/runtime-view.ts';
 import { startHttpServer } from '../../src/http/server.ts';
 import { recordingLogger } from './recording-logger.ts';
@@ -45,8 +48,11 @@ export class PlainRuntimeView implements RuntimeView {
   latest(): RenderSummary | undefined {
     return this.summary;
   }
-  writer(): WriterStatus {
-    return this.writerStatus;
+  sinks(): readonly SinkStatus[] {
+    return [fileSinkStatus(this.writerStatus)];
+  }
+  metricFamilies(daemons: readonly string[]): MetricFamily[] {
+    return this.metrics.families(daemons);
   }
   staleDaemons(): ReadonlySet<string> {
     return this.stale;
