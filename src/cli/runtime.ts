@@ -10,6 +10,7 @@ import { Metrics } from '../http/metrics-registry.ts';
 import type { MetricFamily } from '../http/prometheus-text.ts';
 import type { RenderSummary, RuntimeSettings, RuntimeView } from '../http/runtime-view.ts';
 import { startHttpServer } from '../http/server.ts';
+import { compareDiagnostics } from '../model/diagnostics.ts';
 import type { DaemonSnapshot } from '../model/snapshot.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 import type { FragmentSink, SinkStatus } from '../output/fragment-sink.ts';
@@ -18,6 +19,7 @@ import { YamlFileSink } from '../output/yaml-file-sink.ts';
 import type { RenderOptions } from '../render/options.ts';
 import { renderSnapshot, type Fragment } from '../render/render.ts';
 import { Discovery, type DaemonStatus, type DiscoveryOptions } from '../source/discovery.ts';
+import { containerFaultDiagnostics } from '../source/fault-diagnostics.ts';
 import { HeldClaimSource, keptDaemons, type OperatorFileStatus } from '../write/held-claim-source.ts';
 import { AllocationStore } from './port-state.ts';
 import { GENERATOR, VERSION } from './version.ts';
@@ -207,7 +209,7 @@ export class RouteServerRuntime implements RuntimeView {
     this.#latest = {
       renderedAt,
       routes: result.routes,
-      diagnostics: result.diagnostics,
+      diagnostics: [...result.diagnostics, ...containerFaultDiagnostics([...statuses.values()])].sort(compareDiagnostics),
       allocations: result.allocations,
       explicitEntrypoints: result.explicitEntrypoints,
       fragments: [...this.#delivered.values()].sort((a, b) => compareDaemonIds(a.daemon, b.daemon)),

@@ -84,6 +84,7 @@ describe('GET /health', () => {
       lastError: null,
       reconnects: 0,
       eventsReceived: 0,
+      containerFaults: [],
     });
     assert.equal(json.daemons[1].routers, 3);
     assert.equal(json.daemons[2].routers, 0);
@@ -139,6 +140,21 @@ describe('GET /health', () => {
     assert.equal(json.daemons[0].stale, true);
     assert.equal(json.daemonCounts.stale, 1);
     assert.deepEqual(json.reasons, ['daemon 2816: connected since 2025-06-01T12:00:00.000Z (stale: its last good fragment is kept)']);
+  });
+
+  it('is degraded while one container cannot be inspected, naming daemon and container; the daemon stays connected', async (t) => {
+    const view = healthyView();
+    const fault = { id: 'f00d'.repeat(16), name: 'web', error: 'inspect f00df00df00d failed: (HTTP code 500) server error', since: NOW - 30_000, failures: 3 };
+    view.daemonList = [daemonStatus('2816', { containerFaults: [fault] })];
+    const port = await serveView(t, view, { now: NOW });
+    const { status, json } = await fetchJson(port, '/health');
+    assert.equal(status, 200);
+    assert.equal(json.status, 'degraded');
+    assert.equal(json.daemons[0].state, 'connected');
+    assert.deepEqual(json.daemons[0].containerFaults, [
+      { id: fault.id, container: 'web', error: fault.error, since: new Date(NOW - 30_000).toISOString(), failures: 3 },
+    ]);
+    assert.deepEqual(json.reasons, [`daemon 2816: container web: ${fault.error} (since ${new Date(NOW - 30_000).toISOString()}, retrying)`]);
   });
 
   it('is error (503) when the last write failed after the last success, and ok again after a success', async (t) => {

@@ -32,6 +32,16 @@ export interface DaemonHealth {
   readonly lastError: string | null;
   readonly reconnects: number;
   readonly eventsReceived: number;
+  /** Containers this daemon fails to inspect while it answers everything else. */
+  readonly containerFaults: readonly ContainerFaultHealth[];
+}
+
+export interface ContainerFaultHealth {
+  readonly id: string;
+  readonly container: string | null;
+  readonly error: string;
+  readonly since: string | null;
+  readonly failures: number;
 }
 
 export interface FileHealth {
@@ -125,6 +135,9 @@ export function healthReport(view: RuntimeView, now: number): HealthReport {
       const served = isStale ? ' (stale: its last good fragment is kept)' : '';
       reasons.push(`daemon ${daemon.id}: ${daemon.state} since ${isoTime(daemon.since)}${error}${served}`);
     }
+    for (const fault of daemon.containerFaults) {
+      reasons.push(`daemon ${daemon.id}: container ${fault.name ?? fault.id.slice(0, 12)}: ${fault.error} (since ${isoTime(fault.since)}, retrying)`);
+    }
     return {
       id: daemon.id,
       socket: daemon.socket,
@@ -143,6 +156,13 @@ export function healthReport(view: RuntimeView, now: number): HealthReport {
       lastError: daemon.lastError,
       reconnects: daemon.reconnects,
       eventsReceived: daemon.eventsReceived,
+      containerFaults: daemon.containerFaults.map((fault) => ({
+        id: fault.id,
+        container: fault.name,
+        error: fault.error,
+        since: isoTime(fault.since),
+        failures: fault.failures,
+      })),
     };
   });
   for (const sink of sinks) {

@@ -14,6 +14,7 @@ import { SocketDirectory } from './socket-directory.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 
 export type { DaemonState, DaemonStatus } from './daemon-watcher.ts';
+export type { ContainerFault } from './container-table.ts';
 export { DISCOVERY_DEFAULTS, type DiscoveryOptions } from './discovery-options.ts';
 export { parseDockerHost, type DockerHostSpec } from './daemon-endpoints.ts';
 

@@ -75,6 +75,7 @@ export function daemonStatus(id: string, fields: Partial<DaemonStatus> = {}): Da
     lastError: null,
     reconnects: 0,
     eventsReceived: 0,
+    containerFaults: [],
     ...fields,
   };
 }
