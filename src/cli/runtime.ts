@@ -120,13 +120,14 @@ export class RouteServerRuntime implements RuntimeView {
       this.#published.delete(id);
       this.#schedule();
     });
-    this.#discovery.on('settled', () => {
+    await this.#discovery.start();
+    void this.#discovery.whenSettled().then(() => {
+      if (this.#stopped) return;
       for (const daemon of this.#discovery.snapshot().daemons) this.#published.set(daemon.id, daemon);
       this.#settled = true;
       logger.info('discovery settled', { daemons: this.#discovery.status().length });
       this.#schedule();
     });
-    await this.#discovery.start();
   }
 
   async stop(): Promise<void> {

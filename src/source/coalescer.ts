@@ -104,10 +104,6 @@ export class Coalescer<K> {
     this.#pending.delete(key);
   }
 
-  isPending(key: K): boolean {
-    return this.#pending.has(key);
-  }
-
   /** Cancels every pending flush; nothing fires afterwards. */
   close(): void {
     for (const key of [...this.#pending.keys()]) this.cancel(key);

@@ -13,6 +13,7 @@
 import PQueue from 'p-queue';
 
 import { backoffDelay, type BackoffOptions } from '../model/backoff.ts';
+import { compareCodePoints } from '../model/ordering.ts';
 import type { ContainerSnapshot } from '../model/snapshot.ts';
 import { compareContainers, isListedState, sameContainer, toContainerSnapshot } from './container-record.ts';
 import { ContainerInspectFailed, type DockerClient } from './docker-client.ts';
@@ -73,7 +74,7 @@ export class ContainerTable {
 
   /** Containers whose inspect fails with an HTTP error, by id. */
   faults(): ContainerFault[] {
-    return [...this.#faults.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return [...this.#faults.values()].sort((a, b) => compareCodePoints(a.id, b.id));
   }
 
   get size(): number {

@@ -26,8 +26,6 @@ export interface DiscoveryEvents {
   attach: [daemonId: string];
   /** The daemon's socket went away; no update for it follows. */
   detach: [daemonId: string];
-  /** Every daemon present at start has synced or failed once (emitted once). */
-  settled: [];
 }
 
 export class Discovery extends EventEmitter<DiscoveryEvents> {
@@ -123,10 +121,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       await this.#directory.start();
     }
     const initial = [...this.#daemons.values()];
-    void Promise.all(initial.map((watcher) => watcher.firstOutcome)).then(() => {
-      if (!this.#stopped) this.#announce('settled');
-      this.#resolveSettled();
-    });
+    void Promise.all(initial.map((watcher) => watcher.firstOutcome)).then(() => this.#resolveSettled());
   }
 
   #reconcile(found: ReadonlyMap<string, DaemonEndpoint>): void {

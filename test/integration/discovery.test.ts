@@ -108,9 +108,8 @@ if (unavailable !== null) {
       farm = await startDaemons(3);
       discovery = new Discovery({ sockets: `${farm.root}/docker-*.sock`, dockerHosts: [], ...TIMINGS });
       discovery.on('update', (id) => updates.push(id));
-      const settled = new Promise<void>((resolve) => discovery.once('settled', resolve));
       await discovery.start();
-      await settled;
+      await discovery.whenSettled();
     },
     { timeout: 180_000 },
   );
