@@ -76,3 +76,15 @@ test('planOutputs: daemons are decided each on their own', () => {
   assert.deepEqual(plan.stale, new Set(['2880']));
   assert.deepEqual(plan.owned, new Set(['2816', '2880', '2944']));
 });
+
+test('planOutputs: a file left by a previous run stays inherited until its daemon is decided', () => {
+  const daemons = new Map<string, DaemonOutputState>([
+    ['2816', connecting],
+    ['2880', connected],
+    ['2944', unreachable],
+  ]);
+  const owned = new Set(['2816', '2880', '2944', '3008']);
+  const plan = planOutputs({ daemons, fragments: new Map([['2880', fragment('2880')]]), owned, inherited: owned });
+  // 2880 got its new fragment and 3008 is gone: neither holds the old file any more.
+  assert.deepEqual(plan.inherited, new Set(['2816', '2944']));
+});
