@@ -3,13 +3,14 @@
 //      over 200 starts, one at a time, round robin over the daemons (p50, p99, max);
 //   B. fragment writes caused by a burst of 100 containers started at once over 10 daemons.
 // Usage: node --import tsx scripts/bench-latency.ts [starts=200] [burst-daemons=10] [burst-per-daemon=10] [latency-daemons=5]
-// Needs root, docker.io and busybox-static (scripts/daemons.ts). Exits non-zero only on errors.
+// Needs root, docker.io and busybox-static (test/support/daemons.ts). Exits non-zero only on errors.
 
 import { watch, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Docker from 'dockerode';
-import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DockerDaemon } from './daemons.ts';
+import { percentile } from '../test/support/percentile.ts';
+import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DockerDaemon } from '../test/support/daemons.ts';
 import { RouteServerProcess } from '../test/support/route-server-process.ts';
 import { waitFor } from '../test/support/wait.ts';
 
@@ -37,10 +38,6 @@ async function create(daemon: DockerDaemon, name: string, index: number): Promis
     '--label', `rediacc.service_name=${name}`, '--label', `rediacc.service_ip=${ip}`, '--label', 'rediacc.tcp_ports=8080',
     BUSYBOX_IMAGE, 'sleep', '1d',
   );
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
 async function writesPerDaemon(server: RouteServerProcess): Promise<Map<string, number>> {

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { recordingLogger } from '../../test/support/recording-logger.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import { DEFAULT_RENDER_OPTIONS } from '../render/options.ts';
-import { FakeDaemon } from '../source/fake-daemon.fixture.ts';
+import { FakeDaemon } from '../../test/support/fake-daemon.ts';
 import { RouteServerRuntime } from './runtime.ts';
 
 const labels = (networkId: string, ip: string, host: string): Record<string, string> => ({

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 
 import { acceptsGzip } from './response-body.ts';
-import { fetchJson, fetchText, PlainRuntimeView, recordingLogger, renderSummary, routeInfo, serveView } from './runtime-view.fixture.ts';
+import { recordingLogger } from '../../test/support/recording-logger.ts';
+import { fetchJson, fetchText, PlainRuntimeView, renderSummary, routeInfo, serveView } from '../../test/support/runtime-view.ts';
 import { startHttpServer } from './server.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';

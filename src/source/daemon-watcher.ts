@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '../model/logger.ts';
 import type { ContainerSnapshot } from '../model/snapshot.ts';
 import { backoffDelay } from '../model/backoff.ts';
-import { ContainerTable } from './container-table.ts';
+import { ContainerTable, type ContainerFault } from './container-table.ts';
 import type { DaemonEndpoint } from './daemon-endpoints.ts';
 import { DockerClient } from './docker-client.ts';
 import { LineSplitter, parseContainerEvent } from './docker-events.ts';
@@ -39,6 +39,8 @@ export interface DaemonStatus {
   readonly reconnects: number;
   /** Container events received (after filtering). */
   readonly eventsReceived: number;
+  /** Containers the daemon fails to inspect (HTTP errors): kept as last known, retried. */
+  readonly containerFaults: readonly ContainerFault[];
 }
 
 export interface DaemonWatcherOptions {
@@ -86,7 +88,7 @@ export class DaemonWatcher {
     this.endpoint = endpoint;
     this.#options = options;
     this.#client = new DockerClient(endpoint.address, options.requestTimeoutMs);
-    this.#table = new ContainerTable(this.#client, options.onChange);
+    this.#table = new ContainerTable(this.#client, options.onChange, { initialMs: options.backoffInitialMs, maxMs: options.backoffMaxMs });
     this.firstOutcome = new Promise((resolve) => (this.#resolveFirstOutcome = resolve));
   }
 
@@ -120,6 +122,7 @@ export class DaemonWatcher {
       lastError: this.#lastError,
       reconnects: this.#reconnects,
       eventsReceived: this.#eventsReceived,
+      containerFaults: this.#table.faults(),
     };
   }
 
@@ -175,7 +178,7 @@ export class DaemonWatcher {
     let events: Readable | null = null;
     try {
       await this.#client.ping(signal);
-      this.#table.beginSession(signal);
+      this.#table.beginSession(signal, fault);
       events = (await this.#client.openEvents(signal)) as Readable;
       this.#follow(events, fault);
       await this.#table.resync();

@@ -14,6 +14,7 @@ import { SocketDirectory } from './socket-directory.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 
 export type { DaemonState, DaemonStatus } from './daemon-watcher.ts';
+export type { ContainerFault } from './container-table.ts';
 export { DISCOVERY_DEFAULTS, type DiscoveryOptions } from './discovery-options.ts';
 export { parseDockerHost, type DockerHostSpec } from './daemon-endpoints.ts';
 
@@ -25,8 +26,6 @@ export interface DiscoveryEvents {
   attach: [daemonId: string];
   /** The daemon's socket went away; no update for it follows. */
   detach: [daemonId: string];
-  /** Every daemon present at start has synced or failed once (emitted once). */
-  settled: [];
 }
 
 export class Discovery extends EventEmitter<DiscoveryEvents> {
@@ -122,10 +121,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       await this.#directory.start();
     }
     const initial = [...this.#daemons.values()];
-    void Promise.all(initial.map((watcher) => watcher.firstOutcome)).then(() => {
-      if (!this.#stopped) this.#announce('settled');
-      this.#resolveSettled();
-    });
+    void Promise.all(initial.map((watcher) => watcher.firstOutcome)).then(() => this.#resolveSettled());
   }
 
   #reconcile(found: ReadonlyMap<string, DaemonEndpoint>): void {

@@ -2,7 +2,7 @@
 // socket that answer the four read-only calls discovery makes, and can misbehave on demand.
 
 import http from 'node:http';
-import type { DockerContainerInspect } from './container-record.ts';
+import type { DockerContainerInspect } from '../../src/source/container-record.ts';
 
 export class FakeDaemon {
   readonly socket: string;

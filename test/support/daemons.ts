@@ -2,8 +2,8 @@
 // root and containerd, all under one temp root, and a busybox image built from Debian's static
 // busybox (no registry needed). Only processes started here are ever signalled, by pid.
 //
-//   node --import tsx scripts/daemons.ts up 3 /tmp/rs-demo    # sockets /tmp/rs-demo/docker-<id>.sock
-//   node --import tsx scripts/daemons.ts down /tmp/rs-demo
+//   node --import tsx test/support/daemons.ts up 3 /tmp/rs-demo    # sockets /tmp/rs-demo/docker-<id>.sock
+//   node --import tsx test/support/daemons.ts down /tmp/rs-demo
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
@@ -273,7 +273,8 @@ function run(command: string, args: readonly string[]): Promise<void> {
   });
 }
 
-function onPath(tool: string): boolean {
+/** Whether `tool` is an executable on PATH (or in the sbin directories, where dockerd lives). */
+export function onPath(tool: string): boolean {
   return (process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin')
     .split(':')
     .concat(['/usr/sbin', '/sbin'])
@@ -305,7 +306,7 @@ async function up(count: number, root: string): Promise<void> {
   await writeFile(join(root, 'farm.json'), JSON.stringify(record, null, 2) + '\n');
   for (const daemon of record.daemons) console.log(`${daemon.id}\tpid ${daemon.pid}\t${daemon.socket}`);
   console.log(`\nimage ${BUSYBOX_IMAGE}; try: docker -H unix://${record.daemons[0]?.socket} run -d --network host ${BUSYBOX_IMAGE} sleep 1d`);
-  console.log(`stop with: node --import tsx scripts/daemons.ts down ${root}`);
+  console.log(`stop with: node --import tsx test/support/daemons.ts down ${root}`);
 }
 
 async function down(root: string): Promise<void> {

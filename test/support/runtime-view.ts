@@ -6,15 +6,19 @@ import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'no
 import type { TestContext } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 
-import type { Diagnostic } from '../model/diagnostics.ts';
-import type { Logger } from '../model/logger.ts';
-import type { RouteInfo } from '../render/fragment.ts';
-import type { DaemonStatus } from '../source/daemon-watcher.ts';
-import { Metrics } from './metrics.ts';
-import type { OperatorFileStatus } from '../write/held-claim-source.ts';
-import type { WriterStatus } from './output-status.ts';
-import type { RenderSummary, RuntimeSettings, RuntimeView } from './runtime-view.ts';
-import { startHttpServer } from './server.ts';
+import type { Diagnostic } from '../../src/model/diagnostics.ts';
+import type { Logger } from '../../src/model/logger.ts';
+import type { RouteInfo } from '../../src/render/fragment.ts';
+import type { DaemonStatus } from '../../src/source/daemon-watcher.ts';
+import { Metrics } from '../../src/http/metrics-registry.ts';
+import type { MetricFamily } from '../../src/http/prometheus-text.ts';
+import type { SinkStatus } from '../../src/output/fragment-sink.ts';
+import { fileSinkStatus } from '../../src/output/yaml-file-sink.ts';
+import type { WriterStatus } from '../../src/write/writer-status.ts';
+import type { OperatorFileStatus } from '../../src/write/held-claim-source.ts';
+import type { RenderSummary, RuntimeSettings, RuntimeView } from '../../src/http/runtime-view.ts';
+import { startHttpServer } from '../../src/http/server.ts';
+import { recordingLogger } from './recording-logger.ts';
 
 export const T0 = Date.parse('2025-06-01T12:00:00.000Z');
 
@@ -44,8 +48,11 @@ export class PlainRuntimeView implements RuntimeView {
   latest(): RenderSummary | undefined {
     return this.summary;
   }
-  writer(): WriterStatus {
-    return this.writerStatus;
+  sinks(): readonly SinkStatus[] {
+    return [fileSinkStatus(this.writerStatus)];
+  }
+  metricFamilies(daemons: readonly string[]): MetricFamily[] {
+    return this.metrics.families(daemons);
   }
   staleDaemons(): ReadonlySet<string> {
     return this.stale;
@@ -68,6 +75,7 @@ export function daemonStatus(id: string, fields: Partial<DaemonStatus> = {}): Da
     lastError: null,
     reconnects: 0,
     eventsReceived: 0,
+    containerFaults: [],
     ...fields,
   };
 }
@@ -112,8 +120,6 @@ export function writerStatus(fields: Partial<WriterStatus> = {}): WriterStatus {
   };
 }
 
-import { recordingLogger } from '../../test/support/recording-logger.ts';
-export { recordingLogger, type LogEntry } from '../../test/support/recording-logger.ts';
 
 /** The server on 127.0.0.1, a free port, closed after the test; `now` pins the clock for ages. */
 export async function serveView(t: TestContext, view: RuntimeView, options: { now?: number; logger?: Logger } = {}): Promise<number> {

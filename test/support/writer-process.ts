@@ -1,7 +1,9 @@
-// A FragmentWriter in a child process, driven over IPC. The fault tests fork it as an unprivileged
-// user: root ignores directory permissions, so only then does chmod 0555 produce a real EACCES.
+// A FragmentWriter in a child process, driven over IPC. The fault tests need it unprivileged: root
+// ignores directory permissions, so only then does chmod 0555 produce a real EACCES. The child
+// starts as root and drops to the given uid once its modules are loaded: forked as that user, it
+// could not read tsx or the sources from a checkout it cannot enter (a clone under /root, 0700).
 
-import { FragmentWriter } from './fragment-writer.ts';
+import { FragmentWriter } from '../../src/write/fragment-writer.ts';
 
 export type WriterRequest =
   | { readonly id: number; readonly op: 'start' }
@@ -14,8 +16,12 @@ export interface WriterReply {
   readonly result: unknown;
 }
 
-const dir = process.argv[2];
-if (dir === undefined || process.send === undefined) throw new Error('usage: fork with an IPC channel and the output directory');
+const [dir, uid] = process.argv.slice(2);
+if (dir === undefined || uid === undefined || process.send === undefined) throw new Error('usage: fork with an IPC channel, the output directory and a uid');
+// Static imports are all loaded by now; from here on the writer runs as that user, groups included.
+process.setgroups?.([]);
+process.setgid?.(Number(uid));
+process.setuid?.(Number(uid));
 const send = process.send.bind(process);
 const writer = new FragmentWriter({ dir, prefix: 'rs-', retryInitialMs: 20, retryMaxMs: 200 });
 

@@ -1,5 +1,5 @@
-// Shared by the writer's tests: a scratch directory on the real file system, and a logger that
-// keeps what it was told.
+// Shared by the writer's tests: a scratch directory on the real file system, removed when the
+// test file is done.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,5 +17,3 @@ export async function scratchDirectory(): Promise<{ root: string; dir: string }>
   roots.push(root);
   return { root, dir: join(root, 'out') };
 }
-
-export { recordingLogger, type LogEntry } from '../../test/support/recording-logger.ts';
