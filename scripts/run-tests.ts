@@ -1,4 +1,5 @@
-// `npm test`: unit tests, golden fixtures, the schema check and the real-daemon suites. When the
+// `npm test`: unit tests, golden fixtures, the schema check and the real-daemon suites;
+// `npm run test:faults` (this script with `faults`): the fault suite alone. When the
 // real-daemon suites need docker.io/busybox-static and this runs as root with apt, they are
 // installed; otherwise the suites that cannot run are named loudly at the end. With
 // ROUTE_SERVER_REQUIRE_ALL_SUITES=1 (CI) a suite that cannot run fails the run.
@@ -50,17 +51,21 @@ interface Suite {
   readonly serial?: boolean;
 }
 
-const suites: Suite[] = [
+const faultsOnly = process.argv.slice(2).includes('faults');
+const suites: Suite[] = faultsOnly ? [] : [
   { name: 'unit', files: [...testFiles('src'), ...testFiles('test/support')] },
   { name: 'golden', files: testFiles('test/golden').filter((f) => !f.endsWith('schema.test.ts')) },
   schemaAvailable()
     ? { name: 'schema', files: testFiles('test/golden').filter((f) => f.endsWith('schema.test.ts')) }
     : { name: 'schema', files: [], notRun: `Traefik's reference schema is not at ${relative(root, SCHEMA_PATH)} (clone ../shared beside the project)` },
 ];
-const integration = testFiles('test/integration');
-if (integration.length > 0) {
+// The fault suite runs apart: it takes minutes and mounts file systems (README, "Faults").
+const realDaemonSuites = faultsOnly
+  ? [{ name: 'faults (real Docker daemons)', files: testFiles('test/faults') }]
+  : [{ name: 'integration (real Docker daemons)', files: testFiles('test/integration') }];
+for (const { name, files } of realDaemonSuites.filter((s) => s.files.length > 0)) {
   const why = prepareDocker();
-  suites.push(why ? { name: 'integration (real Docker daemons)', files: [], notRun: why } : { name: 'integration (real Docker daemons)', files: integration, serial: true });
+  suites.push(why ? { name, files: [], notRun: why } : { name, files, serial: true });
 }
 
 let failed = false;
