@@ -2,9 +2,9 @@
 // diagnostics and a route inventory. Pure: no clock, no I/O — the caller passes `now` and the
 // port allocations it persisted, and gets the new allocations back.
 
-import { compareDiagnostics, DiagnosticSink, type Diagnostic } from '../model/diagnostics.ts';
+import { compareDiagnostics, type Diagnostic } from '../model/diagnostics.ts';
 import type { Snapshot } from '../model/snapshot.ts';
-import { compareDaemonIds } from '../model/ordering.ts';
+import { compareCodePoints, compareDaemonIds } from '../model/ordering.ts';
 import type { ConfigObject } from '../traefik/config.ts';
 import { compileDefaultRule } from './default-rule.ts';
 import type { HeldClaim } from './held-claims.ts';
@@ -57,14 +57,11 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions, state
   const builds: TenantBuild[] = [];
   const seen = new Set<string>();
   const extra: Diagnostic[] = [];
-  // Ordered by id, then socket: which of two daemons claiming one id wins must not depend on discovery order.
-  const ordered = [...snapshot.daemons].sort((a, b) => compareDaemonIds(a.id, b.id) || (a.socket < b.socket ? -1 : a.socket > b.socket ? 1 : 0));
+  // Ordered by id: the output never depends on the order daemons were discovered in.
+  const ordered = [...snapshot.daemons].sort((a, b) => compareDaemonIds(a.id, b.id) || compareCodePoints(a.id, b.id));
   for (const daemon of ordered) {
-    if (seen.has(daemon.id)) {
-      const sink = new DiagnosticSink(daemon.id, extra);
-      sink.error('daemon-duplicate', `daemon at ${JSON.stringify(daemon.socket)} refused: another daemon already has id ${daemon.id}`);
-      continue;
-    }
+    // parseSnapshot and discovery never hand over one id twice; which of two would win is no render's call.
+    if (seen.has(daemon.id)) throw new TypeError(`the snapshot was not validated: daemon id ${JSON.stringify(daemon.id)} appears twice`);
     seen.add(daemon.id);
     builds.push(buildTenant(daemon, context));
   }
