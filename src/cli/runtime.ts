@@ -15,7 +15,7 @@ import type { PortAllocation } from '../render/ports.ts';
 import { renderSnapshot, type Fragment } from '../render/render.ts';
 import { configEqual, type ConfigObject } from '../traefik/config.ts';
 import { serializeFragment } from '../render/yaml.ts';
-import { Discovery, type DaemonStatus, type DiscoveryOptions } from '../source/discovery.ts';
+import { Discovery, type DaemonStatus, type DiscoveryOptions, type RefusedDaemon } from '../source/discovery.ts';
 import { FragmentWriter } from '../write/fragment-writer.ts';
 import { HeldClaimSource, keptDaemons, type OperatorFileStatus } from '../write/held-claim-source.ts';
 import type { WriterStatus } from '../write/writer-status.ts';
@@ -168,6 +168,10 @@ export class RouteServerRuntime implements RuntimeView {
 
   operatorFiles(): readonly OperatorFileStatus[] {
     return this.#held.operatorFiles();
+  }
+
+  refusedDaemons(): readonly RefusedDaemon[] {
+    return this.#discovery.refused();
   }
 
   // ---- render and write --------------------------------------------------------------------

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../model/diagnostics.ts';
 import type { Logger } from '../model/logger.ts';
 import type { RouteInfo } from '../render/fragment.ts';
 import type { DaemonStatus } from '../source/daemon-watcher.ts';
+import type { RefusedDaemon } from '../source/daemon-ids.ts';
 import { Metrics } from './metrics.ts';
 import type { OperatorFileStatus } from '../write/held-claim-source.ts';
 import type { WriterStatus } from './output-status.ts';
@@ -37,6 +38,7 @@ export class PlainRuntimeView implements RuntimeView {
   writerStatus: WriterStatus = writerStatus();
   stale = new Set<string>();
   operatorFileList: OperatorFileStatus[] = [];
+  refusedDaemonList: RefusedDaemon[] = [];
 
   daemons(): readonly DaemonStatus[] {
     return this.daemonList;
@@ -50,6 +52,10 @@ export class PlainRuntimeView implements RuntimeView {
   staleDaemons(): ReadonlySet<string> {
     return this.stale;
   }
+  refusedDaemons(): readonly RefusedDaemon[] {
+    return this.refusedDaemonList;
+  }
+
   operatorFiles(): readonly OperatorFileStatus[] {
     return this.operatorFileList;
   }

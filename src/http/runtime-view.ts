@@ -6,7 +6,7 @@ import type { RouteInfo } from '../render/fragment.ts';
 import type { PortRange } from '../render/options.ts';
 import type { PortAllocation } from '../render/ports.ts';
 import type { Fragment } from '../render/render.ts';
-import type { DaemonStatus } from '../source/discovery.ts';
+import type { DaemonStatus, RefusedDaemon } from '../source/discovery.ts';
 import type { WriterStatus } from '../write/fragment-writer.ts';
 import type { OperatorFileStatus } from '../write/held-claim-source.ts';
 import type { Metrics } from './metrics.ts';
@@ -48,5 +48,7 @@ export interface RuntimeView {
   staleDaemons(): ReadonlySet<string>;
   /** The operator's files read from the output directory (absent: none are read). */
   operatorFiles?(): readonly OperatorFileStatus[];
+  /** Sockets not served because another daemon has their id (absent: none). */
+  refusedDaemons?(): readonly RefusedDaemon[];
   readonly metrics: Metrics;
 }
