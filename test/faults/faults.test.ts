@@ -161,7 +161,8 @@ describe('faults with real daemons and a running route-server', { concurrency: f
       const present = IDS.filter((id) => existsSync(host.file(id)));
       assert.equal(present.length, IDS.length, 'every daemon has a file to lose');
       const before = Object.fromEntries(IDS.map((id) => [id, readFileSync(host.file(id), 'utf8')]));
-      rmSync(host.out, { recursive: true });
+      // route-server puts back the files `rm -r` removes while it runs: retry, as a person would.
+      rmSync(host.out, { recursive: true, maxRetries: 20, retryDelay: 5 });
       recovered();
       await waitFor(() => IDS.every((id) => existsSync(host.file(id))), { what: 'the directory and files back', timeoutMs: 30_000 });
       for (const id of IDS) assert.equal(readFileSync(host.file(id), 'utf8'), before[id], `rs-${id}.yml restored byte for byte`);
