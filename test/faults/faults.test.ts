@@ -53,6 +53,7 @@ async function converge(what: string): Promise<void> {
 /** Runs a fault with the files of `untouched` daemons watched; `recovered` marks when the fault ended. */
 async function fault(name: string, untouched: readonly string[], run: (recovered: () => void) => Promise<{ happened: string; lost: string }>): Promise<void> {
   reader.watch(untouched.map((id) => `rs-${id}.yml`));
+  const passes = reader.passes;
   let recoveredAt = 0;
   const { happened, lost } = await run(() => (recoveredAt = Date.now()));
   assert.ok(recoveredAt > 0, 'the fault marked its end');
@@ -61,6 +62,7 @@ async function fault(name: string, untouched: readonly string[], run: (recovered
   reader.pass();
   reader.watch([]);
   assert.deepEqual(reader.problems, [], 'what a reader of the directory saw');
+  assert.ok(reader.passes - passes > 50, `the reader polled throughout (${reader.passes - passes} passes)`);
   assert.deepEqual(leftovers(), [], 'nothing but fragments is left in the directory');
 }
 
@@ -81,6 +83,7 @@ function sawHealth(since: number, what: string, predicate: (body: any) => boolea
 function table(): string {
   const lines = ['| fault | what happened | what was lost | time to converge |', '| --- | --- | --- | --- |'];
   for (const row of rows) lines.push(`| ${row.fault} | ${row.happened} | ${row.lost} | ${(row.convergeMs / 1000).toFixed(2)} s |`);
+  lines.push('', `The reader polled the directory ${reader.passes} times and parsed ${reader.reads} files: ${reader.problems.length} problems.`);
   return lines.join('\n') + '\n';
 }
 
