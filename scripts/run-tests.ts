@@ -5,7 +5,8 @@
 // ROUTE_SERVER_REQUIRE_ALL_SUITES=1 (CI) a suite that cannot run fails the run.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { schemaAvailable, SCHEMA_PATH } from '../test/support/traefik-schema.ts';
 
@@ -68,15 +69,20 @@ for (const { name, files } of realDaemonSuites.filter((s) => s.files.length > 0)
   suites.push(why ? { name, files: [], notRun: why } : { name, files, serial: true });
 }
 
+// The fault suite writes its table of times to converge here (README, "Faults"); it is shown at the end.
+const faultsReport = process.env['ROUTE_SERVER_FAULTS_REPORT'] ?? join(tmpdir(), `rs-faults-${process.pid}.md`);
+
 let failed = false;
 for (const suite of suites) {
   if (suite.notRun || suite.files.length === 0) continue;
   process.stdout.write(`\n=== ${suite.name}: ${suite.files.length} file(s)\n`);
   const args = ['--import', 'tsx', '--test', '--test-reporter=dot', ...(suite.serial ? ['--test-concurrency=1'] : []), ...suite.files];
-  const run = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ROUTE_SERVER_FAULTS_REPORT: faultsReport } });
   if (run.status !== 0) failed = true;
   process.stdout.write(`=== ${suite.name}: ${run.status === 0 ? 'passed' : 'FAILED'}\n`);
 }
+
+if (faultsOnly && existsSync(faultsReport)) process.stdout.write(`\n${readFileSync(faultsReport, 'utf8')}(also in ${faultsReport})\n`);
 
 const notRun = suites.filter((s) => s.notRun);
 if (notRun.length > 0) {
