@@ -1,4 +1,5 @@
-// `npm test`: unit tests, golden fixtures, the schema check and the real-daemon suites. When the
+// `npm test`: unit tests, golden fixtures, the schema check and the real-daemon suites;
+// `npm run test:faults` (this script with `faults`): the fault suite alone. When the
 // real-daemon suites need docker.io/busybox-static and this runs as root with apt, they are
 // installed; otherwise the suites that cannot run are named loudly at the end. With
 // ROUTE_SERVER_REQUIRE_ALL_SUITES=1 (CI) a suite that cannot run fails the run.
@@ -6,7 +7,8 @@
 // Files are listed here, not globbed by node --test: globs need Node 21, and we support 20.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { onPath } from '../test/support/daemons.ts';
 import { schemaAvailable, SCHEMA_PATH } from '../test/support/traefik-schema.ts';
@@ -51,7 +53,8 @@ interface Suite {
   readonly serial?: boolean;
 }
 
-const SUITE_IDS = ['unit', 'golden', 'schema', 'integration'] as const;
+// `faults` runs only when named: it takes minutes and mounts file systems (README, "Faults").
+const SUITE_IDS = ['unit', 'golden', 'schema', 'integration', 'faults'] as const;
 const wanted = process.argv.slice(2);
 for (const id of wanted) {
   if (!(SUITE_IDS as readonly string[]).includes(id)) {
@@ -59,7 +62,7 @@ for (const id of wanted) {
     process.exit(2);
   }
 }
-const selected = (id: (typeof SUITE_IDS)[number]) => wanted.length === 0 || wanted.includes(id);
+const selected = (id: (typeof SUITE_IDS)[number]) => (wanted.length === 0 && id !== 'faults') || wanted.includes(id);
 
 const suites: Suite[] = [];
 if (selected('unit')) suites.push({ id: 'unit', name: 'unit', files: [...testFiles('src'), ...testFiles('test/support')] });
@@ -77,16 +80,27 @@ if (integration.length > 0) {
   const name = 'integration (real Docker daemons)';
   suites.push(why ? { id: 'integration', name, files: [], notRun: why } : { id: 'integration', name, files: integration, serial: true });
 }
+const faults = selected('faults') ? testFiles('test/faults') : [];
+if (faults.length > 0) {
+  const why = prepareDocker();
+  const name = 'faults (real Docker daemons)';
+  suites.push(why ? { id: 'faults', name, files: [], notRun: why } : { id: 'faults', name, files: faults, serial: true });
+}
+
+// The fault suite writes its table of times to converge here (README, "Faults"); it is shown at the end.
+const faultsReport = process.env['ROUTE_SERVER_FAULTS_REPORT'] ?? join(tmpdir(), `rs-faults-${process.pid}.md`);
 
 let failed = false;
 for (const suite of suites) {
   if (suite.notRun || suite.files.length === 0) continue;
   process.stdout.write(`\n=== ${suite.name}: ${suite.files.length} file(s)\n`);
   const args = ['--import', 'tsx', '--test', '--test-reporter=dot', ...(suite.serial ? ['--test-concurrency=1'] : []), ...suite.files];
-  const run = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ROUTE_SERVER_FAULTS_REPORT: faultsReport } });
   if (run.status !== 0) failed = true;
   process.stdout.write(`=== ${suite.name}: ${run.status === 0 ? 'passed' : 'FAILED'}\n`);
 }
+
+if (faults.length > 0 && existsSync(faultsReport)) process.stdout.write(`\n${readFileSync(faultsReport, 'utf8')}(also in ${faultsReport})\n`);
 
 const notRun = suites.filter((s) => s.notRun);
 if (notRun.length > 0) {

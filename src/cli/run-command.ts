@@ -5,7 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { expectAtLeast } from '../model/expect.ts';
 import { jsonLinesLogger, LOG_LEVELS, type LogLevel } from '../model/logger.ts';
 import { DISCOVERY_DEFAULTS } from '../source/discovery.ts';
-import { parseDockerHost } from '../source/daemon-endpoints.ts';
+import { dockerHostEndpoint, parseDockerHost, parseSocketGlob, type DockerHostSpec } from '../source/daemon-endpoints.ts';
+import { duplicateIdMessage, socketsPresent } from '../source/daemon-ids.ts';
 import type { CommandIo } from './render-command.ts';
 import { UsageError, type ParsedArgs } from './parse-args.ts';
 import { filePrefixFrom } from './output-config.ts';
@@ -35,6 +36,16 @@ export function discoveryOptionsFrom(args: ParsedArgs) {
   };
 }
 
+/** Two daemons with one id at start: refuse to run rather than serve whichever sorts first. */
+export async function refuseDuplicateDaemonIds(discovery: { readonly sockets: string; readonly dockerHosts: readonly DockerHostSpec[] }): Promise<void> {
+  const explicit = discovery.dockerHosts.map((spec) => asUsageError(() => dockerHostEndpoint(spec)));
+  const pattern = discovery.sockets === '' ? null : asUsageError(() => parseSocketGlob(discovery.sockets));
+  const message = duplicateIdMessage(explicit, pattern === null ? new Map() : await socketsPresent(pattern));
+  if (message !== null) throw new UsageError(message);
+}
+
+/** Option validation deeper down throws `TypeError('Expected …')`: that is the user's mistake. */
+
 /** Option validation deeper down throws `TypeError('Expected …')` (or RangeError): the user's mistake. */
 export function asUsageError<T>(make: () => T): T {
   try {
@@ -60,6 +71,7 @@ export async function runCommand(args: ParsedArgs, io: CommandIo): Promise<numbe
     listen: parseListen(args.get('listen') ?? '127.0.0.1:7111'),
     logger,
   };
+  await refuseDuplicateDaemonIds(options.discovery);
   mkdirSync(options.stateDir, { recursive: true });
   const runtime = asUsageError(() => new RouteServerRuntime(options));
   try {

@@ -18,7 +18,7 @@ import { planOutputs } from '../output/output-plan.ts';
 import { YamlFileSink } from '../output/yaml-file-sink.ts';
 import type { RenderOptions } from '../render/options.ts';
 import { renderSnapshot, type Fragment, type RenderSeams } from '../render/render.ts';
-import { Discovery, type DaemonStatus, type DiscoveryOptions } from '../source/discovery.ts';
+import { Discovery, type DaemonStatus, type DiscoveryOptions, type RefusedDaemon } from '../source/discovery.ts';
 import { containerFaultDiagnostics } from '../source/fault-diagnostics.ts';
 import { HeldClaimSource, keptDaemons, type OperatorFileStatus } from '../write/held-claim-source.ts';
 import { AllocationStore } from './port-state.ts';
@@ -166,6 +166,10 @@ export class RouteServerRuntime implements RuntimeView {
 
   metricFamilies(daemons: readonly string[]): MetricFamily[] {
     return this.#metrics.families(daemons);
+  }
+
+  refusedDaemons(): readonly RefusedDaemon[] {
+    return this.#discovery.refused();
   }
 
   #publish(id: string): void {

@@ -219,6 +219,17 @@ describe('GET /health', () => {
     assert.equal(json.daemons.length, 1000);
   });
 
+  it('is degraded while a socket is refused because another daemon has its id, naming both', async (t) => {
+    const view = healthyView();
+    view.refusedDaemonList = [{ id: '2816', socket: '/run/rediacc/docker-2816.sock', heldBy: '--docker-host 2816=unix:///other.sock', since: NOW - 2_000 }];
+    const port = await serveView(t, view, { now: NOW });
+    const { status, json } = await fetchJson(port, '/health');
+    assert.equal(status, 200);
+    assert.equal(json.status, 'degraded');
+    assert.deepEqual(json.reasons, ['daemon 2816: the socket /run/rediacc/docker-2816.sock is refused, --docker-host 2816=unix:///other.sock has that id']);
+    assert.deepEqual(json.refusedDaemons, [{ id: '2816', socket: '/run/rediacc/docker-2816.sock', heldBy: '--docker-host 2816=unix:///other.sock', since: new Date(NOW - 2_000).toISOString() }]);
+  });
+
   it('reads a base domain that is not set as null', async (t) => {
     const view = healthyView();
     view.settings = { ...view.settings, baseDomain: undefined, autoRoutes: false };

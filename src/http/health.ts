@@ -106,6 +106,15 @@ export interface HealthReport {
   readonly sinks: readonly SinkHealth[];
   /** The operator's own files in the output directory, whose hosts are reserved. */
   readonly operatorFiles: readonly OperatorFileStatus[];
+  /** Sockets not served because another daemon already has their id; that daemon keeps it. */
+  readonly refusedDaemons: readonly RefusedDaemonHealth[];
+}
+
+export interface RefusedDaemonHealth {
+  readonly id: string;
+  readonly socket: string;
+  readonly heldBy: string;
+  readonly since: string | null;
 }
 
 /** With a thousand daemons down, the first few reasons say enough; the list says the rest. */
@@ -177,6 +186,11 @@ export function healthReport(view: RuntimeView, now: number): HealthReport {
     if (file.error !== null) reasons.push(`operator file ${file.file}: not readable (${file.error}); its last good reading is kept`);
   }
 
+  const refusedDaemons = (view.refusedDaemons?.() ?? []).map((refused): RefusedDaemonHealth => {
+    reasons.push(`daemon ${refused.id}: the socket ${refused.socket} is refused, ${refused.heldBy} has that id`);
+    return { id: refused.id, socket: refused.socket, heldBy: refused.heldBy, since: isoTime(refused.since) };
+  });
+
   const status: HealthStatus = failing ? 'error' : reasons.length > 0 ? 'degraded' : 'ok';
   const shownReasons =
     reasons.length > MAX_REASONS ? [...reasons.slice(0, MAX_REASONS), `… and ${reasons.length - MAX_REASONS} more (see daemons and output)`] : reasons;
@@ -199,6 +213,7 @@ export function healthReport(view: RuntimeView, now: number): HealthReport {
     daemons: daemonHealth,
     output: files === undefined ? null : outputHealth(files, now),
     operatorFiles,
+    refusedDaemons,
     sinks: sinks.map((sink) => sinkHealth(sink, now)),
   };
 }

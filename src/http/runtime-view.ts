@@ -7,7 +7,7 @@ import type { RouteInfo } from '../render/fragment.ts';
 import type { PortRange } from '../render/options.ts';
 import type { PortAllocation } from '../render/ports.ts';
 import type { Fragment } from '../render/render.ts';
-import type { DaemonStatus } from '../source/discovery.ts';
+import type { DaemonStatus, RefusedDaemon } from '../source/discovery.ts';
 import type { OperatorFileStatus } from '../write/held-claim-source.ts';
 import type { MetricFamily } from './prometheus-text.ts';
 
@@ -51,4 +51,6 @@ export interface RuntimeView {
   operatorFiles?(): readonly OperatorFileStatus[];
   /** The counters the process pushes; per-daemon ones get a 0 sample for each of `daemons`. */
   metricFamilies(daemons: readonly string[]): MetricFamily[];
+  /** Sockets not served because another daemon has their id (absent: none). */
+  refusedDaemons?(): readonly RefusedDaemon[];
 }

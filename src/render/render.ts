@@ -4,7 +4,7 @@
 
 import { compareDiagnostics, DiagnosticSink, type Diagnostic } from '../model/diagnostics.ts';
 import type { Snapshot } from '../model/snapshot.ts';
-import { compareDaemonIds } from '../model/ordering.ts';
+import { compareCodePoints, compareDaemonIds } from '../model/ordering.ts';
 import type { ConfigObject } from '../traefik/config.ts';
 import { compileDefaultRule } from './default-rule.ts';
 import type { HeldClaim } from './held-claims.ts';
@@ -75,14 +75,11 @@ export function renderSnapshot(
   const seen = new Set<string>();
   const extra: Diagnostic[] = [];
   const failed = new Set<string>();
-  // Ordered by id, then socket: which of two daemons claiming one id wins must not depend on discovery order.
-  const ordered = [...snapshot.daemons].sort((a, b) => compareDaemonIds(a.id, b.id) || (a.socket < b.socket ? -1 : a.socket > b.socket ? 1 : 0));
+  // Ordered by id: the output never depends on the order daemons were discovered in.
+  const ordered = [...snapshot.daemons].sort((a, b) => compareDaemonIds(a.id, b.id) || compareCodePoints(a.id, b.id));
   for (const daemon of ordered) {
-    if (seen.has(daemon.id)) {
-      const sink = new DiagnosticSink(daemon.id, extra);
-      sink.error('daemon-duplicate', `daemon at ${JSON.stringify(daemon.socket)} refused: another daemon already has id ${daemon.id}`);
-      continue;
-    }
+    // parseSnapshot and discovery never hand over one id twice; which of two would win is no render's call.
+    if (seen.has(daemon.id)) throw new TypeError(`the snapshot was not validated: daemon id ${JSON.stringify(daemon.id)} appears twice`);
     seen.add(daemon.id);
     const build = isolated(daemon.id, extra, failed, () => {
       seams.duringTenant?.(daemon.id);

@@ -14,7 +14,7 @@ import {
 export interface DiscoveryOptions {
   /** Socket glob with one `*` in the file name (the daemon id); '' watches no directory. */
   readonly sockets: string;
-  /** Explicit endpoints (`--docker-host ID=URL`); an id here wins over the same id in the glob. */
+  /** Explicit endpoints (`--docker-host ID=URL`); a socket in the glob with one of their ids is refused. */
   readonly dockerHosts: readonly DockerHostSpec[];
   /** Full resync of every connected daemon this often; 0 turns it off. */
   readonly resyncIntervalMs: number;

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { DaemonSnapshot, Snapshot } from '../model/snapshot.ts';
 import { Coalescer } from './coalescer.ts';
 import type { DaemonEndpoint } from './daemon-endpoints.ts';
+import { endpointLabel, sameSocket, type RefusedDaemon } from './daemon-ids.ts';
 import { DaemonWatcher, type DaemonStatus } from './daemon-watcher.ts';
 import { resolveDiscoveryOptions, type DiscoveryOptions, type ResolvedDiscoveryOptions } from './discovery-options.ts';
 import { SocketDirectory } from './socket-directory.ts';
@@ -17,6 +18,7 @@ export type { DaemonState, DaemonStatus } from './daemon-watcher.ts';
 export type { ContainerFault } from './container-table.ts';
 export { DISCOVERY_DEFAULTS, type DiscoveryOptions } from './discovery-options.ts';
 export { parseDockerHost, type DockerHostSpec } from './daemon-endpoints.ts';
+export type { RefusedDaemon } from './daemon-ids.ts';
 
 export interface DiscoveryEvents {
   /** Coalesced: the containers or the state of this daemon changed. */
@@ -33,8 +35,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   readonly #daemons = new Map<string, DaemonWatcher>();
   /** Ids attached because their socket matched the glob (explicit endpoints never detach). */
   readonly #fromGlob = new Set<string>();
-  /** Glob ids shadowed by an explicit endpoint, reported once each. */
-  readonly #shadowed = new Set<string>();
+  /** Sockets refused because an explicit endpoint has their id (see daemon-ids.ts), by id. */
+  readonly #refused = new Map<string, RefusedDaemon>();
   readonly #stopping = new Set<Promise<void>>();
   readonly #coalescer: Coalescer<string>;
   readonly #settled: Promise<void>;
@@ -77,6 +79,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
 
   status(): DaemonStatus[] {
     return [...this.#daemons.values()].map((watcher) => watcher.status()).sort((a, b) => compareDaemonIds(a.id, b.id));
+  }
+
+  /** Sockets not attached because another daemon has their id. */
+  refused(): RefusedDaemon[] {
+    return [...this.#refused.values()].sort((a, b) => compareDaemonIds(a.id, b.id));
   }
 
   /** One daemon's status, without building everyone's (called per event). */
@@ -129,17 +136,27 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     for (const id of [...this.#fromGlob]) if (!found.has(id)) this.#detach(id);
     for (const [id, endpoint] of found) {
       if (this.#fromGlob.has(id)) continue;
-      if (this.#daemons.has(id)) {
-        if (!this.#shadowed.has(id)) {
-          this.#options.logger.warn('socket ignored: an explicit docker host has the same id', { daemon: id, socket: endpoint.socket });
-          this.#shadowed.add(id);
-        }
+      // Only explicit endpoints are attached and not from the glob: the one already served keeps the id.
+      const holder = this.#daemons.get(id)?.endpoint;
+      if (holder !== undefined) {
+        if (!sameSocket(holder, endpoint)) this.#refuse(endpoint, holder);
         continue;
       }
       this.#fromGlob.add(id);
       this.#attach(endpoint);
     }
-    for (const id of this.#shadowed) if (!found.has(id)) this.#shadowed.delete(id);
+    for (const [id, refused] of this.#refused) {
+      if (found.get(id)?.socket === refused.socket) continue;
+      this.#refused.delete(id);
+      this.#options.logger.info('refused socket gone', { daemon: id, socket: refused.socket });
+    }
+  }
+
+  #refuse(endpoint: DaemonEndpoint, holder: DaemonEndpoint): void {
+    if (this.#refused.get(endpoint.id)?.socket === endpoint.socket) return;
+    const heldBy = endpointLabel(holder, true);
+    this.#refused.set(endpoint.id, { id: endpoint.id, socket: endpoint.socket, heldBy, since: Date.now() });
+    this.#options.logger.warn('socket refused: its daemon id is taken', { daemon: endpoint.id, socket: endpoint.socket, heldBy });
   }
 
   #attach(endpoint: DaemonEndpoint): void {

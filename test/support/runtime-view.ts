@@ -19,6 +19,7 @@ import type { OperatorFileStatus } from '../../src/write/held-claim-source.ts';
 import type { RenderSummary, RuntimeSettings, RuntimeView } from '../../src/http/runtime-view.ts';
 import { startHttpServer } from '../../src/http/server.ts';
 import { recordingLogger } from './recording-logger.ts';
+import type { RefusedDaemon } from '../../src/source/daemon-ids.ts';
 
 export const T0 = Date.parse('2025-06-01T12:00:00.000Z');
 
@@ -41,6 +42,7 @@ export class PlainRuntimeView implements RuntimeView {
   writerStatus: WriterStatus = writerStatus();
   stale = new Set<string>();
   operatorFileList: OperatorFileStatus[] = [];
+  refusedDaemonList: RefusedDaemon[] = [];
 
   daemons(): readonly DaemonStatus[] {
     return this.daemonList;
@@ -57,6 +59,10 @@ export class PlainRuntimeView implements RuntimeView {
   staleDaemons(): ReadonlySet<string> {
     return this.stale;
   }
+  refusedDaemons(): readonly RefusedDaemon[] {
+    return this.refusedDaemonList;
+  }
+
   operatorFiles(): readonly OperatorFileStatus[] {
     return this.operatorFileList;
   }
