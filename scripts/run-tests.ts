@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { schemaAvailable, SCHEMA_PATH } from '../test/support/traefik-schema.ts';
+import { imageCheckUnavailableReason } from './image-check.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -58,9 +59,14 @@ const suites: Suite[] = [
     : { name: 'schema', files: [], notRun: `Traefik's reference schema is not at ${relative(root, SCHEMA_PATH)} (clone ../shared beside the project)` },
 ];
 const integration = testFiles('test/integration');
+const image = testFiles('test/image');
+const dockerWhy = integration.length + image.length > 0 ? prepareDocker() : undefined;
 if (integration.length > 0) {
-  const why = prepareDocker();
-  suites.push(why ? { name: 'integration (real Docker daemons)', files: [], notRun: why } : { name: 'integration (real Docker daemons)', files: integration, serial: true });
+  suites.push(dockerWhy ? { name: 'integration (real Docker daemons)', files: [], notRun: dockerWhy } : { name: 'integration (real Docker daemons)', files: integration, serial: true });
+}
+if (image.length > 0) {
+  const why = dockerWhy ?? imageCheckUnavailableReason() ?? undefined;
+  suites.push(why ? { name: 'image (Dockerfile built and run)', files: [], notRun: why } : { name: 'image (Dockerfile built and run)', files: image, serial: true });
 }
 
 let failed = false;
