@@ -65,6 +65,7 @@ export async function imageCheck(log: (line: string) => void = () => {}): Promis
     await phase('build the Dockerfile', () =>
       docker(builder, ['build', '--network', 'host', '--build-arg', `NODE_IMAGE=${BASE_IMAGE}`, '--build-arg', `DOCKER_GID=${socketGid}`, '-t', IMAGE, ROOT]),
     );
+    log(`image size: ${(Number(await docker(builder, ['image', 'inspect', '-f', '{{.Size}}', IMAGE])) / 1e6).toFixed(0)} MB (the stand-in base is this machine's node and npm)`);
     const config = JSON.parse(await docker(builder, ['image', 'inspect', '-f', '{{json .Config}}', IMAGE])) as { User: string; Healthcheck?: { Test: string[] } };
     if (config.User !== 'route-server') throw new Error(`the image runs as ${JSON.stringify(config.User)}, not route-server`);
     if (!config.Healthcheck?.Test.join(' ').includes('/health')) throw new Error(`the image has no HEALTHCHECK on /health: ${JSON.stringify(config.Healthcheck)}`);
@@ -97,6 +98,10 @@ export async function imageCheck(log: (line: string) => void = () => {}): Promis
       daemons: { id: string; state: string }[];
     };
     if (health.status !== 'ok' || health.daemons.find((d) => d.id === tenant.id)?.state !== 'connected') throw new Error(`/health in the container: ${JSON.stringify(health)}`);
+
+    // Production dependencies only: the type checker and the test-only schema validator are absent.
+    const present = await docker(builder, ['exec', container, 'node', '-e', "const fs = require('fs'); console.log(['typescript', 'ajv', 'tsx', 'prom-client'].filter((m) => fs.existsSync('/app/node_modules/' + m)).join(' '))"]);
+    if (present !== 'tsx prom-client') throw new Error(`/app/node_modules holds ${JSON.stringify(present)} of typescript, ajv, tsx, prom-client; expected only the runtime ones`);
 
     const pid = await docker(builder, ['inspect', '-f', '{{.State.Pid}}', container]);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
