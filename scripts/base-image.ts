@@ -16,7 +16,6 @@ const run = promisify(execFile);
 /** The Dockerfile's RUN steps need a shell and these (as Debian's node:slim images have them). */
 const TOOLS = ['/usr/sbin/groupadd', '/usr/sbin/useradd', '/usr/sbin/usermod', '/usr/bin/getent'];
 const BUSYBOX = '/bin/busybox';
-const SHELL_LINKS = ['sh', 'ls', 'cat', 'env', 'id', 'test', '['];
 
 /** Why the base cannot be assembled here, or null. */
 export function baseImageUnavailableReason(): string | null {
@@ -58,9 +57,9 @@ export async function assembleBaseRootfs(work: string): Promise<string> {
 
   for (const tool of TOOLS) place(rootfs, tool, tool);
   for (const library of await sharedLibraries([process.execPath, ...TOOLS])) place(rootfs, library, library);
+  // The shell for RUN steps, and env for npm's `#!/usr/bin/env node`.
   place(rootfs, BUSYBOX, '/bin/busybox');
-  for (const link of SHELL_LINKS) symlinkSync('busybox', join(rootfs, 'bin', link));
-  // npm's `#!/usr/bin/env node`.
+  symlinkSync('busybox', join(rootfs, 'bin/sh'));
   mkdirSync(join(rootfs, 'usr/bin'), { recursive: true });
   symlinkSync('../../bin/busybox', join(rootfs, 'usr/bin/env'));
 
