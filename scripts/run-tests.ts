@@ -66,7 +66,7 @@ if (integration.length > 0) {
 }
 if (image.length > 0) {
   const why = dockerWhy ?? imageCheckUnavailableReason() ?? undefined;
-  suites.push(why ? { name: 'image (Dockerfile built and run)', files: [], notRun: why } : { name: 'image (Dockerfile built and run)', files: image, serial: true });
+  suites.push(why ? { name: 'image (Dockerfile built and run; example stack)', files: [], notRun: why } : { name: 'image (Dockerfile built and run; example stack)', files: image, serial: true });
 }
 
 let failed = false;
