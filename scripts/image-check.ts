@@ -24,6 +24,14 @@ const APP_UID = 10001;
 const HOST = 'app.example.test';
 const BACKEND = 'http://127.0.11.2:3000';
 
+/** Run in the image: which of these modules it has, how many test files, which extra directories. */
+const IMAGE_CONTENTS = `const fs = require('fs');
+console.log(JSON.stringify({
+  modules: ['typescript', 'ajv', 'tsx', 'prom-client'].filter((m) => fs.existsSync('/app/node_modules/' + m)),
+  tests: fs.readdirSync('/app/src', { recursive: true }).filter((f) => /\\.(test|fixture)\\.ts$/.test(f)).length,
+  extra: ['test', 'fixtures', 'scripts', 'examples', '.git'].filter((d) => fs.existsSync('/app/' + d)),
+}));`;
+
 export interface ImageCheckReport {
   readonly seconds: Readonly<Record<string, number>>;
   readonly uid: number;
@@ -99,9 +107,11 @@ export async function imageCheck(log: (line: string) => void = () => {}): Promis
     };
     if (health.status !== 'ok' || health.daemons.find((d) => d.id === tenant.id)?.state !== 'connected') throw new Error(`/health in the container: ${JSON.stringify(health)}`);
 
-    // Production dependencies only: the type checker and the test-only schema validator are absent.
-    const present = await docker(builder, ['exec', container, 'node', '-e', "const fs = require('fs'); console.log(['typescript', 'ajv', 'tsx', 'prom-client'].filter((m) => fs.existsSync('/app/node_modules/' + m)).join(' '))"]);
-    if (present !== 'tsx prom-client') throw new Error(`/app/node_modules holds ${JSON.stringify(present)} of typescript, ajv, tsx, prom-client; expected only the runtime ones`);
+    // Production dependencies only (not the type checker, not the tests' schema validator), and no
+    // tests, fixtures or scripts beside the sources.
+    const contents = await docker(builder, ['exec', container, 'node', '-e', IMAGE_CONTENTS]);
+    const expected = JSON.stringify({ modules: ['tsx', 'prom-client'], tests: 0, extra: [] });
+    if (contents !== expected) throw new Error(`/app holds ${contents}, expected ${expected}`);
 
     const pid = await docker(builder, ['inspect', '-f', '{{.State.Pid}}', container]);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
