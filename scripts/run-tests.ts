@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { onPath } from '../test/support/daemons.ts';
 import { schemaAvailable, SCHEMA_PATH } from '../test/support/traefik-schema.ts';
+import { imageCheckUnavailableReason } from './image-check.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -54,7 +55,7 @@ interface Suite {
 }
 
 // `faults` runs only when named: it takes minutes and mounts file systems (README, "Faults").
-const SUITE_IDS = ['unit', 'golden', 'schema', 'integration', 'faults'] as const;
+const SUITE_IDS = ['unit', 'golden', 'schema', 'integration', 'image', 'faults'] as const;
 const wanted = process.argv.slice(2);
 for (const id of wanted) {
   if (!(SUITE_IDS as readonly string[]).includes(id)) {
@@ -79,6 +80,12 @@ if (integration.length > 0) {
   const why = prepareDocker();
   const name = 'integration (real Docker daemons)';
   suites.push(why ? { id: 'integration', name, files: [], notRun: why } : { id: 'integration', name, files: integration, serial: true });
+}
+const image = selected('image') ? testFiles('test/image') : [];
+if (image.length > 0) {
+  const why = prepareDocker() ?? imageCheckUnavailableReason() ?? undefined;
+  const name = 'image (Dockerfile built and run; example stack)';
+  suites.push(why ? { id: 'image', name, files: [], notRun: why } : { id: 'image', name, files: image, serial: true });
 }
 const faults = selected('faults') ? testFiles('test/faults') : [];
 if (faults.length > 0) {

@@ -104,7 +104,8 @@ describe('GET /metrics', () => {
     assert.equal(response.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
     const families = parseExposition(response.text);
     for (const family of families.values()) {
-      assert.match(family.name, /^route_server_/);
+      // route-server's own families, then the process families named as every Node service names them.
+      assert.match(family.name, /^(route_server|process|nodejs)_/);
       assert.notEqual(family.help, '');
     }
     const events = families.get('route_server_events_received_total');
@@ -200,6 +201,21 @@ describe('GET /metrics', () => {
     view.metrics.writeDone('gone');
     const again = parseExposition((await fetchText(port, '/metrics')).text);
     assert.equal(sampleValue(again.get('route_server_writes_total'), { daemon: 'gone' }), 1);
+  });
+
+  it('also carries the process metrics operators expect, after route-server\'s own', async (t) => {
+    const port = await serveView(t, new PlainRuntimeView());
+    const text = (await fetchText(port, '/metrics')).text;
+    const families = parseExposition(text);
+    const gauges = ['process_resident_memory_bytes', 'process_open_fds', 'nodejs_eventloop_lag_seconds', 'nodejs_active_handles', 'nodejs_heap_size_used_bytes'];
+    for (const name of gauges) assert.equal(families.get(name)?.type, 'gauge', name);
+    assert.equal(families.get('process_cpu_seconds_total')?.type, 'counter');
+    assert.equal(families.get('nodejs_gc_duration_seconds')?.type, 'histogram');
+    assert.ok(sampleValue(families.get('process_resident_memory_bytes'))! > 1_000_000, 'a real resident size');
+    assert.ok(sampleValue(families.get('process_open_fds'))! > 0, 'a real descriptor count');
+    assert.ok(text.indexOf('route_server_build_info') < text.indexOf('process_resident_memory_bytes'), 'own families first');
+    // A second scrape is as well-formed as the first (the collectors are started once per process).
+    assert.equal(parseExposition((await fetchText(port, '/metrics')).text).get('process_max_fds')?.type, 'gauge');
   });
 
   it('escapes label values and help text so any daemon name reads back exactly', async (t) => {
