@@ -7,7 +7,7 @@ import { canonicalHost } from '../model/host-name.ts';
 import { own, ownObject, ownString, ownStrings, type ConfigObject } from '../traefik/config.ts';
 import { formatMatcher, negatedHostMatchers, parseRule, ruleHosts, type Matcher, type RuleTree } from '../traefik/rules.ts';
 import { DaemonRegexpBudget } from '../traefik/go-regexp.ts';
-import { entrypointProtocolProblem, httpEntrypointNames } from './entrypoint-protocol.ts';
+import { entrypointProtocol, entrypointProtocolProblem, httpEntrypointNames } from './entrypoint-protocol.ts';
 import type { RenderOptions } from './options.ts';
 import { refuse, type Resource, type TenantConfig } from './tenant-config.ts';
 
@@ -95,10 +95,12 @@ export function checkRouters(
     // HostSNI(`*`), no HostSNI, a wildcard or a regexp: it can take any host's connections there.
     const whole = bounds.catchAll || !bounds.bounded;
     if (whole && !options.allowUnboundedRules) {
-      const taken = entrypoints.filter((ep) => httpNames.has(ep.toLowerCase()));
+      // Only `tcp-*` entrypoints may be taken whole: any other name is HTTP or the operator's own
+      // (Traefik's `traefik`, `ping` or `metrics` entrypoints, which route-server cannot see).
+      const taken = entrypoints.filter((ep) => entrypointProtocol(ep, httpNames) !== 'tcp');
       if (taken.length > 0) {
         const what = bounds.catchAll ? 'a TCP catch-all' : `a TCP router not bound to literal hosts (${bounds.reason ?? 'no HostSNI'})`;
-        drop('tcp.routers', name, 'rule-unbounded', `${what} may not take the HTTP entrypoint ${taken.join(', ')}`);
+        drop('tcp.routers', name, 'rule-unbounded', `${what} may take only tcp-* entrypoints whole, not ${taken.join(', ')}`);
         continue;
       }
     }
