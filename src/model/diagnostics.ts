@@ -5,6 +5,81 @@ import { compareCodePoints } from './ordering.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
+/**
+ * Who can produce a code, and so what proves it works: `render` codes come from a snapshot's labels
+ * and each has a golden case under fixtures/render/ that produces it (test/golden/codes.test.ts
+ * checks); `render-fault` is the render's own bug, and `runtime` codes come from the running
+ * server: those have unit tests instead.
+ */
+export type DiagnosticSource = 'render' | 'render-fault' | 'runtime';
+
+/** Every diagnostic code, in one list: a code not listed here does not compile. */
+export const DIAGNOSTIC_CODES = {
+  // The daemon as a whole.
+  'daemon-id-invalid': 'render',
+  'render-failed': 'render-fault',
+  'container-inspect-failed': 'runtime',
+  // Which containers route, and their labels.
+  'container-not-running': 'render',
+  'container-unhealthy': 'render',
+  'labels-too-many': 'render',
+  'label-key-too-deep': 'render',
+  'label-value-too-large': 'render',
+  'label-decode': 'render',
+  'label-ignored': 'render',
+  'label-not-settable': 'render',
+  'docker-network-missing': 'render',
+  'ports-invalid': 'render',
+  'port-missing': 'render',
+  'server-error': 'render',
+  // Auto-routes (rediacc.* labels).
+  'auto-routes-off': 'render',
+  'auto-route-no-domain': 'render',
+  'auto-route-name': 'render',
+  'traefik-labels-ignored': 'render',
+  'service-ip-missing': 'render',
+  'service-ip-invalid': 'render',
+  'service-ip-refused': 'render',
+  'service-port-invalid': 'render',
+  // Routers and services built from traefik.* labels.
+  'no-default-router': 'render',
+  'router-unlinked': 'render',
+  'rule-empty': 'render',
+  'rule-undefined': 'render',
+  'defined-multiple-times': 'render',
+  // Refusals within one tenant.
+  'name-refused': 'render',
+  'model-refused': 'render',
+  'tls-store-refused': 'render',
+  'structure-invalid': 'render',
+  'backend-refused': 'render',
+  'plugin-refused': 'render',
+  'chain-recursion': 'render',
+  'chain-too-deep': 'render',
+  'reference-refused': 'render',
+  'rule-invalid': 'render',
+  'rule-too-long': 'render',
+  'rule-too-deep': 'render',
+  'rule-too-many-matchers': 'render',
+  'daemon-regexp-budget': 'render',
+  'rule-unbounded': 'render',
+  'rule-negated-host-tls': 'render',
+  'entrypoint-protocol': 'render',
+  // Refusals across tenants.
+  'name-collision': 'render',
+  'host-reserved-operator': 'render',
+  'host-conflict': 'render',
+  'entrypoint-reserved-operator': 'render',
+  'entrypoint-conflict': 'render',
+  'tls-domain-refused': 'render',
+  'cert-quota': 'render',
+  'port-exhausted': 'render',
+  'port-no-range': 'render',
+  'entrypoint-unknown': 'render',
+} as const satisfies Record<string, DiagnosticSource>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
 export interface Diagnostic {
   /** Daemon (network id) the finding belongs to. */
   readonly daemon: string;
@@ -12,7 +87,7 @@ export interface Diagnostic {
   readonly container?: string;
   readonly severity: Severity;
   /** Stable kebab-case code, e.g. `label-decode`, `port-missing`, `host-conflict`. */
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
   /** The label that caused it, when there is one. */
   readonly label?: string;
@@ -29,22 +104,22 @@ export class DiagnosticSink {
     this.items = items;
   }
 
-  report(severity: Severity, code: string, message: string, where: { container?: string; label?: string } = {}): void {
+  report(severity: Severity, code: DiagnosticCode, message: string, where: { container?: string; label?: string } = {}): void {
     const diagnostic: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { daemon: this.daemon, severity, code, message };
     if (where.container !== undefined) diagnostic.container = where.container;
     if (where.label !== undefined) diagnostic.label = where.label;
     this.items.push(diagnostic);
   }
 
-  error(code: string, message: string, where?: { container?: string; label?: string }): void {
+  error(code: DiagnosticCode, message: string, where?: { container?: string; label?: string }): void {
     this.report('error', code, message, where);
   }
 
-  warning(code: string, message: string, where?: { container?: string; label?: string }): void {
+  warning(code: DiagnosticCode, message: string, where?: { container?: string; label?: string }): void {
     this.report('warning', code, message, where);
   }
 
-  info(code: string, message: string, where?: { container?: string; label?: string }): void {
+  info(code: DiagnosticCode, message: string, where?: { container?: string; label?: string }): void {
     this.report('info', code, message, where);
   }
 }

@@ -7,16 +7,14 @@
 import type { DiagnosticSink } from '../model/diagnostics.ts';
 import { ownObject } from '../traefik/config.ts';
 import { SERVICE_NAME_LABEL } from './auto-route.ts';
-import { mergeContainers, type ContainerConfig, type TenantConfig } from './tenant-config.ts';
+import type { TenantChecks } from './tenant-checks.ts';
+import { emptyTenantConfig, mergeContainers, type ContainerConfig } from './tenant-config.ts';
 
-export function addAutoRoutes(
-  config: TenantConfig,
-  autoRoutes: readonly ContainerConfig[],
-  sink: DiagnosticSink,
-  refused: Set<string>,
-): void {
+export function addAutoRoutes(checks: TenantChecks, autoRoutes: readonly ContainerConfig[]): void {
+  const { config, sink } = checks;
   const accepted = withoutNameClashes(autoRoutes, sink);
-  const merged = mergeContainers(accepted, sink, refused);
+  const merged = emptyTenantConfig();
+  mergeContainers(accepted, checks, merged);
   for (const [name, router] of merged['http.routers']) {
     const service = merged['http.services'].get(name);
     if (!service) continue;

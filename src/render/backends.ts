@@ -3,7 +3,6 @@
 // names the operator allowed; middleware calls (forwardAuth, rate-limit Redis) also to public
 // addresses. Every spelling of an address is read as Go would read it before it is judged.
 
-import type { DiagnosticSink } from '../model/diagnostics.ts';
 import type { ContainerSnapshot, DaemonSnapshot } from '../model/snapshot.ts';
 import { networkPeers } from './container-address.ts';
 import type { Tenant } from '../model/tenant.ts';
@@ -23,7 +22,8 @@ import { checkMiddlewareTarget, checkServerTarget, type BackendPolicy } from '..
 import { own, ownObject, ownString, type ConfigObject } from '../traefik/config.ts';
 import type { NetworkHolders } from './network-holders.ts';
 import type { BackendAllowList } from './options.ts';
-import { refuse, serversOf, type Section, type TenantConfig } from './tenant-config.ts';
+import type { TenantChecks } from './tenant-checks.ts';
+import { serversOf, type Section } from './tenant-config.ts';
 
 // Where Docker puts bridge networks. A named daemon's container addresses count as its own only
 // here: the tenant picks its networks' subnets, so a loopback, link-local or metadata "network
@@ -72,16 +72,11 @@ function isBridgeAddress(ip: Ip): boolean {
 }
 
 /** Refuses services whose servers, and middlewares whose calls, leave the tenant's addresses. */
-export function enforceBackends(
-  config: TenantConfig,
-  policyFor: (origins: readonly ContainerSnapshot[]) => TenantBackendPolicy,
-  refused: Set<string>,
-  sink: DiagnosticSink,
-): void {
+export function enforceBackends(checks: TenantChecks): void {
+  const { config, tenant, daemon } = checks;
+  const policyFor = (origins: readonly ContainerSnapshot[]) => backendPolicy(tenant, origins, daemon, checks.options.allowBackends, checks.context.networkHolders);
   const check = (section: Section, name: string, problem: Problem | undefined) => {
-    if (problem === undefined) return;
-    refuse(config, section, name, sink, 'backend-refused', problem.reason, problem.labelPath);
-    refused.add(`${section}\u0000${name}`);
+    if (problem !== undefined) checks.refuse(section, name, 'backend-refused', problem.reason, problem.labelPath);
   };
   for (const [name, resource] of [...config['http.services']]) {
     check('http.services', name, serverRefusal(resource.value, policyFor(resource.origins), 'url'));

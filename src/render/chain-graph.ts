@@ -3,17 +3,16 @@
 // cycles and chains nested deeper than MAX_CHAIN_DEPTH. Both walks are iterative and visit each
 // middleware and each chain entry once: a chain of thousands of chains costs linear time.
 
-import type { DiagnosticSink } from '../model/diagnostics.ts';
+import type { DiagnosticCode } from '../model/diagnostics.ts';
 import { MAX_CHAIN_DEPTH } from '../model/limits.ts';
 import { own, ownObject } from '../traefik/config.ts';
-import { refuse, type TenantConfig } from './tenant-config.ts';
+import type { TenantChecks } from './tenant-checks.ts';
+import type { TenantConfig } from './tenant-config.ts';
 
 /** Refuses every middleware on a chain cycle, then every chain nested too deep. */
-export function refuseBadChains(config: TenantConfig, refused: Set<string>, sink: DiagnosticSink): void {
-  const drop = (name: string, code: string, reason: string) => {
-    refuse(config, 'http.middlewares', name, sink, code, reason, 'chain.middlewares');
-    refused.add(`http.middlewares\u0000${name}`);
-  };
+export function refuseBadChains(checks: TenantChecks): void {
+  const { config } = checks;
+  const drop = (name: string, code: DiagnosticCode, reason: string) => checks.refuse('http.middlewares', name, code, reason, 'chain.middlewares');
   for (const name of cyclicMiddlewares(chainEdges(config))) drop(name, 'chain-recursion', 'its chain reaches itself');
   for (const [name, depth] of chainDepths(chainEdges(config))) {
     if (depth > MAX_CHAIN_DEPTH) drop(name, 'chain-too-deep', `it nests chains ${depth} deep, route-server accepts at most ${MAX_CHAIN_DEPTH}`);

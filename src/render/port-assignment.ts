@@ -5,6 +5,7 @@
 // only given to routers that passed every check, and only accepted routers' explicit entrypoints
 // are kept out of the range: a refused router neither gets a port nor blocks one.
 
+import type { DiagnosticCode } from '../model/diagnostics.ts';
 import type { HeldClaim } from './held-claims.ts';
 import type { RenderOptions } from './options.ts';
 import {
@@ -44,7 +45,7 @@ export interface AcceptedClaim {
 }
 
 export interface ClaimRefusal {
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly reason: string;
 }
 

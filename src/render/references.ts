@@ -3,10 +3,10 @@
 // operator allowed (`--allow-ref`), or it is refused — and so is everything that depended on it,
 // because a router that silently lost its auth middleware would be open.
 
-import type { DiagnosticSink } from '../model/diagnostics.ts';
 import { own, ownObject, type ConfigObject } from '../traefik/config.ts';
 import { refuseBadChains } from './chain-graph.ts';
-import { refuse, sectionWords, type Section, type TenantConfig } from './tenant-config.ts';
+import type { TenantChecks } from './tenant-checks.ts';
+import { sectionWords, type Section, type TenantConfig } from './tenant-config.ts';
 
 type Target = Section | 'tls.options' | 'http.serversTransports' | 'tcp.serversTransports';
 
@@ -49,7 +49,7 @@ export function resolveReference(
   target: Target,
   config: TenantConfig,
   allowRefs: ReadonlySet<string>,
-  refused: ReadonlySet<string>,
+  wasRefused: (target: Target, name: string) => boolean,
 ): Resolution {
   if (reference === '') return { kind: 'refused', reason: 'an empty reference' };
   const ownNames = target in config ? config[target as Section] : undefined;
@@ -62,7 +62,7 @@ export function resolveReference(
   const qualified = qualify(reference);
   if (allowRefs.has(qualified)) return { kind: 'allowed', ref: reference };
   const words = TARGET_WORDS[target] ?? sectionWords(target as Section);
-  if (provider === 'file' && refused.has(`${target}\u0000${local}`)) {
+  if (provider === 'file' && wasRefused(target, local)) {
     return { kind: 'refused', reason: `it uses ${words} ${local}, which was refused` };
   }
   if (provider === 'internal') {
@@ -87,15 +87,12 @@ export function referencesAt(value: ConfigObject, field: ReferenceField): string
  * Refuses every resource with a reference that does not resolve, and then everything that used a
  * refused resource (a refusal can strand a router that used the refused middleware). Each resource
  * is checked once, and again only when something it names is refused: linear in the references.
- * `refused` collects `section\0name` of everything refused so far, for clearer messages.
+ * Chains that reach themselves or nest too deep are refused first, so their users go too.
  */
-export function enforceReferences(
-  config: TenantConfig,
-  allowRefs: ReadonlySet<string>,
-  refused: Set<string>,
-  sink: DiagnosticSink,
-): void {
-  refuseBadChains(config, refused, sink);
+export function enforceReferences(checks: TenantChecks): void {
+  const { config } = checks;
+  const allowRefs = checks.context.allowRefs;
+  refuseBadChains(checks);
   const sections = Object.entries(REFERENCE_FIELDS) as [Section, ReferenceField[]][];
   // `target\0name` → resources naming that own resource, to check again when it is refused.
   const users = new Map<string, { section: Section; name: string }[]>();
@@ -117,10 +114,9 @@ export function enforceReferences(
   const check = (section: Section, name: string) => {
     const resource = config[section].get(name);
     if (!resource) return;
-    const refusal = firstRefusal(resource.value, REFERENCE_FIELDS[section] ?? [], config, allowRefs, refused);
+    const refusal = firstRefusal(resource.value, REFERENCE_FIELDS[section] ?? [], checks);
     if (refusal === undefined) return;
-    refuse(config, section, name, sink, 'reference-refused', refusal.reason, refusal.labelPath);
-    refused.add(`${section}\u0000${name}`);
+    checks.refuse(section, name, 'reference-refused', refusal.reason, refusal.labelPath);
     pending.push(`${section}\u0000${name}`);
   };
   for (const [section] of sections) for (const name of [...config[section].keys()]) check(section, name);
@@ -132,13 +128,12 @@ export function enforceReferences(
 function firstRefusal(
   value: ConfigObject,
   fields: readonly ReferenceField[],
-  config: TenantConfig,
-  allowRefs: ReadonlySet<string>,
-  refused: ReadonlySet<string>,
+  checks: TenantChecks,
 ): { reason: string; labelPath: string } | undefined {
+  const wasRefused = (target: Target, name: string) => checks.wasRefused(target, name);
   for (const field of fields) {
     for (const reference of referencesAt(value, field)) {
-      const resolution = resolveReference(reference, field.target, config, allowRefs, refused);
+      const resolution = resolveReference(reference, field.target, checks.config, checks.context.allowRefs, wasRefused);
       if (resolution.kind === 'refused') return { reason: resolution.reason, labelPath: field.path.join('.') };
     }
   }
@@ -159,7 +154,7 @@ export function renameReferences(
     const key = field.path[field.path.length - 1] as string;
     if (!node || own(node, key) === undefined) continue;
     const mapOne = (reference: string): string => {
-      const resolution = resolveReference(reference, field.target, config, allowRefs, new Set());
+      const resolution = resolveReference(reference, field.target, config, allowRefs, () => false);
       return resolution.kind === 'own' ? rename(resolution.name) : reference;
     };
     const current = node[key];

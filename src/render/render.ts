@@ -17,7 +17,7 @@ import type { PortAllocation } from './ports.ts';
 import { enforceReferences } from './references.ts';
 import { networkHolders } from './network-holders.ts';
 import { allowedRefs, buildTenant, type TenantBuild } from './tenant-build.ts';
-import { refuse, resourceAge, SECTIONS } from './tenant-config.ts';
+import { resourceAge, SECTIONS } from './tenant-config.ts';
 
 export interface Fragment {
   readonly daemon: string;
@@ -96,8 +96,9 @@ export function renderSnapshot(
   let assigned: ReturnType<typeof assignPorts>;
   try {
     refuseNameCollisions(built);
-    for (const build of built) {
-      if (build.tenant) isolated(build.daemon.id, extra, failed, () => enforceReferences(build.config, allowRefs, build.refused, build.sink));
+    // Again: a collision can leave a router pointing at a middleware or service that is now gone.
+    for (const { checks, daemon } of built) {
+      if (checks) isolated(daemon.id, extra, failed, () => enforceReferences(checks));
     }
     // A daemon whose own steps threw takes no part in what is decided across daemons.
     builds = built.filter((b) => !failed.has(b.daemon.id));
@@ -161,7 +162,7 @@ function refuseNameCollisions(builds: TenantBuild[]): void {
   for (const section of SECTIONS) {
     const holders = new Map<string, { build: TenantBuild; name: string; age: number }[]>();
     for (const build of builds) {
-      if (!build.tenant) continue;
+      if (!build.checks) continue;
       for (const [name, resource] of build.config[section]) {
         const key = finalName(name, build.daemon.id);
         const list = holders.get(key) ?? [];
@@ -174,8 +175,7 @@ function refuseNameCollisions(builds: TenantBuild[]): void {
       list.sort((a, b) => a.age - b.age || compareDaemonIds(a.build.daemon.id, b.build.daemon.id));
       const winner = list[0]!;
       for (const loser of list.slice(1)) {
-        refuse(loser.build.config, section, loser.name, loser.build.sink, 'name-collision', `its final name ${key} is taken by daemon ${winner.build.daemon.id}`);
-        loser.build.refused.add(`${section}\u0000${loser.name}`);
+        loser.build.checks?.refuse(section, loser.name, 'name-collision', `its final name ${key} is taken by daemon ${winner.build.daemon.id}`);
       }
     }
   }

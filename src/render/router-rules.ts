@@ -2,14 +2,15 @@
 // and for a tenant a rule must say which hosts it serves (SPEC §3 "Hosts are owned"). What each
 // router claims — hosts, entrypoints, whole entrypoints — feeds the cross-tenant claims.
 
-import type { DiagnosticSink } from '../model/diagnostics.ts';
+import type { DiagnosticCode } from '../model/diagnostics.ts';
 import { canonicalHost } from '../model/host-name.ts';
 import { own, ownObject, ownString, ownStrings, type ConfigObject } from '../traefik/config.ts';
 import { formatMatcher, negatedHostMatchers, parseRule, ruleHosts, type Matcher, type RuleTree } from '../traefik/rules.ts';
+import type { RuleLimit } from '../traefik/rules-syntax.ts';
 import { DaemonRegexpBudget } from '../traefik/go-regexp.ts';
 import { entrypointProtocol, entrypointProtocolProblem, httpEntrypointNames } from './entrypoint-protocol.ts';
-import type { RenderOptions } from './options.ts';
-import { refuse, type Resource, type TenantConfig } from './tenant-config.ts';
+import type { TenantChecks } from './tenant-checks.ts';
+import type { Resource } from './tenant-config.ts';
 
 export type RouterSection = 'http.routers' | 'tcp.routers' | 'udp.routers';
 
@@ -27,21 +28,16 @@ export interface RouterClaim {
   readonly whole: boolean;
 }
 
-/** Validates every router's rule and returns what each surviving router claims. */
-export function checkRouters(
-  config: TenantConfig,
-  options: RenderOptions,
-  refused: Set<string>,
-  sink: DiagnosticSink,
-): RouterClaim[] {
-  const claims: RouterClaim[] = [];
+/**
+ * Validates every router's rule, fills in the default entrypoints, and records what each surviving
+ * router claims (`checks.claims`).
+ */
+export function checkRouters(checks: TenantChecks): void {
+  const { config, options, claims } = checks;
   const httpNames = httpEntrypointNames(options);
   // One budget for every rule of the daemon: a thousand routers with costly regexps cannot stall the render.
   const regexps = new DaemonRegexpBudget();
-  const drop = (section: RouterSection, name: string, code: string, reason: string, label = 'rule') => {
-    refuse(config, section, name, sink, code, reason, label);
-    refused.add(`${section}\u0000${name}`);
-  };
+  const drop = (section: RouterSection, name: string, code: DiagnosticCode, reason: string, label = 'rule') => checks.refuse(section, name, code, reason, label);
   /** False (and the router dropped) when it names another protocol's entrypoint. */
   const protocolFits = (section: RouterSection, name: string, entrypoints: readonly string[]): boolean => {
     const problem = entrypointProtocolProblem(section, entrypoints, httpNames);
@@ -111,14 +107,13 @@ export function checkRouters(
     if (!protocolFits('udp.routers', name, entrypoints)) continue;
     claims.push({ section: 'udp.routers', name, resource, hosts: [], entrypoints, needsPort: entrypoints.length === 0, whole: true });
   }
-  return claims;
 }
 
 function parseRouterRule(
   router: ConfigObject,
   protocol: 'http' | 'tcp',
   regexps: DaemonRegexpBudget,
-): { ok: true; tree: RuleTree } | { ok: false; error: string; limit?: string } {
+): { ok: true; tree: RuleTree } | { ok: false; error: string; limit?: RuleLimit } {
   const rule = ownString(router, 'rule') ?? '';
   if (rule === '') return { ok: false, error: 'it has no rule' };
   const syntax = ownString(router, 'ruleSyntax');

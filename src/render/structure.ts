@@ -18,7 +18,8 @@ import {
   type StructDef,
 } from '../traefik/fields.ts';
 import { resourceLabel } from './label-lookup.ts';
-import { refuse, sectionWords, serversOf, type Resource, type Section, type TenantConfig } from './tenant-config.ts';
+import type { TenantChecks } from './tenant-checks.ts';
+import { sectionWords, serversOf, type Resource, type Section } from './tenant-config.ts';
 
 const STRUCTS: Partial<Record<Section, StructDef>> = {
   'http.routers': HttpRouter,
@@ -34,15 +35,15 @@ const STRUCTS: Partial<Record<Section, StructDef>> = {
 /** paerser's file decoder joins list items with this rune; an item containing it would split. */
 const FILE_LIST_SEPARATOR = '\u2551';
 
-export function enforceStructure(config: TenantConfig, refused: Set<string>, sink: DiagnosticSink): void {
+export function enforceStructure(checks: TenantChecks): void {
+  const { config, sink } = checks;
   for (const [section, struct] of Object.entries(STRUCTS) as [Section, StructDef][]) {
     for (const [name, resource] of [...config[section]]) {
       repairHarmless(section, name, resource, sink);
       const problem = structProblem(resource.value, struct, '') ?? semanticProblem(section, resource.value);
       if (problem === undefined) continue;
       const labelPath = problem.match(/^[\w.]+/)?.[0]?.replace(/\.servers$/, '.server');
-      refuse(config, section, name, sink, 'structure-invalid', problem, labelPath);
-      refused.add(`${section}\u0000${name}`);
+      checks.refuse(section, name, 'structure-invalid', problem, labelPath);
     }
   }
 }

@@ -2,7 +2,7 @@
 // (Tier 1 auto-routes, Tier 2 Traefik labels), the merge of its containers, and the tenant
 // boundary (names, backends, references, rules). Cross-daemon claims come after, in render.ts.
 
-import { DiagnosticSink } from '../model/diagnostics.ts';
+import { DiagnosticSink, type DiagnosticCode } from '../model/diagnostics.ts';
 import type { ContainerSnapshot, DaemonSnapshot } from '../model/snapshot.ts';
 import { parseTenant, type Tenant } from '../model/tenant.ts';
 import { contains, parseStrictIp } from '../model/addresses.ts';
@@ -13,17 +13,18 @@ import { decodeLabelsInto } from '../traefik/labels.ts';
 import { DockerLabels } from '../traefik/fields.ts';
 import { autoRouteHost, buildAutoRoute, SERVICE_NAME_LABEL, serviceLabel } from './auto-route.ts';
 import { addAutoRoutes } from './auto-route-merge.ts';
-import { backendPolicy, enforceBackends } from './backends.ts';
+import { enforceBackends } from './backends.ts';
 import { SERVICE_IP_LABEL } from './container-address.ts';
 import { buildLabelConfig, traefikName } from './container-build.ts';
-import type { DefaultRuleTemplate } from './default-rule.ts';
-import type { NetworkHolders } from './network-holders.ts';
 import type { RenderOptions } from './options.ts';
 import { enforcePlugins } from './plugins.ts';
 import { enforceReferences, qualify } from './references.ts';
 import { checkRouters, type RouterClaim } from './router-rules.ts';
 import { enforceStructure } from './structure.ts';
-import { emptyTenantConfig, mergeContainers, refuse, SECTIONS, type ContainerConfig, type TenantConfig } from './tenant-config.ts';
+import { TenantChecks, type TenantBuildContext, type TenantPass } from './tenant-checks.ts';
+import { emptyTenantConfig, mergeContainers, SECTIONS, type ContainerConfig, type TenantConfig } from './tenant-config.ts';
+
+export type { TenantBuildContext } from './tenant-checks.ts';
 
 export interface TenantBuild {
   readonly daemon: DaemonSnapshot;
@@ -31,8 +32,8 @@ export interface TenantBuild {
   readonly tenant: Tenant | undefined;
   readonly config: TenantConfig;
   readonly claims: RouterClaim[];
-  /** `section\0name` of everything refused so far. */
-  readonly refused: Set<string>;
+  /** Where refusals go, and what was refused so far; undefined with the tenant. */
+  readonly checks: TenantChecks | undefined;
   readonly sink: DiagnosticSink;
 }
 
@@ -41,7 +42,7 @@ export function liveClaims(build: TenantBuild): RouterClaim[] {
   return build.claims.filter((claim) => build.config[claim.section].get(claim.name) === claim.resource);
 }
 
-const CLAIM_LABELS: Record<string, string> = {
+const CLAIM_LABELS: Partial<Record<DiagnosticCode, string>> = {
   'host-reserved-operator': 'rule',
   'host-conflict': 'rule',
   'entrypoint-reserved-operator': 'entrypoints',
@@ -51,17 +52,28 @@ const CLAIM_LABELS: Record<string, string> = {
 };
 
 /** Refuses a router found wanting after its tenant was built (claims, ports, certificates). */
-export function refuseClaim(build: TenantBuild, claim: RouterClaim, code: string, reason: string): void {
-  refuse(build.config, claim.section, claim.name, build.sink, code, reason, CLAIM_LABELS[code]);
-  build.refused.add(`${claim.section}\u0000${claim.name}`);
+export function refuseClaim(build: TenantBuild, claim: RouterClaim, code: DiagnosticCode, reason: string): void {
+  build.checks?.refuse(claim.section, claim.name, code, reason, CLAIM_LABELS[code]);
 }
 
-export interface TenantBuildContext {
-  readonly options: RenderOptions;
-  readonly defaultRule: DefaultRuleTemplate | undefined;
-  readonly allowRefs: ReadonlySet<string>;
-  readonly networkHolders: NetworkHolders;
-}
+/**
+ * The isolation passes within one tenant, in order. Each sees only what the passes before it left,
+ * so a resource refused early is gone before a later pass could judge (or blame) it.
+ */
+const TENANT_PASSES: readonly TenantPass[] = [
+  // Names and sections no tenant may define at all: nothing else needs to look at them.
+  refuseTenantWide,
+  // Shapes Traefik would reject, before any pass reads fields that assume Traefik's shapes.
+  enforceStructure,
+  // Where traffic goes, then code the operator did not allow: before references, so that
+  // whatever used a refused service or middleware is refused with it.
+  enforceBackends,
+  enforcePlugins,
+  // References cascade every refusal so far to the resources that used it (routers included).
+  enforceReferences,
+  // Rules last: only routers that survived everything become claims in the contest across tenants.
+  checkRouters,
+];
 
 export function allowedRefs(options: RenderOptions): ReadonlySet<string> {
   return new Set(options.allowRefs.map(qualify));
@@ -69,11 +81,10 @@ export function allowedRefs(options: RenderOptions): ReadonlySet<string> {
 
 export function buildTenant(daemon: DaemonSnapshot, context: TenantBuildContext): TenantBuild {
   const sink = new DiagnosticSink(daemon.id);
-  const refused = new Set<string>();
   const parsed = parseTenant(daemon.id);
   if (!parsed.ok) {
     sink.error('daemon-id-invalid', `daemon at ${JSON.stringify(daemon.socket)} refused: ${parsed.error}`);
-    return { daemon, tenant: undefined, config: emptyTenantConfig(), claims: [], refused, sink };
+    return { daemon, tenant: undefined, config: emptyTenantConfig(), claims: [], checks: undefined, sink };
   }
   const tenant = parsed.tenant;
   const labelled: ContainerConfig[] = [];
@@ -82,15 +93,11 @@ export function buildTenant(daemon: DaemonSnapshot, context: TenantBuildContext)
     const item = routeContainer(container, tenant, daemon, context, sink);
     if (item) (item.autoRoute ? autoRoutes : labelled).push(item);
   }
-  const config = mergeContainers(labelled, sink, refused);
-  addAutoRoutes(config, autoRoutes, sink, refused);
-  refuseTenantWide(config, refused, sink);
-  enforceStructure(config, refused, sink);
-  enforceBackends(config, (origins) => backendPolicy(tenant, origins, daemon, context.options.allowBackends, context.networkHolders), refused, sink);
-  enforcePlugins(config, context.options.allowPlugins, refused, sink);
-  enforceReferences(config, context.allowRefs, refused, sink);
-  const claims = checkRouters(config, context.options, refused, sink);
-  return { daemon, tenant, config, claims, refused, sink };
+  const checks = new TenantChecks(daemon, tenant, emptyTenantConfig(), sink, context);
+  mergeContainers(labelled, checks);
+  addAutoRoutes(checks, autoRoutes);
+  for (const pass of TENANT_PASSES) pass(checks);
+  return { daemon, tenant, config: checks.config, claims: checks.claims, checks, sink };
 }
 
 /** Decides a container's tier and builds its configuration; undefined when it does not route. */
@@ -156,7 +163,7 @@ const READ_LABEL = /^(?:traefik|rediacc)\./i;
 /** The bounds of model/limits.ts on the labels route-server reads; beyond them the container is skipped. */
 function withinLabelLimits(container: ContainerSnapshot, sink: DiagnosticSink): boolean {
   const read = Object.keys(container.labels).filter((key) => READ_LABEL.test(key));
-  const skip = (code: string, message: string, label?: string) => {
+  const skip = (code: DiagnosticCode, message: string, label?: string) => {
     sink.error(code, `container skipped: ${message}`, label === undefined ? { container: container.name } : { container: container.name, label });
     return false;
   };
@@ -236,19 +243,16 @@ function defaultRuleFor(container: ContainerSnapshot, name: string, tenant: Tena
 }
 
 /** What no tenant may define: names with `@`, entrypoint models, TLS stores. */
-function refuseTenantWide(config: TenantConfig, refused: Set<string>, sink: DiagnosticSink): void {
+function refuseTenantWide(checks: TenantChecks): void {
   for (const section of SECTIONS) {
-    for (const name of [...config[section].keys()]) {
+    for (const name of [...checks.config[section].keys()]) {
       if (section === 'http.models') {
-        refuse(config, section, name, sink, 'model-refused', 'entrypoint models belong to the static configuration');
+        checks.refuse(section, name, 'model-refused', 'entrypoint models belong to the static configuration');
       } else if (section === 'tls.stores') {
-        refuse(config, section, name, sink, 'tls-store-refused', 'tenants cannot configure TLS stores (they are global)');
+        checks.refuse(section, name, 'tls-store-refused', 'tenants cannot configure TLS stores (they are global)');
       } else if (name.includes('@')) {
-        refuse(config, section, name, sink, 'name-refused', 'a name may not contain @ (Traefik splits names on it)');
-      } else {
-        continue;
+        checks.refuse(section, name, 'name-refused', 'a name may not contain @ (Traefik splits names on it)');
       }
-      refused.add(`${section}\u0000${name}`);
     }
   }
 }

@@ -3,7 +3,6 @@
 // are merged the way Traefik merges one provider's containers (pkg/provider/merge.go).
 
 import type { ContainerSnapshot } from '../model/snapshot.ts';
-import type { DiagnosticSink } from '../model/diagnostics.ts';
 import { emptyObject, isConfigObject, own, ownObject, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
 import {
   findField,
@@ -20,7 +19,7 @@ import {
   type StructDef,
 } from '../traefik/fields.ts';
 import { semanticallyEqual } from '../traefik/semantic-equality.ts';
-import { resourceLabel } from './label-lookup.ts';
+import type { TenantChecks } from './tenant-checks.ts';
 import { compareCodePoints } from '../model/ordering.ts';
 
 export const SECTIONS = [
@@ -76,10 +75,12 @@ export interface ContainerConfig {
   readonly autoRoute: boolean;
 }
 
-/** Merges containers in Traefik's order; same-named resources must be identical, services merge servers. */
-export function mergeContainers(items: readonly ContainerConfig[], sink: DiagnosticSink, refused?: Set<string>): TenantConfig {
-  const merged = emptyTenantConfig();
-  const conflicts = new Map<string, { section: Section; name: string; origins: ContainerSnapshot[] }>();
+/**
+ * Merges containers into `into` in Traefik's order; same-named resources must be identical,
+ * services merge servers. Those that differ are refused through `checks`.
+ */
+export function mergeContainers(items: readonly ContainerConfig[], checks: TenantChecks, into: TenantConfig = checks.config): void {
+  const conflicts = new Map<string, { section: Section; name: string }>();
   const ordered = [...items].sort((a, b) => compareCodePoints(a.key, b.key));
   const serverIds = new WeakMap<ConfigObject, Set<string>>();
   for (const item of ordered) {
@@ -90,32 +91,17 @@ export function mergeContainers(items: readonly ContainerConfig[], sink: Diagnos
       for (const name of Object.keys(map)) {
         const value = map[name];
         if (!isConfigObject(value)) continue;
-        const existing = merged[section].get(name);
+        const existing = into[section].get(name);
         if (!existing) {
-          merged[section].set(name, { value, origins: [item.container], autoRoute: item.autoRoute });
+          into[section].set(name, { value, origins: [item.container], autoRoute: item.autoRoute });
           continue;
         }
         existing.origins.push(item.container);
-        if (!tryMerge(section, existing.value, value, serverIds)) {
-          const id = `${section}\u0000${name}`;
-          const conflict = conflicts.get(id) ?? { section, name, origins: existing.origins };
-          conflicts.set(id, conflict);
-        }
+        if (!tryMerge(section, existing.value, value, serverIds)) conflicts.set(`${section}\u0000${name}`, { section, name });
       }
     }
   }
-  for (const { section, name, origins } of conflicts.values()) {
-    merged[section].delete(name);
-    refused?.add(`${section}\u0000${name}`);
-    const byName = new Map(origins.map((c) => [c.name, c]));
-    const containers = [...byName.keys()].sort();
-    for (const container of containers) {
-      const label = resourceLabel(byName.get(container) as ContainerSnapshot, section, name);
-      const message = `${sectionWords(section)} ${name} defined multiple times with different configurations (containers ${containers.join(', ')}); dropped`;
-      sink.error('defined-multiple-times', message, label === undefined ? { container } : { container, label });
-    }
-  }
-  return merged;
+  for (const { section, name } of conflicts.values()) checks.refuseConflict(into, section, name);
 }
 
 const STRUCTS: Record<Section, StructDef> = {
@@ -186,30 +172,6 @@ function withoutServers(loadBalancer: ConfigObject): ConfigObject {
 export function serversOf(loadBalancer: ConfigObject | undefined): ConfigObject[] {
   const servers = own(loadBalancer, 'servers');
   return Array.isArray(servers) ? servers.filter(isConfigObject) : [];
-}
-
-/**
- * Removes a resource and reports why, once, against every container that defined it, naming the
- * label at `labelPath` (below the resource, e.g. `rule` or `loadbalancer.server.url`) when the
- * container has one.
- */
-export function refuse(
-  config: TenantConfig,
-  section: Section,
-  name: string,
-  sink: DiagnosticSink,
-  code: string,
-  reason: string,
-  labelPath?: string,
-): void {
-  const resource = config[section].get(name);
-  if (!resource) return;
-  config[section].delete(name);
-  const containers = new Map(resource.origins.map((c) => [c.name, c]));
-  for (const container of [...containers.keys()].sort()) {
-    const label = resourceLabel(containers.get(container) as ContainerSnapshot, section, name, labelPath);
-    sink.error(code, `${sectionWords(section)} ${name} refused: ${reason}`, label === undefined ? { container } : { container, label });
-  }
 }
 
 /** Oldest known creation time of a resource's containers; undefined when none is known. */

@@ -6,7 +6,7 @@ import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'no
 import type { TestContext } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 
-import type { Diagnostic } from '../../src/model/diagnostics.ts';
+import type { Diagnostic, DiagnosticCode } from '../../src/model/diagnostics.ts';
 import type { Logger } from '../../src/model/logger.ts';
 import type { RouteInfo } from '../../src/render/fragment.ts';
 import type { DaemonStatus } from '../../src/source/daemon-watcher.ts';
@@ -103,7 +103,7 @@ export function routeInfo(daemon: string, name: string, fields: Partial<RouteInf
   };
 }
 
-export function diagnostic(daemon: string, code: string, fields: Partial<Diagnostic> = {}): Diagnostic {
+export function diagnostic(daemon: string, code: DiagnosticCode, fields: Partial<Diagnostic> = {}): Diagnostic {
   return { daemon, severity: 'error', code, message: `${code} in ${daemon}`, ...fields };
 }
 
