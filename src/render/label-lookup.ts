@@ -4,7 +4,7 @@
 // labels below one prefix: refusing every router of a large container stays linear.
 
 import type { ContainerSnapshot } from '../model/snapshot.ts';
-import { foldCase } from '../traefik/fields.ts';
+import { foldCase } from '../traefik/fields/table.ts';
 import { compareCodePoints } from '../model/ordering.ts';
 
 interface LabelIndex {

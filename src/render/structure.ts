@@ -5,39 +5,19 @@
 
 import type { DiagnosticSink } from '../model/diagnostics.ts';
 import { isConfigObject, own, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
-import {
-  HttpMiddleware,
-  HttpRouter,
-  HttpService,
-  TcpMiddleware,
-  TcpRouter,
-  TcpService,
-  UdpRouter,
-  UdpService,
-  type FieldType,
-  type StructDef,
-} from '../traefik/fields.ts';
+import { SECTION_STRUCTS } from '../traefik/fields/configuration.ts';
+import type { FieldType, StructDef } from '../traefik/fields/table.ts';
 import { resourceLabel } from './label-lookup.ts';
 import type { TenantChecks } from './tenant-checks.ts';
-import { sectionWords, serversOf, type Resource, type Section } from './tenant-config.ts';
-
-const STRUCTS: Partial<Record<Section, StructDef>> = {
-  'http.routers': HttpRouter,
-  'http.services': HttpService,
-  'http.middlewares': HttpMiddleware,
-  'tcp.routers': TcpRouter,
-  'tcp.services': TcpService,
-  'tcp.middlewares': TcpMiddleware,
-  'udp.routers': UdpRouter,
-  'udp.services': UdpService,
-};
+import { SECTIONS, sectionWords, serversOf, type Resource, type Section } from './tenant-config.ts';
 
 /** paerser's file decoder joins list items with this rune; an item containing it would split. */
 const FILE_LIST_SEPARATOR = '\u2551';
 
 export function enforceStructure(checks: TenantChecks): void {
   const { config, sink } = checks;
-  for (const [section, struct] of Object.entries(STRUCTS) as [Section, StructDef][]) {
+  for (const section of SECTIONS) {
+    const struct = SECTION_STRUCTS[section];
     for (const [name, resource] of [...config[section]]) {
       repairHarmless(section, name, resource, sink);
       const problem = structProblem(resource.value, struct, '') ?? semanticProblem(section, resource.value);

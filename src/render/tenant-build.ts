@@ -10,7 +10,7 @@ import { MAX_LABEL_KEY_SEGMENTS, MAX_LABEL_VALUE_LENGTH, MAX_LABELS_PER_CONTAINE
 import { compareCodePoints } from '../model/ordering.ts';
 import { own, ownObject, ownString } from '../traefik/config.ts';
 import { decodeLabelsInto } from '../traefik/labels.ts';
-import { DockerLabels } from '../traefik/fields.ts';
+import { DockerLabels } from '../traefik/fields/configuration.ts';
 import { autoRouteHost, buildAutoRoute, SERVICE_NAME_LABEL, serviceLabel } from './auto-route.ts';
 import { addAutoRoutes } from './auto-route-merge.ts';
 import { enforceBackends } from './backends.ts';

@@ -4,38 +4,16 @@
 
 import type { ContainerSnapshot } from '../model/snapshot.ts';
 import { emptyObject, isConfigObject, own, ownObject, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
-import {
-  findField,
-  HttpMiddleware,
-  HttpRouter,
-  HttpService,
-  Model,
-  TcpMiddleware,
-  TcpRouter,
-  TcpService,
-  TlsStore,
-  UdpRouter,
-  UdpService,
-  type StructDef,
-} from '../traefik/fields.ts';
+import { SECTION_STRUCTS } from '../traefik/fields/configuration.ts';
+import { findField, type StructDef } from '../traefik/fields/table.ts';
 import { semanticallyEqual } from '../traefik/semantic-equality.ts';
 import type { TenantChecks } from './tenant-checks.ts';
 import { compareCodePoints } from '../model/ordering.ts';
 
-export const SECTIONS = [
-  'http.routers',
-  'http.services',
-  'http.middlewares',
-  'http.models',
-  'tcp.routers',
-  'tcp.services',
-  'tcp.middlewares',
-  'udp.routers',
-  'udp.services',
-  'tls.stores',
-] as const;
+/** The sections a tenant's resources live in, in the order output and checks visit them. */
+export const SECTIONS = Object.keys(SECTION_STRUCTS) as (keyof typeof SECTION_STRUCTS)[];
 
-export type Section = (typeof SECTIONS)[number];
+export type Section = keyof typeof SECTION_STRUCTS;
 
 const WORDS: Record<Section, string> = {
   'http.routers': 'HTTP router',
@@ -104,19 +82,6 @@ export function mergeContainers(items: readonly ContainerConfig[], checks: Tenan
   for (const { section, name } of conflicts.values()) checks.refuseConflict(into, section, name);
 }
 
-const STRUCTS: Record<Section, StructDef> = {
-  'http.routers': HttpRouter,
-  'http.services': HttpService,
-  'http.middlewares': HttpMiddleware,
-  'http.models': Model,
-  'tcp.routers': TcpRouter,
-  'tcp.services': TcpService,
-  'tcp.middlewares': TcpMiddleware,
-  'udp.routers': UdpRouter,
-  'udp.services': UdpService,
-  'tls.stores': TlsStore,
-};
-
 /**
  * Services with load balancers merge when equal apart from servers; anything else must be equal.
  * Equal means equal after Traefik's defaults and parsing (pkg/provider/merge.go compares decoded
@@ -126,12 +91,12 @@ function tryMerge(section: Section, existing: ConfigObject, incoming: ConfigObje
   if (section === 'http.services' || section === 'tcp.services' || section === 'udp.services') {
     const left = ownObject(existing, 'loadBalancer');
     const right = ownObject(incoming, 'loadBalancer');
-    const loadBalancer = findField(STRUCTS[section], 'loadBalancer');
+    const loadBalancer = findField(SECTION_STRUCTS[section], 'loadBalancer');
     if (left && right && loadBalancer?.type.kind === 'struct') {
       return mergeLoadBalancers(left, right, section === 'http.services' ? 'url' : 'address', loadBalancer.type.struct, serverIds);
     }
   }
-  return semanticallyEqual(existing, incoming, STRUCTS[section]);
+  return semanticallyEqual(existing, incoming, SECTION_STRUCTS[section]);
 }
 
 /**

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { toJsonValue, type ConfigObject } from './config.ts';
-import { Configuration, findField, type FieldDef, type FieldType, type StructDef } from './fields.ts';
+import { Configuration } from './fields/configuration.ts';
+import { findField, type FieldDef, type FieldType, type StructDef } from './fields/table.ts';
 import { decodeLabels } from './labels.ts';
 
 function decoded(labels: Record<string, string>): unknown {

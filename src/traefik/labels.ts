@@ -6,7 +6,8 @@
 // labels are accepted and ignored, each reported in a note.
 
 import { emptyObject, type ConfigObject, type ConfigValue } from './config.ts';
-import { Configuration, findField, foldCase, type FieldDef, type FieldType, type ScalarKind, type StructDef } from './fields.ts';
+import { Configuration } from './fields/configuration.ts';
+import { findField, foldCase, type FieldDef, type FieldType, type ScalarKind, type StructDef } from './fields/table.ts';
 import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
 import { compareCodePoints } from '../model/ordering.ts';
 import { MAX_LABEL_KEY_SEGMENTS } from '../model/limits.ts';

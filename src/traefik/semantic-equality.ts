@@ -3,7 +3,7 @@
 // `100ms`). Used only for comparison; what is written keeps the user's own text.
 
 import { configEqual, emptyObject, isConfigObject, type ConfigObject, type ConfigValue } from './config.ts';
-import type { FieldType, ScalarKind, StructDef } from './fields.ts';
+import type { FieldType, ScalarKind, StructDef } from './fields/table.ts';
 import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
 
 export function semanticallyEqual(a: ConfigObject, b: ConfigObject, struct: StructDef): boolean {
