@@ -68,6 +68,12 @@ test('--allow-backend takes ranges, host names and *.domain patterns; --allow-pl
     { kind: 'below', domain: 'svc.example.net' },
   ]);
   assert.deepEqual(options.allowPlugins, ['jwt', 'plugindemo']);
+  // A Unicode name is taken in its Punycode form, as rules and --base-domain are.
+  const unicode = renderOptionsFrom(parseArgs('render', ['--allow-backend', 'Bücher.example.com,*.münchen.de'], environment()));
+  assert.deepEqual(unicode.allowBackends.names, [
+    { kind: 'exact', name: 'xn--bcher-kva.example.com' },
+    { kind: 'below', domain: 'xn--mnchen-3ya.de' },
+  ]);
   const fromEnv = renderOptionsFrom(parseArgs('run', [], environment({ ROUTE_SERVER_ALLOW_PLUGIN: 'jwt' })));
   assert.deepEqual(fromEnv.allowPlugins, ['jwt']);
 });

@@ -421,7 +421,9 @@ describe('classifyHostName', () => {
     ['example.com', 'public'], ['api.Example.COM.', 'public'], ['_dmarc.example.com', 'public'],
     ['xn--bcher-kva.example', 'public'], ['localhost.example.com', 'public'], ['my-app.example.io', 'public'],
     ['', 'invalid'], ['.', 'invalid'], ['a..b', 'invalid'], ['-a.com', 'invalid'], ['a-.com', 'invalid'],
-    ['a b.com', 'invalid'], ['exa$mple.com', 'invalid'], ['ünicode.com', 'invalid'], ['１２７.0.0.1', 'invalid'],
+    ['a b.com', 'invalid'], ['exa$mple.com', 'invalid'], ['１２７.0.0.1', 'invalid'],
+    // A Unicode name is the Punycode name Go's HTTP client dials for it (xn--nicode-2ya.com).
+    ['ünicode.com', 'public'], ['bücher.localhost', 'localhost'],
     ['foo.123', 'invalid'], ['1.2.3.4.5', 'invalid'], ['08.0.0.1', 'invalid'], ['foo.0x7f', 'invalid'],
     [`${'a'.repeat(64)}.com`, 'invalid'], ['*.example.com', 'invalid'], ['example.com/x', 'invalid'],
   ];

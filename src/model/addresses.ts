@@ -3,7 +3,7 @@
 // Go reads URLs and host:port); this file holds ranges and classes; backend-policy.ts the policy.
 
 import { Ip, embeddedIpv4, hasPrefix, ipv4Mapped, parseIp, parseStrictIp } from './ip.ts';
-import { canonicalHostName } from './host-patterns.ts';
+import { canonicalHost } from './host-name.ts';
 
 export * from './ip.ts';
 export * from './url-host.ts';
@@ -172,7 +172,7 @@ const INTERNAL_SUFFIXES = ['.internal', '.local', '.localdomain', '.home.arpa', 
  */
 export function classifyHostName(name: string): HostNameClass {
   const lower = name.toLowerCase();
-  const n = canonicalHostName(name);
+  const n = canonicalHost(name);
   const ip = parseIp(n.startsWith('[') && n.endsWith(']') ? n.slice(1, -1) : lower);
   if (ip !== undefined) {
     const cls = classifyIp(ip);

@@ -23,6 +23,7 @@ describe('checkServerTarget / checkMiddlewareTarget', () => {
   const none: BackendPolicy = { ownRanges: [], allowed: [], allowedNames: [] };
   const metadataAllowed: BackendPolicy = { ownRanges: [serviceRange(2816)], allowed: [cidr('169.254.169.254/32')], allowedNames: [] };
   const names: BackendPolicy = { ownRanges: [serviceRange(2816)], allowed: [], allowedNames: [pattern('auth.example.com'), pattern('*.svc.example.net')] };
+  const unicodeName: BackendPolicy = { ownRanges: [], allowed: [], allowedNames: [pattern('xn--bcher-kva.example.com')] };
   const OUTSIDE = 'outside 127.0.11.2-127.0.11.62';
   const NO_NAME = 'and no host name is allowed (a name can resolve to any address)';
   const NOT_LISTED = 'and allowed names are auth.example.com, *.svc.example.net (a name can resolve to any address)';
@@ -76,6 +77,9 @@ describe('checkServerTarget / checkMiddlewareTarget', () => {
     ['http://auth.example.com.evil.org', names, `"auth.example.com.evil.org" is a host name ${NOT_LISTED}`],
     ['http://evilsvc.example.net', names, `"evilsvc.example.net" is a host name ${NOT_LISTED}`],
     ['http://auth.example.com@127.0.0.1/', names, `127.0.0.1 is loopback, ${OUTSIDE}`],
+    // Go's HTTP client dials the Punycode of a Unicode host: one name, either spelling.
+    ['http://BÜCHER.example.com/', unicodeName, 'ok'],
+    ['http://bucher.example.com/', unicodeName, '"bucher.example.com" is a host name and allowed names are xn--bcher-kva.example.com (a name can resolve to any address)'],
   ];
   for (const [address, policy, expected] of servers) {
     it(`server ${JSON.stringify(address)} → ${expected}`, () => assert.equal(verdict(checkServerTarget(target(address), policy)), expected));

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { canonicalHostName, matchesHostPattern, parseHostPattern } from './host-patterns.ts';
+import { matchesHostPattern, parseHostPattern } from './host-patterns.ts';
 
 describe('parseHostPattern', () => {
   const cases: Array<[string, string]> = [
@@ -11,6 +11,12 @@ describe('parseHostPattern', () => {
     ['*.Example.com..', 'below example.com'],
     ['redis', 'exact redis'],
     ['_acme.example.com', 'exact _acme.example.com'],
+    // Unicode names are accepted in the form DNS, Go's HTTP client and rules use: Punycode.
+    ['bücher.example.com', 'exact xn--bcher-kva.example.com'],
+    ['*.BÜCHER.de.', 'below xn--bcher-kva.de'],
+    ['xn--bcher-kva.example.com', 'exact xn--bcher-kva.example.com'],
+    ['xn--abc-.example.com', 'error: "xn--abc-.example.com" is not a host name (letters, digits, "-", "_"; the last label not numeric)'],
+    ['*.ü', 'error: "*.ü" would match every name under a top-level domain'],
     ['*.com', 'error: "*.com" would match every name under a top-level domain'],
     ['*', 'error: "*" is not a host name (letters, digits, "-", "_"; the last label not numeric) or a *.domain pattern'],
     ['a.*.example.com', 'error: "a.*.example.com" is not a host name (letters, digits, "-", "_"; the last label not numeric) or a *.domain pattern'],
@@ -40,6 +46,7 @@ describe('matchesHostPattern', () => {
     ['badexample.com', false, false],
     ['auth.example.com.evil.org', false, false],
     ['example.com.', false, false],
+    ['ünicode.example.com', true, false],
   ];
   for (const [name, underDomain, isExact] of cases) {
     it(`${JSON.stringify(name)}: *.example.com ${underDomain}, auth.example.com ${isExact}`, () => {
@@ -47,5 +54,17 @@ describe('matchesHostPattern', () => {
       assert.equal(matchesHostPattern(exact, name), isExact);
     });
   }
-  it('canonical form: lower case, every trailing dot removed', () => assert.equal(canonicalHostName('A.B..'), 'a.b'));
+});
+
+describe('a Unicode name and its Punycode are one name', () => {
+  const unicode = parseHostPattern('bücher.example.com');
+  const punycode = parseHostPattern('xn--bcher-kva.example.com');
+  assert.ok(typeof unicode !== 'string' && typeof punycode !== 'string');
+  for (const name of ['bücher.example.com', 'BÜCHER.Example.com.', 'xn--bcher-kva.example.com', 'XN--BCHER-KVA.example.com']) {
+    it(`${name} matches either spelling of the allowed name`, () => {
+      assert.equal(matchesHostPattern(unicode, name), true);
+      assert.equal(matchesHostPattern(punycode, name), true);
+    });
+  }
+  it('a look-alike does not', () => assert.equal(matchesHostPattern(unicode, 'bucher.example.com'), false));
 });

@@ -1,19 +1,16 @@
 // Host names an operator lets tenants send traffic to (`--allow-backend auth.example.com` or
 // `*.example.com`). A name is never judged by what it resolves to today (any name can be made to
-// resolve into another tenant's range), only by whether the operator named it.
+// resolve into another tenant's range), only by whether the operator named it. Names are compared
+// in canonicalHost's form, the one rules and tls.domains use: `Auth.Example.COM.` is
+// auth.example.com, and a Unicode name is its Punycode (`bücher.example.com` is
+// xn--bcher-kva.example.com), which is the name Go's HTTP client dials for either spelling.
+
+import { canonicalHost } from './host-name.ts';
 
 /** `auth.example.com` matches itself only; `*.example.com` matches any name below example.com. */
 export type HostPattern =
   | { readonly kind: 'exact'; readonly name: string }
   | { readonly kind: 'below'; readonly domain: string };
-
-/**
- * The form names are compared in: lower case, every trailing dot removed (`Auth.Example.COM..`
- * is auth.example.com to a resolver that accepts it, and one that refuses it dials nothing).
- */
-export function canonicalHostName(name: string): string {
-  return name.toLowerCase().replace(/\.+$/, '');
-}
 
 // Letters, digits, `-` and `_` (Go's resolver takes `_`); labels 1–63 without edge hyphens; ≤ 253.
 const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
@@ -26,10 +23,10 @@ function isPatternName(name: string): boolean {
   return labels.every((label) => LABEL.test(label));
 }
 
-/** A host name or `*.domain` pattern in canonical form; a string saying why not otherwise. */
+/** A host name or `*.domain` pattern in canonical form (Unicode as Punycode); a string saying why not otherwise. */
 export function parseHostPattern(text: string): HostPattern | string {
   const wildcard = text.startsWith('*.');
-  const name = canonicalHostName(wildcard ? text.slice(2) : text);
+  const name = canonicalHost(wildcard ? text.slice(2) : text);
   if (!isPatternName(name)) {
     return `"${text}" is not a host name (letters, digits, "-", "_"; the last label not numeric)${text.includes('*') ? ' or a *.domain pattern' : ''}`;
   }
@@ -37,9 +34,9 @@ export function parseHostPattern(text: string): HostPattern | string {
   return wildcard ? { kind: 'below', domain: name } : { kind: 'exact', name };
 }
 
-/** Whether `name` (any case, trailing dots allowed) is allowed by `pattern`. */
+/** Whether `name` (any case or spelling canonicalHost accepts) is allowed by `pattern`. */
 export function matchesHostPattern(pattern: HostPattern, name: string): boolean {
-  const canonical = canonicalHostName(name);
+  const canonical = canonicalHost(name);
   return pattern.kind === 'exact' ? canonical === pattern.name : canonical.endsWith(`.${pattern.domain}`);
 }
 
