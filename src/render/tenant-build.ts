@@ -24,8 +24,6 @@ import { enforceStructure } from './structure.ts';
 import { TenantChecks, type TenantBuildContext, type TenantPass } from './tenant-checks.ts';
 import { emptyTenantConfig, mergeContainers, SECTIONS, type ContainerConfig, type TenantConfig } from './tenant-config.ts';
 
-export type { TenantBuildContext } from './tenant-checks.ts';
-
 export interface TenantBuild {
   readonly daemon: DaemonSnapshot;
   /** Undefined when the daemon id is refused: such a daemon gets no fragment. */
