@@ -5,6 +5,7 @@ import { compileDefaultRule } from '../render/default-rule.ts';
 import {
   DEFAULT_RENDER_OPTIONS,
   parseAllowBackends,
+  parseAllowFileDirs,
   parseAllowPlugins,
   parseBaseDomain,
   parseCertLimit,
@@ -21,6 +22,8 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
   if (!backends.ok) throw new UsageError(backends.error);
   const plugins = parseAllowPlugins(args.get('allow-plugin') ?? []);
   if (!plugins.ok) throw new UsageError(plugins.error);
+  const fileDirs = parseAllowFileDirs(args.get('allow-file-dir') ?? []);
+  if (!fileDirs.ok) throw new UsageError(fileDirs.error);
   const tcpRangeText = args.get('tcp-range');
   const tcpRange = tcpRangeText === undefined ? { ok: true as const, value: DEFAULT_RENDER_OPTIONS.tcpRange } : parsePortRange(tcpRangeText, '--tcp-range');
   if (!tcpRange.ok) throw new UsageError(tcpRange.error);
@@ -57,6 +60,7 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
     allowRefs: [...allowRefs],
     allowBackends: backends.value,
     allowPlugins: plugins.value,
+    allowFileDirs: fileDirs.value,
     allowUnboundedRules: args.get('allow-unbounded-rules') === true,
     tcpRange: tcpRange.value,
     udpRange: udpRange?.ok ? udpRange.value : undefined,

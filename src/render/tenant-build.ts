@@ -19,6 +19,7 @@ import { buildLabelConfig, traefikName } from './container-build.ts';
 import type { DefaultRuleTemplate } from './default-rule.ts';
 import type { NetworkHolders } from './network-holders.ts';
 import type { RenderOptions } from './options.ts';
+import { enforceFilePaths } from './file-paths.ts';
 import { enforcePlugins } from './plugins.ts';
 import { enforceReferences, qualify } from './references.ts';
 import { checkRouters, type RouterClaim } from './router-rules.ts';
@@ -88,6 +89,7 @@ export function buildTenant(daemon: DaemonSnapshot, context: TenantBuildContext)
   enforceStructure(config, refused, sink);
   enforceBackends(config, (origins) => backendPolicy(tenant, origins, daemon, context.options.allowBackends, context.networkHolders), refused, sink);
   enforcePlugins(config, context.options.allowPlugins, refused, sink);
+  enforceFilePaths(config, tenant.id, context.options.allowFileDirs, refused, sink);
   enforceReferences(config, context.allowRefs, refused, sink);
   const claims = checkRouters(config, context.options, refused, sink);
   return { daemon, tenant, config, claims, refused, sink };
