@@ -12,8 +12,14 @@ import {
   parsePortRange,
   type RenderOptions,
 } from '../render/options.ts';
+import type { Snapshot } from '../model/snapshot.ts';
 import { infraOptionsFrom, knownEntrypoints } from './infra-options.ts';
 import { UsageError, type ParsedArgs } from './parse-args.ts';
+
+/** For `render`, the snapshot is the configuration: its named daemons are the configured ones. */
+export function withSnapshotDaemons(options: RenderOptions, snapshot: Snapshot): RenderOptions {
+  return { ...options, reservedDaemonIds: snapshot.daemons.map((daemon) => daemon.id).filter((id) => !/^[0-9]+$/.test(id)) };
+}
 
 export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
   const domain = parseBaseDomain(args.get('base-domain') ?? '');

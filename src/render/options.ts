@@ -30,6 +30,13 @@ export interface RenderOptions {
   readonly allowPlugins: readonly string[];
   /** Directories (`{id}` = the tenant's id) under which tenants' middlewares may name files. */
   readonly allowFileDirs: readonly string[];
+  /**
+   * Named daemons whose auto-route hosts (`{label}-{id}.{baseDomain}`) are reserved whether or not
+   * they are connected: the `--docker-host` ids (for `render`, the snapshot's). Numeric ids need no
+   * list: every valid network id is reserved. Reserving by configuration, not by presence, keeps a
+   * daemon that connects later from taking hosts older tenants already serve.
+   */
+  readonly reservedDaemonIds: readonly string[];
   /** Accept routers whose rule is not bound to literal hosts (single-tenant hosts). */
   readonly allowUnboundedRules: boolean;
   /** Ranges for TCP/UDP routers declared without entrypoints. */
@@ -62,6 +69,7 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
   allowBackends: { ranges: [], names: [] },
   allowPlugins: [],
   allowFileDirs: [],
+  reservedDaemonIds: [],
   allowUnboundedRules: false,
   tcpRange: { first: 10000, last: 10010 },
   udpRange: undefined,
