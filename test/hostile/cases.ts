@@ -123,7 +123,7 @@ add('rules', 'accepted', 'tabs and newlines after operators', evil('Host(`evil.e
 // ---- Bad ports ------------------------------------------------------------------------------
 add('ports', 'accepted', 'a port with a path is a URL with a path, on its own address', { ...evil('Host(`evil.example.com`)'), 'traefik.http.services.evil.loadbalancer.server.port': '8080/tcp' });
 for (const port of ['0', '65536', '-1', 'abc', '0x50', '80.5', '1e3']) {
-  add('ports', 'container', `service port ${JSON.stringify(port)}`, { ...evil('Host(`evil.example.com`)'), 'traefik.http.services.evil.loadbalancer.server.port': port });
+  add('ports', 'container', `service port ${JSON.stringify(port)}`, { ...evil('Host(`evil.example.com`)'), 'traefik.http.services.evil.loadbalancer.server.port': port }, { code: 'backend-refused' });
 }
 add('ports', 'accepted', 'TCP router on an entrypoint the host lacks is written with a warning', evilTcp({ rule: 'HostSNI(`*`)', entrypoints: 'tcp-99999' }), { args: ['--public-ipv4', '203.0.113.50'] });
 add('ports', 'accepted', 'TCP catch-all gets a port of the range', evilTcp({ rule: 'HostSNI(`*`)' }));
@@ -201,7 +201,7 @@ add('huge', 'router', 'chain nested 40 deep', {
   ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`${M}.c${i}.chain.middlewares`, i === 39 ? 'leaf' : `c${i + 1}`])),
   [`${M}.leaf.headers.customresponseheaders.X-A`]: 'b',
 }, { code: 'chain-too-deep' });
-add('huge', 'router', 'chain cycle', { ...evil('Host(`evil.example.com`)', { [`${R}.middlewares`]: 'c0' }), [`${M}.c0.chain.middlewares`]: 'c1', [`${M}.c1.chain.middlewares`]: 'c0' });
+add('huge', 'router', 'chain cycle', { ...evil('Host(`evil.example.com`)', { [`${R}.middlewares`]: 'c0' }), [`${M}.c0.chain.middlewares`]: 'c1', [`${M}.c1.chain.middlewares`]: 'c0' }, { code: 'chain-recursion' });
 add('huge', 'router', 'many certificates', {
   ...Object.fromEntries(Array.from({ length: 30 }, (_, i) => [[`traefik.http.routers.e${i}.rule`, `Host(\`c${i}.evil.org\`)`], [`traefik.http.routers.e${i}.tls.certresolver`, 'letsencrypt'], [`traefik.http.routers.e${i}.service`, 'evil']]).flat()),
   ...evil('Host(`evil.example.com`)'),
@@ -215,7 +215,7 @@ for (const name of ['../../etc/passwd', '/evil', 'a/b/../../c', '..', '.', 'C:\\
 }
 for (const name of ['a/b', '/', '\\x', 'rs-2880', 'x@file']) {
   const outcome: Outcome = name.includes('@') ? 'router' : 'accepted';
-  add('paths', outcome, `middleware name ${JSON.stringify(name)}`, { ...evil('Host(`evil.example.com`)', { [`${R}.middlewares`]: name }), [`${M}.${name}.headers.customresponseheaders.X-A`]: 'b' });
+  add('paths', outcome, `middleware name ${JSON.stringify(name)}`, { ...evil('Host(`evil.example.com`)', { [`${R}.middlewares`]: name }), [`${M}.${name}.headers.customresponseheaders.X-A`]: 'b' }, outcome === 'router' ? { code: 'name-refused' } : {});
 }
 for (const name of ['../x', '..', 'rs-2880.yml']) {
   add('paths', 'container', `middleware name ${JSON.stringify(name)} (dots split label keys)`, { ...evil('Host(`evil.example.com`)', { [`${R}.middlewares`]: name }), [`${M}.${name}.headers.customresponseheaders.X-A`]: 'b' }, { code: 'label-decode' });
@@ -237,19 +237,19 @@ const victimHosts = [
   'blog-2880.EXAMPLE.com',
 ];
 for (const host of victimHosts) {
-  add('hosts', 'router', `Host ${JSON.stringify(host)}`, evil(`Host(\`${host}\`)`));
-  add('hosts', 'router', `Host ${JSON.stringify(host)} in a disjunction`, evil(`Host(\`evil.example.com\`) || (Host(\`${host}\`) && PathPrefix(\`/admin\`))`));
+  add('hosts', 'router', `Host ${JSON.stringify(host)}`, evil(`Host(\`${host}\`)`), { code: 'host-conflict' });
+  add('hosts', 'router', `Host ${JSON.stringify(host)} in a disjunction`, evil(`Host(\`evil.example.com\`) || (Host(\`${host}\`) && PathPrefix(\`/admin\`))`), { code: 'host-conflict' });
 }
-add('hosts', 'router', 'double-quoted Go escape', evil('Host("sh\\x6fp.example.com")'));
-add('hosts', 'router', 'double-quoted unicode escape', evil('Host("\\u0073hop.example.com")'));
-add('hosts', 'router', 'percent escape', evil('Host(`shop%2Eexample.com`)'));
-add('hosts', 'router', 'Kelvin sign', evil('Host(`blog-2880.example.\u212Aom`)'));
-add('hosts', 'router', 'HostRegexp matching the victim', evil('HostRegexp(`^shop\\.example\\.com$`)'));
-add('hosts', 'router', 'wildcard over the victim', evil('Host(`*.example.com`)'));
-add('hosts', 'router', 'another tenant auto-route name', evil('Host(`www-2880.example.com`)'));
-add('hosts', 'router', 'HostSNI of the victim on websecure', evilTcp({ rule: 'HostSNI(`shop.example.com`)', entrypoints: 'websecure', tls: 'true' }));
-add('hosts', 'router', 'HostSNI upper case with trailing dot', evilTcp({ rule: 'HostSNI(`SHOP.example.com.`)', entrypoints: 'websecure', 'tls.passthrough': 'true' }));
-add('hosts', 'router', 'HostSNIRegexp over the victim', evilTcp({ rule: 'HostSNIRegexp(`^.+\\.example\\.com$`)', entrypoints: 'websecure', tls: 'true' }));
+add('hosts', 'router', 'double-quoted Go escape', evil('Host("sh\\x6fp.example.com")'), { code: 'host-conflict' });
+add('hosts', 'router', 'double-quoted unicode escape', evil('Host("\\u0073hop.example.com")'), { code: 'host-conflict' });
+add('hosts', 'router', 'percent escape', evil('Host(`shop%2Eexample.com`)'), { code: 'host-conflict' });
+add('hosts', 'router', 'Kelvin sign', evil('Host(`blog-2880.example.\u212Aom`)'), { code: 'rule-invalid' });
+add('hosts', 'router', 'HostRegexp matching the victim', evil('HostRegexp(`^shop\\.example\\.com$`)'), { code: 'rule-unbounded' });
+add('hosts', 'router', 'wildcard over the victim', evil('Host(`*.example.com`)'), { code: 'rule-unbounded' });
+add('hosts', 'router', 'another tenant auto-route name', evil('Host(`www-2880.example.com`)'), { code: 'host-conflict' });
+add('hosts', 'router', 'HostSNI of the victim on websecure', evilTcp({ rule: 'HostSNI(`shop.example.com`)', entrypoints: 'websecure', tls: 'true' }), { code: 'host-conflict' });
+add('hosts', 'router', 'HostSNI upper case with trailing dot', evilTcp({ rule: 'HostSNI(`SHOP.example.com.`)', entrypoints: 'websecure', 'tls.passthrough': 'true' }), { code: 'host-conflict' });
+add('hosts', 'router', 'HostSNIRegexp over the victim', evilTcp({ rule: 'HostSNIRegexp(`^.+\\.example\\.com$`)', entrypoints: 'websecure', tls: 'true' }), { code: 'rule-unbounded' });
 add('hosts', 'accepted', 'a distinct host that merely contains the victim', evil('Host(`shop.example.com.evil.org`)'));
 add('hosts', 'router', 'a Cyrillic look-alike is not ASCII', evil('Host(`sh\u043Ep.example.com`)'), { code: 'rule-invalid' });
 add('hosts', 'accepted', 'Punycode of a look-alike is another host', evil('Host(`xn--shp-ved.example.com`)'));
@@ -271,7 +271,7 @@ add('references', 'accepted', 'a name the victim also uses is the attacker\'s ow
 // ---- Reaching another tenant: backends -------------------------------------------------------
 const foreignIps = ['127.0.11.66', '127.0.11.1', '127.0.0.1', '127.0.11.63', '10.0.0.1', '169.254.169.254', '0.0.0.0'];
 for (const ip of foreignIps) {
-  add('backends', 'container', `service_ip ${ip}`, evil('Host(`evil.example.com`)'), { container: { labels: { ...evil('Host(`evil.example.com`)'), 'rediacc.service_ip': ip, 'traefik.enable': 'true', 'traefik.http.services.evil.loadbalancer.server.port': '8080' } } });
+  add('backends', 'container', `service_ip ${ip}`, evil('Host(`evil.example.com`)'), { container: { labels: { ...evil('Host(`evil.example.com`)'), 'rediacc.service_ip': ip, 'traefik.enable': 'true', 'traefik.http.services.evil.loadbalancer.server.port': '8080' } }, code: 'service-ip-refused' });
 }
 const foreignUrls = [
   'http://127.0.11.66:8080',
@@ -315,8 +315,8 @@ add('entrypoints', 'accepted', "victim's TCP entrypoint in another case is anoth
 add('entrypoints', 'router', "SNI router on the victim's whole entrypoint", evilTcp({ rule: 'HostSNI(`evil.example.com`)', entrypoints: 'tcp-5432', tls: 'true' }), { code: 'entrypoint-conflict' });
 add('entrypoints', 'router', 'UDP router on a TCP entrypoint', { 'traefik.udp.routers.evil.entrypoints': 'tcp-5432', 'traefik.udp.routers.evil.service': 'evudp', 'traefik.udp.services.evudp.loadbalancer.server.port': '53' }, { code: 'entrypoint-protocol' });
 add('entrypoints', 'router', 'UDP router on websecure', { 'traefik.udp.routers.evil.entrypoints': 'websecure', 'traefik.udp.routers.evil.service': 'evudp', 'traefik.udp.services.evudp.loadbalancer.server.port': '53' }, { code: 'entrypoint-protocol' });
-add('entrypoints', 'router', 'TCP catch-all on websecure', evilTcp({ rule: 'HostSNI(`*`)', entrypoints: 'websecure' }));
-add('entrypoints', 'router', "TCP catch-all on Traefik's own entrypoint", evilTcp({ rule: 'HostSNI(`*`)', entrypoints: 'traefik' }));
+add('entrypoints', 'router', 'TCP catch-all on websecure', evilTcp({ rule: 'HostSNI(`*`)', entrypoints: 'websecure' }), { code: 'rule-unbounded' });
+add('entrypoints', 'router', "TCP catch-all on Traefik's own entrypoint", evilTcp({ rule: 'HostSNI(`*`)', entrypoints: 'traefik' }), { code: 'rule-unbounded' });
 add('entrypoints', 'router', 'HTTP router on a TCP entrypoint', evil('Host(`evil.example.com`)', { [`${R}.entrypoints`]: 'tcp-5432' }), { code: 'entrypoint-protocol' });
 add('entrypoints', 'resource', 'entrypoint model', { ...evil('Host(`evil.example.com`)'), 'traefik.http.models.websecure.tls.certresolver': 'x' }, { code: 'model-refused' });
 add('entrypoints', 'accepted', 'UDP router gets a port of its own', { 'traefik.udp.routers.evil.service': 'evudp', 'traefik.udp.services.evudp.loadbalancer.server.port': '53' });
