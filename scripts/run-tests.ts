@@ -67,11 +67,13 @@ const selected = (id: (typeof SUITE_IDS)[number]) => (wanted.length === 0 && id 
 
 const suites: Suite[] = [];
 if (selected('unit')) suites.push({ id: 'unit', name: 'unit', files: [...testFiles('src'), ...testFiles('test/support')] });
-if (selected('golden')) suites.push({ id: 'golden', name: 'golden', files: testFiles('test/golden').filter((f) => !f.endsWith('schema.test.ts')) });
+// The hostile-input table and the property tests render snapshots as the golden cases do.
+const goldenFiles = [...testFiles('test/golden'), ...testFiles('test/hostile')];
+if (selected('golden')) suites.push({ id: 'golden', name: 'golden', files: goldenFiles.filter((f) => !f.endsWith('schema.test.ts')) });
 if (selected('schema')) {
   suites.push(
     schemaAvailable()
-      ? { id: 'schema', name: 'schema', files: testFiles('test/golden').filter((f) => f.endsWith('schema.test.ts')) }
+      ? { id: 'schema', name: 'schema', files: goldenFiles.filter((f) => f.endsWith('schema.test.ts')) }
       : { id: 'schema', name: 'schema', files: [], notRun: `Traefik's reference schema is not at ${relative(root, SCHEMA_PATH)} (clone ../shared beside the project)` },
   );
 }

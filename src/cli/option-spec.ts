@@ -39,6 +39,7 @@ export const OPTIONS = [
   { name: 'allow-ref', kind: 'repeat', commands: RENDER, metavar: 'NAME', help: 'a name outside the tenant its routers may use, e.g. secure-headers@file (repeatable)' },
   { name: 'allow-backend', kind: 'repeat', commands: RENDER, metavar: 'CIDR|NAME', help: 'an address range, host name or *.domain every tenant may send traffic to (repeatable)' },
   { name: 'allow-plugin', kind: 'repeat', commands: RENDER, metavar: 'NAME', help: "a Traefik plugin tenants' middlewares may use, its settings unchecked (repeatable)" },
+  { name: 'allow-file-dir', kind: 'repeat', commands: RENDER, metavar: 'DIR', help: "a directory whose files tenants' middlewares may name (usersFile, TLS ca/cert/key); {id} is the tenant's id (repeatable)" },
   { name: 'allow-unbounded-rules', kind: 'boolean', commands: RENDER, help: 'accept rules that are not bound to literal hosts (single-tenant hosts)' },
   { name: 'tcp-range', kind: 'string', commands: INFRA, metavar: 'FIRST-LAST', defaultText: '10000-10010', help: 'ports for TCP routers without entrypoints' },
   { name: 'udp-range', kind: 'string', commands: INFRA, metavar: 'FIRST-LAST', defaultText: 'none', help: 'ports for UDP routers without entrypoints' },

@@ -11,7 +11,7 @@ import { jsonLinesLogger } from '../model/logger.ts';
 import { YamlFileSink } from '../output/yaml-file-sink.ts';
 import { UsageError, type ParsedArgs } from './parse-args.ts';
 import { filePrefixFrom } from './output-config.ts';
-import { renderOptionsFrom } from './render-config.ts';
+import { renderOptionsFrom, withSnapshotDaemons } from './render-config.ts';
 import { GENERATOR } from './version.ts';
 
 export interface CommandIo {
@@ -35,7 +35,7 @@ export async function renderCommand(args: ParsedArgs, io: CommandIo): Promise<nu
     io.stderr(`${snapshot}\n`);
     return 2;
   }
-  const result = renderSnapshot(snapshot, options, { allocations: [], now: Date.now() });
+  const result = renderSnapshot(snapshot, withSnapshotDaemons(options, snapshot), { allocations: [], now: Date.now() });
   for (const diagnostic of result.diagnostics) io.stderr(`${JSON.stringify(diagnostic)}\n`);
 
   if (out !== undefined) return writeOut(out, prefix, snapshot, result.fragments, io);

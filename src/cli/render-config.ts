@@ -5,14 +5,21 @@ import { compileDefaultRule } from '../render/default-rule.ts';
 import {
   DEFAULT_RENDER_OPTIONS,
   parseAllowBackends,
+  parseAllowFileDirs,
   parseAllowPlugins,
   parseBaseDomain,
   parseCertLimit,
   parsePortRange,
   type RenderOptions,
 } from '../render/options.ts';
+import type { Snapshot } from '../model/snapshot.ts';
 import { infraOptionsFrom, knownEntrypoints } from './infra-options.ts';
 import { UsageError, type ParsedArgs } from './parse-args.ts';
+
+/** For `render`, the snapshot is the configuration: its named daemons are the configured ones. */
+export function withSnapshotDaemons(options: RenderOptions, snapshot: Snapshot): RenderOptions {
+  return { ...options, reservedDaemonIds: snapshot.daemons.map((daemon) => daemon.id).filter((id) => !/^[0-9]+$/.test(id)) };
+}
 
 export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
   const domain = parseBaseDomain(args.get('base-domain') ?? '');
@@ -21,6 +28,8 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
   if (!backends.ok) throw new UsageError(backends.error);
   const plugins = parseAllowPlugins(args.get('allow-plugin') ?? []);
   if (!plugins.ok) throw new UsageError(plugins.error);
+  const fileDirs = parseAllowFileDirs(args.get('allow-file-dir') ?? []);
+  if (!fileDirs.ok) throw new UsageError(fileDirs.error);
   const tcpRangeText = args.get('tcp-range');
   const tcpRange = tcpRangeText === undefined ? { ok: true as const, value: DEFAULT_RENDER_OPTIONS.tcpRange } : parsePortRange(tcpRangeText, '--tcp-range');
   if (!tcpRange.ok) throw new UsageError(tcpRange.error);
@@ -57,6 +66,7 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
     allowRefs: [...allowRefs],
     allowBackends: backends.value,
     allowPlugins: plugins.value,
+    allowFileDirs: fileDirs.value,
     allowUnboundedRules: args.get('allow-unbounded-rules') === true,
     tcpRange: tcpRange.value,
     udpRange: udpRange?.ok ? udpRange.value : undefined,

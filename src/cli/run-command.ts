@@ -62,9 +62,10 @@ export async function runCommand(args: ParsedArgs, io: CommandIo): Promise<numbe
   const debounceMinMs = args.get('debounce-min') ?? DISCOVERY_DEFAULTS.debounceMinMs;
   const debounceMaxMs = args.get('debounce-max') ?? DISCOVERY_DEFAULTS.debounceMaxMs;
   asUsageError(() => expectAtLeast('--debounce-max', debounceMaxMs, '--debounce-min', debounceMinMs));
+  const discovery = discoveryOptionsFrom(args);
   const options: RuntimeOptions = {
-    render: renderOptionsFrom(args),
-    discovery: { ...discoveryOptionsFrom(args), debounceMinMs, debounceMaxMs, logger },
+    render: { ...renderOptionsFrom(args), reservedDaemonIds: discovery.dockerHosts.map((host) => host.id) },
+    discovery: { ...discovery, debounceMinMs, debounceMaxMs, logger },
     outDir: chooseDirectory(args.get('out'), SYSTEM_OUT_DIR, 'out', 'fragments', logger),
     filePrefix: prefix,
     stateDir: chooseDirectory(args.get('state-dir'), SYSTEM_STATE_DIR, 'state', 'port allocations', logger),

@@ -1,5 +1,6 @@
 // A daemon whose render throws (a bug, injected through the render seam) keeps its last file and
-// shows as stale; the other daemons' files are still written.
+// shows as stale; the other daemons' files are still written; and the kept file keeps its claims,
+// so a newer tenant cannot take its hosts while Traefik still serves it.
 
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -36,7 +37,7 @@ describe('RouteServerRuntime: a daemon whose render fails', { timeout: 60_000 },
     await mkdir(out);
     for (const [id, ip] of [['2816', '127.0.11.2'], ['2880', '127.0.11.66']] as const) {
       const fake = new FakeDaemon(join(root, `docker-${id}.sock`));
-      fake.run('web', 'running', { Created: '2025-01-01T00:00:00Z', Config: { Labels: labels(id, ip, `v1-${id}.example.com`) } });
+      fake.run('web', 'running', { Created: '2025-01-01T00:00:00Z', Config: { Labels: labels(id, ip, `v1-${id}.sites.example.com`) } });
       await fake.start();
       fakes.push(fake);
     }
@@ -77,7 +78,7 @@ describe('RouteServerRuntime: a daemon whose render fails', { timeout: 60_000 },
     failing = true;
     for (const [index, fake] of fakes.entries()) {
       const id = index === 0 ? '2816' : '2880';
-      fake.run('web', 'running', { Created: '2025-01-01T00:00:00Z', Config: { Labels: labels(id, index === 0 ? '127.0.11.2' : '127.0.11.66', `v2-${id}.example.com`) } });
+      fake.run('web', 'running', { Created: '2025-01-01T00:00:00Z', Config: { Labels: labels(id, index === 0 ? '127.0.11.2' : '127.0.11.66', `v2-${id}.sites.example.com`) } });
       fake.emit('web', 'start');
     }
     await waitFor(async () => (await file('2880')).includes('v2-2880'), { what: 'the healthy daemon rewritten' });
@@ -85,5 +86,27 @@ describe('RouteServerRuntime: a daemon whose render fails', { timeout: 60_000 },
     assert.ok(runtime.staleDaemons().has('2816'));
     const failed = runtime.latest()?.diagnostics.filter((d) => d.code === 'render-failed').map((d) => d.daemon);
     assert.deepEqual(failed, ['2816']);
+  });
+
+  it('holds the kept file\'s hosts against a newer tenant while the render keeps failing', async () => {
+    const thief = fakes[1] as FakeDaemon;
+    thief.run('thief', 'running', {
+      Created: '2026-01-01T00:00:00Z',
+      Config: {
+        Labels: {
+          'rediacc.service_ip': '127.0.11.67',
+          'traefik.enable': 'true',
+          'traefik.http.services.thief.loadbalancer.server.port': '8080',
+          'traefik.http.routers.thief.rule': 'Host(`V1-2816.Sites.example.com.`)',
+        },
+      },
+    });
+    thief.emit('thief', 'start');
+    await waitFor(() => runtime.latest()?.diagnostics.some((d) => d.code === 'host-conflict' && d.container === 'thief') === true, { what: 'the thief refused' });
+    const conflict = runtime.latest()?.diagnostics.find((d) => d.code === 'host-conflict' && d.container === 'thief');
+    assert.match(conflict?.message ?? '', /daemon 2816 .*rs-2816\.yml; its render failed/);
+    await waitFor(async () => (await file('2880')).includes('thief-2880'), { what: "the thief's service written" });
+    assert.doesNotMatch(await file('2880'), /v1-2816/i, "the newer tenant's router is not written");
+    assert.match(await file('2816'), /v1-2816/, 'the kept file still routes the host');
   });
 });

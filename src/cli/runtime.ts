@@ -17,10 +17,12 @@ import type { FragmentSink, SinkStatus } from '../output/fragment-sink.ts';
 import { planOutputs } from '../output/output-plan.ts';
 import { YamlFileSink } from '../output/yaml-file-sink.ts';
 import type { RenderOptions } from '../render/options.ts';
+import { claimsOfFile, type HeldClaim } from '../render/held-claims.ts';
 import { renderSnapshot, type Fragment, type RenderSeams } from '../render/render.ts';
 import { Discovery, type DaemonStatus, type DiscoveryOptions, type RefusedDaemon } from '../source/discovery.ts';
 import { containerFaultDiagnostics } from '../source/fault-diagnostics.ts';
 import { HeldClaimSource, keptDaemons, type OperatorFileStatus } from '../write/held-claim-source.ts';
+import { fragmentFileName } from '../write/fragment-name.ts';
 import { AllocationStore } from './port-state.ts';
 import { GENERATOR, VERSION } from './version.ts';
 
@@ -56,6 +58,8 @@ export class RouteServerRuntime implements RuntimeView {
   /** The last fragment handed to the sinks, per daemon (what /traefik.yml serves). */
   readonly #delivered = new Map<string, Fragment>();
   #stale: ReadonlySet<string> = new Set();
+  /** Daemons whose last render failed: their kept fragment's claims are held (see #failedClaims). */
+  #failed: ReadonlySet<string> = new Set();
   /** When the first change not yet delivered was seen, per daemon (event-to-write latency). */
   #pendingSince = new Map<string, number>();
   /**
@@ -193,8 +197,21 @@ export class RouteServerRuntime implements RuntimeView {
     const started = performance.now();
     const snapshot = { daemons: [...this.#published.values()] };
     const statuses = new Map(this.#discovery.status().map((s) => [s.id, s]));
-    const heldClaims = this.#held.claims(keptDaemons(this.#inherited, statuses));
-    const result = renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations.allocations, now: Date.now(), heldClaims }, this.#options.renderSeams);
+    const render = () => {
+      // An inherited file is held as read at start, whether its daemon has not synced or failed.
+      const kept = new Set([...keptDaemons(this.#inherited, statuses), ...[...this.#failed].filter((id) => this.#inherited.has(id))]);
+      const heldClaims = [...this.#held.claims(kept), ...this.#failedClaims()];
+      return renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations.allocations, now: Date.now(), heldClaims }, this.#options.renderSeams);
+    };
+    let result = render();
+    // A daemon that just failed keeps its file, so it keeps that file's claims: render again with
+    // them, or a newer tenant could take its hosts while Traefik still serves the kept file.
+    const newlyFailed = result.failedDaemons.filter((id) => !this.#failed.has(id) && this.#owned.has(id));
+    this.#failed = new Set(result.failedDaemons);
+    if (newlyFailed.length > 0) {
+      result = render();
+      this.#failed = new Set(result.failedDaemons);
+    }
     this.#metrics.renderDone(performance.now() - started);
     const renderedAt = Date.now();
     void this.#allocations.update([...result.allocations]);
@@ -223,6 +240,16 @@ export class RouteServerRuntime implements RuntimeView {
       explicitEntrypoints: result.explicitEntrypoints,
       fragments: [...this.#delivered.values()].sort((a, b) => compareDaemonIds(a.daemon, b.daemon)),
     };
+  }
+
+  /** Claims of the fragments we delivered to daemons whose render then failed: those files stay. */
+  #failedClaims(): HeldClaim[] {
+    return [...this.#failed].flatMap((id) => {
+      const delivered = this.#inherited.has(id) ? undefined : this.#delivered.get(id);
+      if (!delivered) return [];
+      const file = fragmentFileName(this.#options.filePrefix, id);
+      return claimsOfFile(delivered.config, { kind: 'kept', daemon: id, file, renderFailed: true }).claims;
+    });
   }
 
   #deliver(id: string, fragment: Fragment | null): void {

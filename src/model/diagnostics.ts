@@ -54,6 +54,7 @@ export const DIAGNOSTIC_CODES = {
   'structure-invalid': 'render',
   'backend-refused': 'render',
   'plugin-refused': 'render',
+  'file-path-refused': 'render',
   'chain-recursion': 'render',
   'chain-too-deep': 'render',
   'reference-refused': 'render',

@@ -37,7 +37,7 @@ interface Holder {
 
 /**
  * Auto-route hosts are `{label}-{tenantId}.{baseDomain}` (both in canonical form, model/host-name.ts): such a host belongs to the tenants whose
- * id ends it (a known daemon, or any valid network id even before its daemon exists).
+ * id ends it (any valid network id, or a reserved named id, whether or not its daemon is there).
  */
 export function reservedFor(host: string, baseDomain: string | undefined, tenantIds: ReadonlySet<string>): string[] {
   if (!baseDomain || !host.endsWith(`.${baseDomain}`)) return [];
@@ -54,9 +54,14 @@ export function reservedFor(host: string, baseDomain: string | undefined, tenant
   return [...owners];
 }
 
-export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: string | undefined, held: readonly HeldClaim[] = []): ClaimOutcome {
-  const tenantIds = new Set(tenants.map((t) => t.tenantId));
-  for (const claim of held) if (claim.holder.kind === 'kept') tenantIds.add(claim.holder.daemon);
+export function resolveClaims(
+  tenants: readonly TenantClaims[],
+  baseDomain: string | undefined,
+  held: readonly HeldClaim[] = [],
+  reservedIds: readonly string[] = [],
+): ClaimOutcome {
+  // Configured ids only: a daemon's mere presence must not take hosts from older tenants.
+  const tenantIds = new Set(reservedIds);
   const files = heldIndex(held);
   const entries = tenants.flatMap((t) => t.claims.map((claim) => ({ tenantId: t.tenantId, claim, age: resourceAge(claim.resource) })));
   entries.sort(

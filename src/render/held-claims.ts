@@ -8,7 +8,7 @@ import { parseRule, ruleHosts, type RuleProtocol } from '../traefik/rules.ts';
 
 export type ClaimHolder =
   | { readonly kind: 'operator'; readonly file: string }
-  | { readonly kind: 'kept'; readonly daemon: string; readonly file: string };
+  | { readonly kind: 'kept'; readonly daemon: string; readonly file: string; readonly renderFailed?: boolean };
 
 export interface HeldClaim {
   readonly holder: ClaimHolder;
@@ -32,7 +32,8 @@ export interface FileClaims {
 export function describeHolder(claim: HeldClaim): string {
   const { holder } = claim;
   if (holder.kind === 'operator') return `router ${claim.router} in the operator's file ${holder.file}`;
-  return `daemon ${holder.daemon} (router ${claim.router} in its kept file ${holder.file}; the daemon has not synced yet)`;
+  const why = holder.renderFailed === true ? 'its render failed, so its last file stays' : 'the daemon has not synced yet';
+  return `daemon ${holder.daemon} (router ${claim.router} in its kept file ${holder.file}; ${why})`;
 }
 
 /**

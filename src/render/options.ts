@@ -28,6 +28,15 @@ export interface RenderOptions {
   readonly allowBackends: BackendAllowList;
   /** Plugin names (`experimental.plugins.<name>`) tenants' middlewares may use, settings unchecked. */
   readonly allowPlugins: readonly string[];
+  /** Directories (`{id}` = the tenant's id) under which tenants' middlewares may name files. */
+  readonly allowFileDirs: readonly string[];
+  /**
+   * Named daemons whose auto-route hosts (`{label}-{id}.{baseDomain}`) are reserved whether or not
+   * they are connected: the `--docker-host` ids (for `render`, the snapshot's). Numeric ids need no
+   * list: every valid network id is reserved. Reserving by configuration, not by presence, keeps a
+   * daemon that connects later from taking hosts older tenants already serve.
+   */
+  readonly reservedDaemonIds: readonly string[];
   /** Accept routers whose rule is not bound to literal hosts (single-tenant hosts). */
   readonly allowUnboundedRules: boolean;
   /** Ranges for TCP/UDP routers declared without entrypoints. */
@@ -59,6 +68,8 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
   allowRefs: [],
   allowBackends: { ranges: [], names: [] },
   allowPlugins: [],
+  allowFileDirs: [],
+  reservedDaemonIds: [],
   allowUnboundedRules: false,
   tcpRange: { first: 10000, last: 10010 },
   udpRange: undefined,
@@ -113,6 +124,17 @@ export function parseAllowPlugins(values: readonly string[]): OptionsParse<strin
   for (const value of values) {
     if (!PLUGIN_NAME.test(value)) {
       return { ok: false, error: `Expected \`--allow-plugin\` to be a plugin name like plugindemo (letters, digits, "-", "_"), got ${JSON.stringify(value)}` };
+    }
+  }
+  return { ok: true, value: [...values] };
+}
+
+/** Absolute directories without `..`, so that "under DIR" is a plain prefix test on segments. */
+export function parseAllowFileDirs(values: readonly string[]): OptionsParse<string[]> {
+  for (const value of values) {
+    const segments = value.split('/');
+    if (!value.startsWith('/') || segments.includes('..') || value.includes('\u0000') || segments.every((segment) => segment === '' || segment === '.')) {
+      return { ok: false, error: `Expected \`--allow-file-dir\` to be an absolute directory other than / and without "..", like /etc/traefik/tenants/{id}, got ${JSON.stringify(value)}` };
     }
   }
   return { ok: true, value: [...values] };

@@ -32,7 +32,7 @@ export function resolveOwnership(builds: readonly TenantBuild[], options: Render
     const tenants = builds
       .filter((b) => b.tenant)
       .map((b) => ({ tenantId: b.daemon.id, claims: liveClaims(b).filter((claim) => !excluded.has(claim)) }));
-    const outcome = resolveClaims(tenants, options.baseDomain, held);
+    const outcome = resolveClaims(tenants, options.baseDomain, held, options.reservedDaemonIds);
     const refused = new Set(outcome.refusals.map((r) => r.claim));
     const accepted = tenants.flatMap(({ tenantId, claims }) => claims.filter((claim) => !refused.has(claim)).map((claim) => ({ tenantId, claim })));
     const plans = new Map(accepted.map(({ claim }) => [claim, planCertificates(claim, options)]));

@@ -17,6 +17,7 @@ import { enforceBackends } from './backends.ts';
 import { SERVICE_IP_LABEL } from './container-address.ts';
 import { buildLabelConfig, traefikName } from './container-build.ts';
 import type { RenderOptions } from './options.ts';
+import { enforceFilePaths } from './file-paths.ts';
 import { enforcePlugins } from './plugins.ts';
 import { enforceReferences, qualify } from './references.ts';
 import { checkRouters, type RouterClaim } from './router-rules.ts';
@@ -67,6 +68,8 @@ const TENANT_PASSES: readonly TenantPass[] = [
   // whatever used a refused service or middleware is refused with it.
   enforceBackends,
   enforcePlugins,
+  // Files on Traefik's host are the operator's: refused like the plugins, before references.
+  enforceFilePaths,
   // References cascade every refusal so far to the resources that used it (routers included).
   enforceReferences,
   // Rules last: only routers that survived everything become claims in the contest across tenants.

@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseArgs } from '../../src/cli/parse-args.ts';
-import { renderOptionsFrom } from '../../src/cli/render-config.ts';
+import { renderOptionsFrom, withSnapshotDaemons } from '../../src/cli/render-config.ts';
 import { parseSnapshot } from '../../src/model/snapshot.ts';
 import type { PortAllocation } from '../../src/render/ports.ts';
 import { renderSnapshot, type RenderResult } from '../../src/render/render.ts';
@@ -45,7 +45,7 @@ export function renderCase(name: string): GoldenOutput {
   const allocationsPath = join(dir, 'allocations.json');
   const allocations = existsSync(allocationsPath) ? (JSON.parse(readFileSync(allocationsPath, 'utf8')) as { allocations: PortAllocation[] }).allocations : [];
   const heldClaims = heldClaimsOf(join(dir, 'files'));
-  const result = renderSnapshot(parsed.snapshot, renderOptionsFrom(args), { allocations, now: 0, heldClaims });
+  const result = renderSnapshot(parsed.snapshot, withSnapshotDaemons(renderOptionsFrom(args), parsed.snapshot), { allocations, now: 0, heldClaims });
   const files = new Map<string, string>();
   for (const fragment of result.fragments) {
     files.set(fragmentFileName('rs-', fragment.daemon), serializeFragment(fragment.config, { daemon: fragment.daemon, socket: fragment.socket, generator: GOLDEN_GENERATOR }));
