@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { fencedBlocks, readReadme } from '../support/readme.ts';
 import { scratchDirectory } from '../support/scratch-directory.ts';
 
@@ -35,4 +36,25 @@ test('README: the complete example shows exactly what `route-server render` writ
   assert.equal(shown?.lang, 'yaml', 'the fragment follows the command as a yaml block');
   const written = readFileSync(join(dir, file), 'utf8');
   assert.equal(shown.text, written, `README line ${shown.line}: replace the block with the output of the command above it`);
+});
+
+test('README: the example compose file is examples/seed/docker-compose.yml, and the snapshot carries its labels', () => {
+  const compose = readFileSync(join(ROOT, 'examples/seed/docker-compose.yml'), 'utf8');
+  const body = compose.slice(compose.indexOf('services:'));
+  assert.ok(
+    fencedBlocks(readReadme()).some((block) => block.lang === 'yaml' && block.text === body),
+    'README shows examples/seed/docker-compose.yml from `services:` on, as it is',
+  );
+  const services = (parseYaml(compose) as { services: Record<string, { labels?: string[] }> }).services;
+  const snapshot = JSON.parse(readFileSync(join(ROOT, 'examples/seed/snapshot.json'), 'utf8')) as {
+    daemons: { containers: { labels: Record<string, string> }[] }[];
+  };
+  const containers = snapshot.daemons.flatMap((daemon) => daemon.containers);
+  for (const [name, service] of Object.entries(services)) {
+    const container = containers.find((c) => c.labels['com.docker.compose.service'] === name);
+    assert.ok(container, `snapshot.json has the compose service ${name}`);
+    const fromCompose = Object.fromEntries((service.labels ?? []).map((label) => [label.slice(0, label.indexOf('=')), label.slice(label.indexOf('=') + 1)]));
+    const traefik = Object.fromEntries(Object.entries(container.labels).filter(([key]) => key.startsWith('traefik.')));
+    assert.deepEqual(traefik, fromCompose, `${name}: the snapshot's traefik.* labels are the compose file's`);
+  }
 });
