@@ -31,7 +31,7 @@ tr.group th { font-weight: 600; }
 [hidden] { display: none !important; }
 @media (max-width: 48em) {
   thead { position: absolute; left: -10000px; }
-  table, tbody, tfoot, tr, td, tr.group th { display: block; width: auto; }
+  table, caption, tbody, tfoot, tr, td, tr.group th { display: block; width: auto; }
   tr { border: 1px solid var(--line); margin-bottom: .5rem; }
   tr.group { border: 0; }
   td { border: 0; border-bottom: 1px dotted var(--line); }
