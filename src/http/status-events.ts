@@ -120,6 +120,8 @@ export class StatusEvents {
   }
 
   #send(response: ServerResponse, chunk: string): void {
+    // Gone but not yet 'close'd (that comes a tick later): writing would raise on a closed stream.
+    if (response.writableEnded || response.destroyed) return;
     if (response.writableLength > this.#options.maxQueuedBytes) {
       this.#options.logger.warn('status page client too slow; stream dropped', { queuedBytes: response.writableLength });
       response.destroy();
