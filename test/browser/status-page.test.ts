@@ -98,6 +98,23 @@ describe('status page in a real browser', { concurrency: false }, () => {
     assert.match((await cellText('route-table', 'Host(`web-2816.example.com`)', 'From')) ?? '', /^auto-route\|/);
   });
 
+  it('is complete without JavaScript, and filters by the form', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const plain = await context.newPage();
+      await plain.goto(server.url('/'));
+      assert.equal(await plain.locator('#route-table td', { hasText: 'Host(`web-2816.example.com`)' }).count(), 1);
+      assert.match((await plain.locator('#live').textContent()) ?? '', /live updates need JavaScript/);
+      await plain.fill('#q', 'no-such-daemon');
+      await plain.click('form button');
+      await plain.waitForURL(/\?q=no-such-daemon$/);
+      assert.equal(await plain.locator('#route-table td', { hasText: 'web-2816' }).count(), 0);
+      assert.ok(await plain.getByText('Nothing matches the filter.').first().isVisible());
+    } finally {
+      await context.close();
+    }
+  });
+
   it('shows a hostile label as text, grouped under its daemon and container', async () => {
     await run('evil', { 'traefik.enable': 'true', 'rediacc.service_ip': '127.0.11.3', [`traefik.http.routers.${HOSTILE_KEY}.rulez`]: HOSTILE_VALUE });
     const group = page.locator('#diagnostic-table th[scope="rowgroup"]', { hasText: 'daemon 2816 · container evil' });
