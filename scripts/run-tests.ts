@@ -1,15 +1,17 @@
-// `npm test`: unit tests, golden fixtures, the schema check and the real-daemon suites;
+// `npm test`: unit tests, golden fixtures, the schema check, the real-daemon suites and the status
+// page in a real browser (Debian's chromium, installed like docker.io when missing);
 // `npm run test:faults` (this script with `faults`): the fault suite alone. When the
 // real-daemon suites need docker.io/busybox-static and this runs as root with apt, they are
 // installed; otherwise the suites that cannot run are named loudly at the end. With
 // ROUTE_SERVER_REQUIRE_ALL_SUITES=1 (CI) a suite that cannot run fails the run.
-// `run-tests.ts unit` (or golden, schema, integration; several may be named) runs only those.
+// `run-tests.ts unit` (or golden, schema, integration, browser; several may be named) runs only those.
 // Files are listed here, not globbed by node --test: globs need Node 21, and we support 20.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { chromiumPath } from '../test/support/browser.ts';
 import { onPath } from '../test/support/daemons.ts';
 import { schemaAvailable, SCHEMA_PATH } from '../test/support/traefik-schema.ts';
 import { imageCheckUnavailableReason } from './image-check.ts';
@@ -45,6 +47,20 @@ function prepareDocker(): string | undefined {
   return missing().length === 0 ? undefined : `${missing().join(', ')} still missing after apt-get`;
 }
 
+/** Installs chromium for the browser suite when we may; returns why it cannot run, if so. */
+function prepareBrowser(): string | undefined {
+  if (chromiumPath() !== undefined) return undefined;
+  if (process.env['ROUTE_SERVER_CHROMIUM']) return `ROUTE_SERVER_CHROMIUM=${process.env['ROUTE_SERVER_CHROMIUM']} does not exist`;
+  if (process.getuid?.() !== 0 || !onPath('apt-get')) return 'chromium missing (apt-get install chromium, or run npm test as root on Debian/Ubuntu)';
+  process.stdout.write('Installing chromium for the browser suite…\n');
+  const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (install.status !== 0) return 'apt-get install chromium failed';
+  return chromiumPath() === undefined ? 'chromium still missing after apt-get' : undefined;
+}
+
 interface Suite {
   /** What the command line names it by. */
   readonly id: string;
@@ -55,7 +71,7 @@ interface Suite {
 }
 
 // `faults` runs only when named: it takes minutes and mounts file systems (README, "Faults").
-const SUITE_IDS = ['unit', 'golden', 'schema', 'integration', 'image', 'faults'] as const;
+const SUITE_IDS = ['unit', 'golden', 'schema', 'integration', 'browser', 'image', 'faults'] as const;
 const wanted = process.argv.slice(2);
 for (const id of wanted) {
   if (!(SUITE_IDS as readonly string[]).includes(id)) {
@@ -82,6 +98,12 @@ if (integration.length > 0) {
   const why = prepareDocker();
   const name = 'integration (real Docker daemons)';
   suites.push(why ? { id: 'integration', name, files: [], notRun: why } : { id: 'integration', name, files: integration, serial: true });
+}
+const browser = selected('browser') ? testFiles('test/browser') : [];
+if (browser.length > 0) {
+  const why = prepareDocker() ?? prepareBrowser();
+  const name = 'browser (status page in chromium, real Docker daemon)';
+  suites.push(why ? { id: 'browser', name, files: [], notRun: why } : { id: 'browser', name, files: browser, serial: true });
 }
 const image = selected('image') ? testFiles('test/image') : [];
 if (image.length > 0) {

@@ -9,6 +9,11 @@ import { routesFilterFrom, RoutesBodyCache } from './routes.ts';
 import { ResponseBody } from './response-body.ts';
 import { DeliveryBodyCache, YAML_CONTENT_TYPE, type DeliveryFormat } from './traefik-delivery.ts';
 import type { RuntimeView } from './runtime-view.ts';
+import { HTML_CONTENT_TYPE, STATUS_HEADERS, statusHtml } from './status-html.ts';
+import { statusPage } from './status-model.ts';
+
+/** A filter longer than any host name is a mistake or a probe, not a search. */
+const MAX_FILTER_LENGTH = 256;
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -17,6 +22,8 @@ export interface Reply {
   readonly status: number;
   readonly contentType: string;
   readonly body: ResponseBody;
+  /** Headers of this reply only (the status page's Content-Security-Policy). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface EndpointRequest {
@@ -51,6 +58,15 @@ export function endpointsFor(view: RuntimeView): ReadonlyMap<string, Endpoint> {
   };
   startProcessMetrics();
   return new Map<string, Endpoint>([
+    [
+      '/',
+      ({ query, now }) => ({
+        status: 200,
+        contentType: HTML_CONTENT_TYPE,
+        headers: STATUS_HEADERS,
+        body: new ResponseBody(statusHtml(statusPage(view, now), (query.get('q') ?? '').slice(0, MAX_FILTER_LENGTH))),
+      }),
+    ],
     [
       '/health',
       ({ now }) => {

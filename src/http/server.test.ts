@@ -32,12 +32,12 @@ describe('side HTTP server: mechanics', () => {
 
   it('answers unknown paths with a JSON 404 that lists the endpoints', async (t) => {
     const port = await serveView(t, new PlainRuntimeView());
-    for (const path of ['/', '/nope', '/health/', '/HEALTH', '//health', '/routes']) {
+    for (const path of ['/nope', '/health/', '/HEALTH', '//health', '/routes', '/index.html', '/events/']) {
       const response = await fetchJson(port, path);
       assert.equal(response.status, 404, path);
       assert.equal(response.headers['content-type'], JSON_TYPE);
       assert.match(response.json.error, /^not found: /);
-      assert.deepEqual(response.json.endpoints, ['/health', '/routes.json', '/ports', '/traefik.yml', '/traefik.json', '/metrics']);
+      assert.deepEqual(response.json.endpoints, ['/', '/health', '/routes.json', '/ports', '/traefik.yml', '/traefik.json', '/metrics', '/events']);
     }
     // An unknown path stays 404 whatever the method.
     assert.equal((await fetchText(port, '/nope', { method: 'POST' })).status, 404);
@@ -45,12 +45,14 @@ describe('side HTTP server: mechanics', () => {
 
   it('answers other methods on known paths with 405 and Allow', async (t) => {
     const port = await serveView(t, new PlainRuntimeView());
-    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
-      const response = await fetchText(port, '/health', { method });
-      assert.equal(response.status, 405, method);
-      assert.equal(response.headers.allow, 'GET, HEAD');
-      assert.equal(response.headers['content-type'], JSON_TYPE);
-      assert.deepEqual(JSON.parse(response.text), { error: `method ${method} not allowed on /health`, allow: ['GET', 'HEAD'] });
+    for (const path of ['/health', '/', '/events']) {
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+        const response = await fetchText(port, path, { method });
+        assert.equal(response.status, 405, method);
+        assert.equal(response.headers.allow, 'GET, HEAD');
+        assert.equal(response.headers['content-type'], JSON_TYPE);
+        assert.deepEqual(JSON.parse(response.text), { error: `method ${method} not allowed on ${path}`, allow: ['GET', 'HEAD'] });
+      }
     }
   });
 
@@ -58,7 +60,7 @@ describe('side HTTP server: mechanics', () => {
     const view = new PlainRuntimeView();
     view.summary = renderSummary();
     const port = await serveView(t, view, { now: Date.parse('2025-06-01T13:00:00Z') });
-    for (const path of ['/health', '/routes.json', '/ports', '/traefik.yml', '/traefik.json', '/metrics']) {
+    for (const path of ['/', '/health', '/routes.json', '/ports', '/traefik.yml', '/traefik.json', '/metrics']) {
       const get = await fetchText(port, path);
       const head = await fetchText(port, path, { method: 'HEAD' });
       assert.equal(head.status, get.status, path);

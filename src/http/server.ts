@@ -9,6 +9,10 @@ import type { Logger } from '../model/logger.ts';
 import { endpointsFor, jsonReply, type Endpoint, type Reply } from './endpoints.ts';
 import { acceptsGzip } from './response-body.ts';
 import type { RuntimeView } from './runtime-view.ts';
+import { StatusEvents } from './status-events.ts';
+
+/** The status page's live feed: a stream, not a reply, so it is served apart from the endpoints. */
+const EVENTS_PATH = '/events';
 
 export interface HttpServerOptions {
   readonly host: string;
@@ -32,8 +36,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const { logger } = options;
   const now = options.now ?? Date.now;
   const endpoints = endpointsFor(options.view);
+  const events = new StatusEvents({ view: options.view, logger, now });
   const server = createServer((request, response) => {
-    respond(request, response, endpoints, now, logger).catch((error: unknown) => {
+    respond(request, response, endpoints, events, now, logger).catch((error: unknown) => {
       // Nothing here may take the process (and with it every route) down: drop this connection only.
       logger.error('http response failed', { url: request.url, error, stack: error instanceof Error ? error.stack : undefined });
       response.destroy();
@@ -60,6 +65,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     address: { host: info.address, port: info.port },
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
+        events.close();
         server.close((error) => (error ? reject(error) : resolve()));
         // close() alone waits for keep-alive clients to go away by themselves.
         server.closeAllConnections();
@@ -69,20 +75,31 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
-async function respond(request: IncomingMessage, response: ServerResponse, endpoints: ReadonlyMap<string, Endpoint>, now: () => number, logger: Logger): Promise<void> {
+async function respond(
+  request: IncomingMessage,
+  response: ServerResponse,
+  endpoints: ReadonlyMap<string, Endpoint>,
+  events: StatusEvents,
+  now: () => number,
+  logger: Logger,
+): Promise<void> {
   const target = request.url ?? '/';
   const queryAt = target.indexOf('?');
   // Split by hand: `new URL('//x', base)` would read a host out of a path.
   const path = queryAt < 0 ? target : target.slice(0, queryAt);
   const query = new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1));
   const endpoint = endpoints.get(path);
+  const known = endpoint !== undefined || path === EVENTS_PATH;
   let reply: Reply;
   let allow = false;
-  if (!endpoint) {
-    reply = jsonReply(404, { error: `not found: ${path}`, endpoints: [...endpoints.keys()] });
+  if (!known) {
+    reply = jsonReply(404, { error: `not found: ${path}`, endpoints: [...endpoints.keys(), EVENTS_PATH] });
   } else if (request.method !== 'GET' && request.method !== 'HEAD') {
     reply = jsonReply(405, { error: `method ${request.method ?? ''} not allowed on ${path}`, allow: ALLOW.split(', ') });
     allow = true;
+  } else if (!endpoint) {
+    events.attach(request, response);
+    return;
   } else {
     try {
       reply = await endpoint({ query, now: now() });
@@ -101,6 +118,7 @@ async function respond(request: IncomingMessage, response: ServerResponse, endpo
     ...(reply.body.worthCompressing ? { Vary: 'Accept-Encoding' } : {}),
     ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
     ...(allow ? { Allow: ALLOW } : {}),
+    ...reply.headers,
   });
   response.end(request.method === 'HEAD' ? undefined : body);
 }
