@@ -52,6 +52,9 @@ export class FleetPublisher extends EventEmitter<SinkEvents> implements Fragment
   #lastErrorAt: number | null = null;
   #counts = { updates: 0, keysWritten: 0, resyncs: 0 };
   #version = 0;
+  /** Bumped by every `set`; the last one a successful cycle started from. */
+  #generation = 0;
+  #publishedGeneration = -1;
 
   constructor(options: FleetOptions, logger: Logger) {
     super();
@@ -92,6 +95,7 @@ export class FleetPublisher extends EventEmitter<SinkEvents> implements Fragment
   async set(daemon: string, fragment: Fragment | null): Promise<void> {
     if (fragment === null) this.#fragments.delete(daemon);
     else this.#fragments.set(daemon, fragment);
+    this.#generation++;
     this.#schedule();
   }
 
@@ -104,6 +108,11 @@ export class FleetPublisher extends EventEmitter<SinkEvents> implements Fragment
   /** Resolves once the cycles asked for so far have run (tests, the benchmark). */
   async settled(): Promise<void> {
     while (this.#running) await this.#running;
+  }
+
+  /** Whether every fragment set so far has gone through a successful cycle. */
+  get upToDate(): boolean {
+    return this.#ready && this.#publishedGeneration === this.#generation;
   }
 
   async stop(): Promise<void> {
@@ -191,6 +200,7 @@ export class FleetPublisher extends EventEmitter<SinkEvents> implements Fragment
   async #cycle(): Promise<void> {
     if (this.#redis.status !== 'ready') throw new Error(`Redis link is ${this.#redis.status}`);
     const me = this.#options.name;
+    const generation = this.#generation;
     const names = hostNames(this.#fragments.values());
     const wanted = new Set(names);
     for (const name of this.#remembered.keys()) if (!wanted.has(name)) this.#remembered.delete(name);
@@ -230,6 +240,7 @@ export class FleetPublisher extends EventEmitter<SinkEvents> implements Fragment
     this.#sentinelKnown = true;
     this.#claims = outcome.claims;
     this.#lastSyncAt = Date.now();
+    this.#publishedGeneration = generation;
     if (changed) this.#version++;
   }
 
