@@ -39,7 +39,7 @@ export class RedisServer {
   }
 
   get pid(): number | undefined {
-    return this.#child?.exitCode === null ? this.#child.pid : undefined;
+    return this.#child && this.#child.exitCode === null && this.#child.signalCode === null ? this.#child.pid : undefined;
   }
 
   client(): Redis {
@@ -60,7 +60,7 @@ export class RedisServer {
   /** Stops the server; it saves nothing, so a restart comes back empty. */
   async stop(): Promise<void> {
     const child = this.#child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || this.pid === undefined) return;
     this.thaw();
     child.kill('SIGKILL');
     await once(child, 'exit');
