@@ -16,6 +16,8 @@ import { SCHEMA_PATH } from './traefik-schema.ts';
 type Json = Record<string, any>;
 interface Node {
   name: string;
+  /** The segment as written: lists are ordered by it (`…/10` before `…/2`). */
+  raw: string;
   value?: string;
   children: Node[];
 }
@@ -32,16 +34,17 @@ function root(): Json {
 
 export function decodeKv(pairs: ReadonlyMap<string, string>, rootKey: string): Json {
   const keys = [...pairs.keys()].filter((key) => SECTIONS.some((section) => key.toLowerCase().startsWith(`${rootKey}/${section}`.toLowerCase()))).sort();
-  const tree: Node = { name: rootKey, children: [] };
+  const tree: Node = { name: rootKey, raw: rootKey, children: [] };
   for (const key of keys) {
     if (!key.startsWith(`${rootKey}/`)) throw new Error(`decode: key ${key} does not start with ${rootKey}/`);
     const value = pairs.get(key) as string;
     if (value === '') continue;
-    const segments = key.slice(rootKey.length + 1).split('/').filter((s) => s !== '').map((s) => (/^\d+$/.test(s) ? `[${s}]` : s));
+    const segments = key.slice(rootKey.length + 1).split('/').filter((s) => s !== '');
     let node = tree;
-    for (const segment of segments) {
+    for (const raw of segments) {
+      const segment = /^\d+$/.test(raw) ? `[${raw}]` : raw;
       let child = node.children.find((c) => c.name.toLowerCase() === segment.toLowerCase());
-      if (!child) node.children.push((child = { name: segment, children: [] }));
+      if (!child) node.children.push((child = { name: segment, raw, children: [] }));
       node = child;
     }
     node.value = value;
@@ -67,7 +70,7 @@ function fill(node: Node, s: Json, path: string): unknown {
   if (type['type'] === 'array') {
     const items = resolve(type['items'] ?? {});
     if (node.children.length > 0 && node.children.every((c) => /^\[\d+\]$/.test(c.name))) {
-      const ordered = [...node.children].sort((a, b) => (a.name < b.name ? -1 : 1));
+      const ordered = [...node.children].sort((a, b) => (a.raw < b.raw ? -1 : 1));
       if (items['type'] === 'object') return ordered.map((c, i) => fill(c, items, `${path}[${i}]`));
       return ordered.map((c) => scalarOf(c, path)).join(',').split(',').map((v) => v.trim()).map((v) => convert(v, items, path));
     }
