@@ -16,43 +16,43 @@ export const CLAIM_SCRIPT = `
 local prefix, me, lease = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local leaseKey = prefix .. 'lease:' .. me
+local leaseKey = prefix .. 'lease/' .. me
 local alive = redis.call('EXISTS', leaseKey)
 redis.call('SET', leaseKey, now, 'PX', lease)
 redis.call('SADD', prefix .. 'hosts', me)
 local changed = 0
-local function isLive(h) return redis.call('EXISTS', prefix .. 'lease:' .. h) == 1 end
+local function isLive(h) return redis.call('EXISTS', prefix .. 'lease/' .. h) == 1 end
 for _, h in ipairs(redis.call('SMEMBERS', prefix .. 'hosts')) do
   if not isLive(h) then
-    for _, n in ipairs(redis.call('SMEMBERS', prefix .. 'names:' .. h)) do
-      redis.call('HDEL', prefix .. 'claims:' .. n, h)
+    for _, n in ipairs(redis.call('SMEMBERS', prefix .. 'names/' .. h)) do
+      redis.call('HDEL', prefix .. 'claims/' .. n, h)
       if redis.call('HGET', prefix .. 'published', n) == h then redis.call('HDEL', prefix .. 'published', n) end
     end
-    local keys = redis.call('SMEMBERS', prefix .. 'keys:' .. h)
+    local keys = redis.call('SMEMBERS', prefix .. 'keys/' .. h)
     for i = 1, #keys, 500 do redis.call('DEL', unpack(keys, i, math.min(i + 499, #keys))) end
-    redis.call('DEL', prefix .. 'names:' .. h, prefix .. 'keys:' .. h)
+    redis.call('DEL', prefix .. 'names/' .. h, prefix .. 'keys/' .. h)
     redis.call('SREM', prefix .. 'hosts', h)
     changed = 1
   end
 end
 local wanted = {}
 for i = 4, #ARGV, 2 do wanted[ARGV[i]] = true end
-for _, n in ipairs(redis.call('SMEMBERS', prefix .. 'names:' .. me)) do
+for _, n in ipairs(redis.call('SMEMBERS', prefix .. 'names/' .. me)) do
   if not wanted[n] then
-    redis.call('HDEL', prefix .. 'claims:' .. n, me)
-    redis.call('SREM', prefix .. 'names:' .. me, n)
+    redis.call('HDEL', prefix .. 'claims/' .. n, me)
+    redis.call('SREM', prefix .. 'names/' .. me, n)
     changed = 1
   end
 end
 local out = {}
 for i = 4, #ARGV, 2 do
   local n, remembered = ARGV[i], ARGV[i + 1]
-  local claimKey = prefix .. 'claims:' .. n
+  local claimKey = prefix .. 'claims/' .. n
   local since = redis.call('HGET', claimKey, me)
   if not since then
     since = remembered ~= '' and remembered or tostring(now)
     redis.call('HSET', claimKey, me, since)
-    redis.call('SADD', prefix .. 'names:' .. me, n)
+    redis.call('SADD', prefix .. 'names/' .. me, n)
     changed = 1
   end
   local all = redis.call('HGETALL', claimKey)
@@ -103,13 +103,17 @@ export function readClaimOutcome(host: string, reply: unknown): ClaimOutcome {
   };
 }
 
-/** The fleet's bookkeeping keys: outside the root key, where Traefik never lists. */
+/**
+ * The fleet's bookkeeping keys: outside the root key, where Traefik never lists, and without any
+ * `:` — Traefik subscribes to `__keyspace*:<root>*`, and that glob also matches a key with
+ * `:<root>` anywhere in it, so every lease renewal would make each edge Traefik list everything.
+ */
 export function bookkeeping(prefix: string) {
   return {
     prefix,
     changed: `${prefix}changed`,
     published: `${prefix}published`,
-    keysOf: (host: string) => `${prefix}keys:${host}`,
-    leaseOf: (host: string) => `${prefix}lease:${host}`,
+    keysOf: (host: string) => `${prefix}keys/${host}`,
+    leaseOf: (host: string) => `${prefix}lease/${host}`,
   };
 }

@@ -60,7 +60,7 @@ export class FleetPublisher extends EventEmitter<SinkEvents> implements Fragment
     super();
     this.#options = options;
     this.#logger = logger;
-    this.#keys = bookkeeping(`${BOOKKEEPING_PREFIX}:${options.rootKey}:`);
+    this.#keys = bookkeeping(`${BOOKKEEPING_PREFIX}/${options.rootKey}/`);
     this.#redis = connectRedis(options.redis) as ClaimingRedis;
     this.#redis.defineCommand('routeServerFleetClaim', { numberOfKeys: 0, lua: CLAIM_SCRIPT });
     this.#subscriber = this.#redis.duplicate({ enableOfflineQueue: true });

@@ -61,8 +61,23 @@ describe('fleet publisher with a real Redis', { concurrency: false, skip: unavai
     assert.ok(config.http.middlewares['route-server-fleet']);
     // Bookkeeping lives outside the root key, where Traefik never lists.
     const all = await client.keys('*');
-    assert.ok(all.some((k) => k.startsWith('route-server-fleet:traefik:claims:')));
-    assert.ok(all.filter((k) => !k.startsWith('route-server-fleet:')).every((k) => k.startsWith('traefik/')));
+    assert.ok(all.some((k) => k.startsWith('route-server-fleet/traefik/claims/')));
+    assert.ok(all.filter((k) => !k.startsWith('route-server-fleet/')).every((k) => k.startsWith('traefik/')));
+  });
+
+  it('lease renewals and claims make no keyspace event that the edge Traefik listens to', async () => {
+    const a = hosts[0] as SimulatedHost;
+    const watcher = redis.client();
+    let events = 0;
+    watcher.on('pmessage', () => events++);
+    // Traefik's Redis provider subscribes to exactly this pattern (a glob over the whole channel name).
+    await watcher.psubscribe('__keyspace*:traefik*');
+    const renewed = a.publisher.fleetStatus().lastSyncAt as number;
+    await waitFor(() => (a.publisher.fleetStatus().lastSyncAt as number) > renewed, { what: 'a lease renewal', timeoutMs: 10_000 });
+    await a.serve(['shop.example.com', 'api.example.com']);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    watcher.disconnect();
+    assert.equal(events, 0);
   });
 
   it('one change writes only the keys that changed, in one MULTI/EXEC', async () => {
