@@ -106,7 +106,7 @@ export async function listTree(client: Redis, rootKey: string): Promise<Map<stri
   const keys: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', `${rootKey}*`, 'COUNT', 100);
+    const [next, batch] = await client.scan(cursor, 'MATCH', `${rootKey}*`, 'COUNT', 10); // kvredis's page size
     cursor = next;
     keys.push(...batch);
   } while (cursor !== '0');
