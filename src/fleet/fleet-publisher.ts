@@ -198,7 +198,11 @@ export class FleetPublisher extends EventEmitter<SinkEvents> implements Fragment
   }
 
   async #cycle(): Promise<void> {
-    if (this.#redis.status !== 'ready') throw new Error(`Redis link is ${this.#redis.status}`);
+    // Not connected: the link's own events report why, and 'ready' runs a cycle with a full resync.
+    if (this.#redis.status !== 'ready') {
+      this.#resync = true;
+      return;
+    }
     const me = this.#options.name;
     const generation = this.#generation;
     const names = hostNames(this.#fragments.values());
