@@ -4,7 +4,8 @@
 // real-daemon suites need docker.io/busybox-static and this runs as root with apt, they are
 // installed; otherwise the suites that cannot run are named loudly at the end. With
 // ROUTE_SERVER_REQUIRE_ALL_SUITES=1 (CI) a suite that cannot run fails the run.
-// `run-tests.ts unit` (or golden, schema, integration, browser; several may be named) runs only those.
+// `run-tests.ts unit` (or golden, schema, integration, browser, fleet; several may be named) runs only those.
+// `fleet` needs redis-server (installed with apt when root, like docker.io) and Docker daemons.
 // Files are listed here, not globbed by node --test: globs need Node 21, and we support 20.
 
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { chromiumPath } from '../test/support/browser.ts';
 import { onPath } from '../test/support/daemons.ts';
 import { schemaAvailable, SCHEMA_PATH } from '../test/support/traefik-schema.ts';
 import { imageCheckUnavailableReason } from './image-check.ts';
+import { redisUnavailableReason } from '../test/support/redis-server.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -61,6 +63,19 @@ function prepareBrowser(): string | undefined {
   return chromiumPath() === undefined ? 'chromium still missing after apt-get' : undefined;
 }
 
+/** The fleet suite runs a real redis-server: installed with apt when we may, like docker.io. */
+function prepareRedis(): string | undefined {
+  if (redisUnavailableReason() === null) return undefined;
+  if (process.getuid?.() !== 0 || !onPath('apt-get')) return 'redis-server missing (install it, or run npm test as root on Debian/Ubuntu)';
+  process.stdout.write('Installing redis-server for the fleet suite…\n');
+  const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (install.status !== 0) return 'apt-get install redis-server failed';
+  return redisUnavailableReason() ?? undefined;
+}
+
 interface Suite {
   /** What the command line names it by. */
   readonly id: string;
@@ -71,7 +86,7 @@ interface Suite {
 }
 
 // `faults` runs only when named: it takes minutes and mounts file systems (README, "Faults").
-const SUITE_IDS = ['unit', 'golden', 'schema', 'integration', 'browser', 'image', 'faults'] as const;
+const SUITE_IDS = ['unit', 'golden', 'schema', 'integration', 'browser', 'fleet', 'image', 'faults'] as const;
 const wanted = process.argv.slice(2);
 for (const id of wanted) {
   if (!(SUITE_IDS as readonly string[]).includes(id)) {
@@ -104,6 +119,13 @@ if (browser.length > 0) {
   const why = prepareDocker() ?? prepareBrowser();
   const name = 'browser (status page in chromium, real Docker daemon)';
   suites.push(why ? { id: 'browser', name, files: [], notRun: why } : { id: 'browser', name, files: browser, serial: true });
+}
+const fleet = selected('fleet') ? testFiles('test/fleet') : [];
+if (fleet.length > 0) {
+  // Both files need redis-server; the two-host one also real Docker daemons.
+  const why = prepareRedis() ?? prepareDocker();
+  const name = 'fleet (real redis-server, real Docker daemons)';
+  suites.push(why ? { id: 'fleet', name, files: [], notRun: why } : { id: 'fleet', name, files: fleet, serial: true });
 }
 const image = selected('image') ? testFiles('test/image') : [];
 if (image.length > 0) {

@@ -13,6 +13,7 @@ import { filePrefixFrom } from './output-config.ts';
 import { renderOptionsFrom } from './render-config.ts';
 import { chooseDirectory, SYSTEM_OUT_DIR, SYSTEM_STATE_DIR } from './run-paths.ts';
 import { RouteServerRuntime, type RuntimeOptions } from './runtime.ts';
+import { parseFleetOptions, type FleetOptions } from '../fleet/fleet-options.ts';
 
 export function logLevelFrom(args: ParsedArgs): LogLevel {
   const level = args.get('log-level') ?? 'info';
@@ -56,6 +57,19 @@ export function asUsageError<T>(make: () => T): T {
   }
 }
 
+export function fleetOptionsFrom(args: ParsedArgs): FleetOptions | undefined {
+  return asUsageError(() =>
+    parseFleetOptions({
+      redis: args.get('fleet-redis'),
+      name: args.get('fleet-name'),
+      address: args.get('fleet-address'),
+      entrypoint: args.get('fleet-entrypoint'),
+      rootKey: args.get('fleet-root-key'),
+      leaseMs: args.get('fleet-lease'),
+    }),
+  );
+}
+
 export async function runCommand(args: ParsedArgs, io: CommandIo): Promise<number> {
   const logger = jsonLinesLogger(io.stderr, logLevelFrom(args));
   const prefix = filePrefixFrom(args);
@@ -71,6 +85,7 @@ export async function runCommand(args: ParsedArgs, io: CommandIo): Promise<numbe
     stateDir: chooseDirectory(args.get('state-dir'), SYSTEM_STATE_DIR, 'state', 'port allocations', logger),
     listen: parseListen(args.get('listen') ?? '127.0.0.1:7111'),
     logger,
+    fleet: fleetOptionsFrom(args),
   };
   await refuseDuplicateDaemonIds(options.discovery);
   mkdirSync(options.stateDir, { recursive: true });

@@ -13,6 +13,8 @@ import { startHttpServer } from '../http/server.ts';
 import { compareDiagnostics } from '../model/diagnostics.ts';
 import type { DaemonSnapshot } from '../model/snapshot.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
+import { FleetPublisher } from '../fleet/fleet-publisher.ts';
+import type { FleetOptions } from '../fleet/fleet-options.ts';
 import type { FragmentSink, SinkStatus } from '../output/fragment-sink.ts';
 import { planOutputs } from '../output/output-plan.ts';
 import { YamlFileSink } from '../output/yaml-file-sink.ts';
@@ -34,6 +36,8 @@ export interface RuntimeOptions {
   readonly stateDir: string;
   readonly listen: { readonly host: string; readonly port: number };
   readonly logger: Logger;
+  /** With `--fleet-redis`: the names this host's routers own are also published to the fleet edge. */
+  readonly fleet?: FleetOptions;
   /** Test seam only: passed to every render (e.g. to make one daemon's render throw). */
   readonly renderSeams?: RenderSeams;
 }
@@ -46,6 +50,7 @@ export class RouteServerRuntime implements RuntimeView {
   readonly #options: RuntimeOptions;
   readonly #discovery: Discovery;
   readonly #sinks: readonly FragmentSink[];
+  readonly #fleet: FleetPublisher | undefined;
   readonly #allocations: AllocationStore;
   /** Claims of the operator's files and of kept fragments, fed to every render. */
   readonly #held: HeldClaimSource;
@@ -84,7 +89,9 @@ export class RouteServerRuntime implements RuntimeView {
       hostEntrypoints: options.render.hostEntrypoints?.names,
     };
     this.#discovery = new Discovery(options.discovery);
-    this.#sinks = [new YamlFileSink({ dir: options.outDir, prefix: options.filePrefix, generator: GENERATOR, logger: options.logger })];
+    this.#fleet = options.fleet === undefined ? undefined : new FleetPublisher(options.fleet, options.logger);
+    const files = new YamlFileSink({ dir: options.outDir, prefix: options.filePrefix, generator: GENERATOR, logger: options.logger });
+    this.#sinks = this.#fleet === undefined ? [files] : [files, this.#fleet];
     this.#allocations = new AllocationStore(options.stateDir, options.logger);
     this.#held = new HeldClaimSource({ dir: options.outDir, prefix: options.filePrefix, logger: options.logger });
   }
@@ -232,6 +239,7 @@ export class RouteServerRuntime implements RuntimeView {
       else this.#delivered.set(id, fragment);
       this.#deliver(id, fragment);
     }
+    this.#fleet?.rendered();
     this.#latest = {
       renderedAt,
       routes: result.routes,

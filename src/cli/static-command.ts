@@ -8,7 +8,9 @@ import { buildStaticConfig, type Delivery } from '../traefik/static-config.ts';
 import { infraOptionsFrom } from './infra-options.ts';
 import { UsageError, type ParsedArgs } from './parse-args.ts';
 import type { CommandIo } from './render-command.ts';
-import { parseListen } from './run-command.ts';
+import { asUsageError, parseListen } from './run-command.ts';
+import { fleetEntrypoint, fleetRootKey, parseFleetRedis } from '../fleet/fleet-options.ts';
+import { buildEdgeStaticConfig } from '../traefik/edge-static-config.ts';
 import { SYSTEM_OUT_DIR } from './run-paths.ts';
 import { GENERATOR } from './version.ts';
 
@@ -18,6 +20,11 @@ const HEADER = (ipv4: string, generator: string) => `Traefik static configuratio
 The Cloudflare DNS-01 token is not in this file: give Traefik the environment variable
 CF_DNS_API_TOKEN (a token with Zone:DNS:Edit). Traefik reads this file once: restart it after a change.`;
 
+const EDGE_HEADER = (redis: string, generator: string) => `Traefik static configuration for the fleet edge reading ${redis}, written by ${generator}
+(route-server static --edge). The Redis password is not in this file: give Traefik the environment
+variable TRAEFIK_PROVIDERS_REDIS_PASSWORD. Redis must send keyspace notifications (notify-keyspace-events
+KEA in redis.conf on every node): Traefik's own CONFIG SET is lost when Redis restarts.`;
+
 export async function staticCommand(args: ParsedArgs, io: CommandIo): Promise<number> {
   io.stdout(staticConfigText(args));
   return 0;
@@ -25,6 +32,7 @@ export async function staticCommand(args: ParsedArgs, io: CommandIo): Promise<nu
 
 /** The document `static` prints; golden tests pin the generator named in its header. */
 export function staticConfigText(args: ParsedArgs, generator = GENERATOR): string {
+  if (args.get('edge') === true) return edgeConfigText(args, generator);
   const infra = infraOptionsFrom(args);
   if (infra.publicIpv4 === undefined) throw new UsageError('Expected --public-ipv4 ADDRESS: websecure, web and the TCP/UDP entrypoints listen on it');
   const domain = parseBaseDomain(args.get('base-domain') ?? '');
@@ -44,6 +52,21 @@ export function staticConfigText(args: ParsedArgs, generator = GENERATOR): strin
     listen: parseListen(args.get('listen') ?? '127.0.0.1:7111'),
   });
   return serializeUntemplated(config, HEADER(infra.publicIpv4, generator));
+}
+
+function edgeConfigText(args: ParsedArgs, generator: string): string {
+  const url = args.get('fleet-redis');
+  if (url === undefined || url === '') throw new UsageError('Expected --fleet-redis URL with --edge: the edge reads the fleet from that Redis');
+  const infra = infraOptionsFrom(args);
+  if (infra.publicIpv4 === undefined) throw new UsageError('Expected --public-ipv4 ADDRESS with --edge: web and the TLS entrypoint listen on it');
+  const redis = asUsageError(() => parseFleetRedis(url));
+  const config = buildEdgeStaticConfig({
+    redis,
+    rootKey: asUsageError(() => fleetRootKey(args.get('fleet-root-key'))),
+    entrypoint: asUsageError(() => fleetEntrypoint(args.get('fleet-entrypoint'))),
+    publicIpv4: infra.publicIpv4,
+  });
+  return serializeUntemplated(config, EDGE_HEADER(redis.display, generator));
 }
 
 /** What Let's Encrypt accepts as a contact: one `@`, a dotted domain, no spaces. */

@@ -1,6 +1,7 @@
 // Which path serves what: each endpoint turns the runtime view into a complete reply (status,
 // content type, bytes). The HTTP mechanics around them (methods, HEAD, errors) are in server.ts.
 
+import { fleetStatusOf } from './fleet-report.ts';
 import { healthHttpStatus, healthReport } from './health.ts';
 import { metricsText } from './metrics.ts';
 import { portsReport } from './ports.ts';
@@ -79,7 +80,7 @@ export function endpointsFor(view: RuntimeView): ReadonlyMap<string, Endpoint> {
       ({ query }) => ({
         status: 200,
         contentType: JSON_CONTENT_TYPE,
-        body: routesBodies.body(view.latest(), routesFilterFrom(query), serializeJson),
+        body: routesBodies.body(view.latest(), routesFilterFrom(query), serializeJson, fleetStatusOf(view.sinks())),
       }),
     ],
     ['/ports', () => jsonReply(200, portsReport(view))],

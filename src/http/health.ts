@@ -10,6 +10,7 @@ import type { WriterStatus } from '../write/writer-status.ts';
 import { NO_DIAGNOSTICS, routeCounts, type PerProtocol, type PerSeverity } from './route-counts.ts';
 import type { OperatorFileStatus } from '../write/held-claim-source.ts';
 import type { RuntimeView } from './runtime-view.ts';
+import { fleetReasons, fleetReport, fleetStatusOf, type FleetReport } from './fleet-report.ts';
 
 export type HealthStatus = 'ok' | 'degraded' | 'error';
 
@@ -108,6 +109,8 @@ export interface HealthReport {
   readonly operatorFiles: readonly OperatorFileStatus[];
   /** Sockets not served because another daemon already has their id; that daemon keeps it. */
   readonly refusedDaemons: readonly RefusedDaemonHealth[];
+  /** The fleet edge link (`--fleet-redis`), null without one. */
+  readonly fleet: FleetReport | null;
 }
 
 export interface RefusedDaemonHealth {
@@ -125,15 +128,18 @@ export function healthReport(view: RuntimeView, now: number): HealthReport {
   const counts = routeCounts(latest);
   const stale = view.staleDaemons();
   const sinks = view.sinks();
-  const failing = sinks.some((sink) => sink.failing);
+  // The fleet edge is a copy elsewhere: Redis down degrades this host, it never stops its files.
+  const failing = sinks.some((sink) => sink.failing && sink.fleet === undefined);
+  const fleet = fleetStatusOf(sinks);
   const files = sinks.find((sink) => sink.files !== undefined)?.files;
 
   const daemons = [...view.daemons()].sort((a, b) => compareDaemonIds(a.id, b.id));
   const daemonCounts = { total: daemons.length, connecting: 0, connected: 0, reconnecting: 0, error: 0, stale: 0 };
   const reasons: string[] = [];
+  if (fleet) reasons.push(...fleetReasons(fleet));
   for (const sink of sinks) {
     const what = sink.kind === 'files' ? 'output' : `${sink.kind} ${sink.target}`;
-    if (sink.failing) reasons.push(`${what}: nothing written since ${isoTime(sink.lastErrorAt)}: ${sink.lastError ?? 'unknown error'}`);
+    if (sink.failing && sink.fleet === undefined) reasons.push(`${what}: nothing written since ${isoTime(sink.lastErrorAt)}: ${sink.lastError ?? 'unknown error'}`);
   }
   const daemonHealth = daemons.map((daemon): DaemonHealth => {
     const isStale = stale.has(daemon.id);
@@ -215,6 +221,7 @@ export function healthReport(view: RuntimeView, now: number): HealthReport {
     operatorFiles,
     refusedDaemons,
     sinks: sinks.map((sink) => sinkHealth(sink, now)),
+    fleet: fleet === undefined ? null : fleetReport(fleet, now),
   };
 }
 

@@ -10,6 +10,7 @@ import { isoTime } from './json-time.ts';
 import { ResponseBody } from './response-body.ts';
 import { countRoutes, PROTOCOLS, type PerProtocol, type PerSeverity } from './route-counts.ts';
 import type { RenderSummary } from './runtime-view.ts';
+import type { FleetStatus } from '../fleet/fleet-status.ts';
 
 export interface RoutesFilter {
   /** Daemon ids to keep; empty keeps all. Sorted, without repeats. */
@@ -51,6 +52,14 @@ export interface RoutesReport {
   };
   readonly routers: readonly RouterEntry[];
   readonly diagnostics: readonly DiagnosticEntry[];
+  /** With `--fleet-redis`: the names published to the fleet edge, and those another host holds there. */
+  readonly fleet: FleetRoutes | null;
+}
+
+export interface FleetRoutes {
+  readonly name: string;
+  readonly published: readonly string[];
+  readonly refused: readonly { readonly name: string; readonly state: 'refused' | 'waiting'; readonly heldBy: string; readonly heldSince: string | null; readonly since: string | null; readonly message: string }[];
 }
 
 export function routesFilterFrom(query: URLSearchParams): RoutesFilter {
@@ -62,7 +71,7 @@ export function routesFilterFrom(query: URLSearchParams): RoutesFilter {
   return { daemons: [...new Set(daemons)].sort(compareDaemonIds) };
 }
 
-export function routesReport(summary: RenderSummary | undefined, filter: RoutesFilter = { daemons: [] }): RoutesReport {
+export function routesReport(summary: RenderSummary | undefined, filter: RoutesFilter = { daemons: [] }, fleet?: FleetStatus): RoutesReport {
   const wanted = new Set(filter.daemons);
   const keep = wanted.size === 0 ? () => true : (daemon: string) => wanted.has(daemon);
   const routes = (summary?.routes ?? []).filter((r) => keep(r.daemon));
@@ -80,6 +89,25 @@ export function routesReport(summary: RenderSummary | undefined, filter: RoutesF
     },
     routers: [...routes].sort(compareRoutes).map(routerEntry),
     diagnostics: [...diagnostics].sort((a, b) => compareDaemonIds(a.daemon, b.daemon) || compareDiagnostics(a, b)).map(diagnosticEntry),
+    fleet: fleet === undefined ? null : fleetRoutes(fleet),
+  };
+}
+
+function fleetRoutes(fleet: FleetStatus): FleetRoutes {
+  return {
+    name: fleet.name,
+    published: fleet.published,
+    refused: fleet.refused.map((r) => ({
+      name: r.name,
+      state: r.state,
+      heldBy: r.heldBy,
+      heldSince: isoTime(r.heldSince),
+      since: isoTime(r.since),
+      message:
+        r.state === 'refused'
+          ? `the fleet edge routes ${r.name} to ${r.heldBy}, whose claim is older (since ${isoTime(r.heldSince)}); this host takes it when ${r.heldBy} stops routing it or its lease expires`
+          : `this host's claim on ${r.name} won; ${r.heldBy} is removing its edge router first`,
+    })),
   };
 }
 
@@ -92,16 +120,17 @@ export class RoutesBodyCache {
     this.#maxFiltersPerRender = maxFiltersPerRender;
   }
 
-  body(summary: RenderSummary | undefined, filter: RoutesFilter, serialize: (report: RoutesReport) => string): ResponseBody {
-    if (!summary) return new ResponseBody(serialize(routesReport(undefined, filter)));
+  body(summary: RenderSummary | undefined, filter: RoutesFilter, serialize: (report: RoutesReport) => string, fleet?: FleetStatus): ResponseBody {
+    if (!summary) return new ResponseBody(serialize(routesReport(undefined, filter, fleet)));
     let bodies = this.#bodies.get(summary);
     if (!bodies) this.#bodies.set(summary, (bodies = new Map()));
-    const key = filter.daemons.join(',');
+    // The fleet's state changes between renders: its version is part of the key.
+    const key = `${filter.daemons.join(',')}${fleet === undefined ? '' : `#fleet${fleet.version}`}`;
     let body = bodies.get(key);
     if (!body) {
       // Arbitrary filters must not grow memory without bound; the unfiltered body is the one that matters.
       if (bodies.size >= this.#maxFiltersPerRender) bodies.clear();
-      body = new ResponseBody(serialize(routesReport(summary, filter)));
+      body = new ResponseBody(serialize(routesReport(summary, filter, fleet)));
       bodies.set(key, body);
     }
     return body;

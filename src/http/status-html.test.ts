@@ -33,7 +33,7 @@ function hostileView(): PlainRuntimeView {
     diagnostics: [
       diagnostic('2816', 'label-decode', { container: HOSTILE[1] as string, label: `traefik.http.routers.${HOSTILE[2]}.rule`, message: HOSTILE[3] as string }),
       diagnostic('2816', 'host-conflict', { container: 'other', severity: 'warning' }),
-      diagnostic('2880', 'daemon-wide', { message: HOSTILE[4] as string }),
+      diagnostic('2880', 'render-failed', { message: HOSTILE[4] as string }),
     ],
     allocations: [{ protocol: 'tcp', port: 10001, daemon: '2816', router: 'pg', lastSeen: T0 }],
   });

@@ -3,6 +3,7 @@
 // sinks behind the same three calls. /health and /metrics read `status()`, never a sink's internals.
 
 import type { Fragment } from '../render/render.ts';
+import type { FleetStatus } from '../fleet/fleet-status.ts';
 import type { WriterStatus } from '../write/writer-status.ts';
 
 export interface FragmentSink {
@@ -30,7 +31,7 @@ export interface SinkEvents {
 }
 
 export interface SinkStatus {
-  /** What kind of sink: `files`. */
+  /** What kind of sink: `files`, `fleet`. */
   readonly kind: string;
   /** Where it delivers: a directory, a URL. */
   readonly target: string;
@@ -47,6 +48,8 @@ export interface SinkStatus {
   readonly failingDaemons: readonly { readonly daemon: string; readonly error: string }[];
   /** The file writer's own report, for the file sink (the `output` of /health). */
   readonly files?: WriterStatus;
+  /** The fleet publisher's own report (its link to Redis, names refused by other hosts). */
+  readonly fleet?: FleetStatus;
 }
 
 /**
