@@ -143,4 +143,48 @@ describe('ContainerTable', () => {
     await table.resync();
     assert.deepEqual(names(table), ['a:running', 'b:running'], 'a new session works, with no stale merge state');
   });
+
+  it('an event during a slow resync is applied at once, not after the resync', async () => {
+    const daemon = new FakeDaemon();
+    daemon.run('a');
+    let changes = 0;
+    const table = new ContainerTable(daemon, () => changes++);
+    table.beginSession(new AbortController().signal);
+    await table.resync();
+    daemon.hold = true;
+    const resync = table.resync();
+    await settle();
+    assert.deepEqual(daemon.calls.slice(-1), ['list'], 'the resync waits for the daemon');
+    daemon.hold = false;
+    daemon.run('b');
+    await table.handleEvent({ containerId: 'b', action: 'start' });
+    assert.deepEqual(names(table), ['a:running', 'b:running'], 'the new container is there while the resync still waits');
+    assert.equal(changes, 2);
+    daemon.release(); // the list answers as of when it was asked: without b
+    await resync;
+    assert.deepEqual(names(table), ['a:running', 'b:running'], 'the older list does not take b away');
+    assert.equal(changes, 2, 'and finds nothing new');
+  });
+
+  it('a container with an event during the resync keeps what its event found; the rest follows the resync', async () => {
+    const daemon = new FakeDaemon();
+    daemon.run('a');
+    daemon.run('b');
+    const table = new ContainerTable(daemon, () => {});
+    table.beginSession(new AbortController().signal);
+    await table.resync();
+    daemon.containers.delete('b'); // its destroy event was lost: only a resync can notice
+    daemon.hold = true;
+    const resync = table.resync();
+    await settle();
+    daemon.release(); // list: [a]
+    await settle();
+    daemon.release(); // inspect a: running
+    await settle();
+    daemon.hold = false;
+    daemon.run('a', 'exited');
+    await table.handleEvent({ containerId: 'a', action: 'die' });
+    await resync;
+    assert.deepEqual(names(table), [], 'a stopped after the resync saw it running; b was gone');
+  });
 });

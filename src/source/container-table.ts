@@ -1,8 +1,11 @@
-// The containers of one daemon, kept current by full resyncs and by events. All work runs in one
+// The containers of one daemon, kept current by full resyncs and by events. Event work runs in one
 // serial queue: an inspect that started before a `destroy` finishes before the drop is applied, so
-// it cannot bring the container back. Work belongs to a session (one connection); when the session's
-// signal aborts, its queued work is dropped and its in-flight results are discarded. The last known
-// set survives a disconnect (routes stay up while the daemon is away).
+// it cannot bring the container back. A resync (a list and an inspect of everything, slow on a big
+// or busy daemon) runs beside that queue, never in it, so no event waits behind the safety net; a
+// container that had an event while the resync was under way is left to its event's inspect, which
+// is at least as fresh. Work belongs to a session (one connection); when the session's signal aborts,
+// its queued work is dropped and its in-flight results are discarded. The last known set survives a
+// disconnect (routes stay up while the daemon is away).
 
 import PQueue from 'p-queue';
 
@@ -31,6 +34,8 @@ export class ContainerTable {
   readonly #queue = new PQueue({ concurrency: 1 });
   #containers = new Map<string, ContainerSnapshot>();
   #session: Session | null = null;
+  /** Per resync under way: the containers that had an event since it began. */
+  readonly #resyncs = new Set<Set<string>>();
 
   constructor(client: ContainerSource, onChange: () => void) {
     this.#client = client;
@@ -50,10 +55,19 @@ export class ContainerTable {
     return this.#containers.size;
   }
 
-  /** Lists and inspects everything, then replaces the set; queued behind work already waiting. */
-  resync(): Promise<void> {
+  /**
+   * Lists and inspects everything, then replaces the set, except the containers that had an event
+   * meanwhile. Runs at once, beside the event queue.
+   */
+  async resync(): Promise<void> {
     const session = this.#requireSession();
-    return this.#queue.add(() => this.#resync(session), { signal: session.signal });
+    const touched = new Set<string>();
+    this.#resyncs.add(touched);
+    try {
+      await this.#resync(session, touched);
+    } finally {
+      this.#resyncs.delete(touched);
+    }
   }
 
   /**
@@ -64,13 +78,14 @@ export class ContainerTable {
   handleEvent(event: ContainerEvent): Promise<void> {
     const session = this.#requireSession();
     const work: PendingWork = event.action === 'destroy' ? 'drop' : 'refresh';
+    for (const touched of this.#resyncs) touched.add(event.containerId);
     const alreadyQueued = session.pending.has(event.containerId);
     session.pending.set(event.containerId, work);
     if (alreadyQueued) return Promise.resolve();
     return this.#queue.add(() => this.#settle(session, event.containerId), { signal: session.signal });
   }
 
-  async #resync(session: Session): Promise<void> {
+  async #resync(session: Session, touched: ReadonlySet<string>): Promise<void> {
     const { signal } = session;
     signal.throwIfAborted();
     const ids = await this.#client.listContainerIds(signal);
@@ -87,7 +102,7 @@ export class ContainerTable {
     };
     await Promise.all(Array.from({ length: Math.min(RESYNC_INSPECT_CONCURRENCY, ids.length) }, inspectNext));
     signal.throwIfAborted();
-    this.#replaceAll(found);
+    this.#replaceAll(found, touched);
   }
 
   async #settle(session: Session, id: string): Promise<void> {
@@ -117,7 +132,13 @@ export class ContainerTable {
     if (this.#containers.delete(id)) this.#onChange();
   }
 
-  #replaceAll(found: Map<string, ContainerSnapshot>): void {
+  /** The resync's view, except for `touched` containers: the event path knows those better. */
+  #replaceAll(found: Map<string, ContainerSnapshot>, touched: ReadonlySet<string>): void {
+    for (const id of touched) {
+      const known = this.#containers.get(id);
+      if (known === undefined) found.delete(id);
+      else found.set(id, known);
+    }
     let changed = found.size !== this.#containers.size;
     for (const [id, record] of found) {
       const known = this.#containers.get(id);

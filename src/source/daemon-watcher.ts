@@ -69,6 +69,9 @@ export class DaemonWatcher {
   readonly #table: ContainerTable;
   readonly #stopping = new AbortController();
   #resolveFirstOutcome: () => void = () => {};
+  /** While a connection comes up, its changes (containers, then state) are reported as one. */
+  #holdChanges = false;
+  #heldChange = false;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
 
@@ -86,7 +89,7 @@ export class DaemonWatcher {
     this.endpoint = endpoint;
     this.#options = options;
     this.#client = new DockerClient(endpoint.address, options.requestTimeoutMs);
-    this.#table = new ContainerTable(this.#client, options.onChange);
+    this.#table = new ContainerTable(this.#client, () => this.#changed());
     this.firstOutcome = new Promise((resolve) => (this.#resolveFirstOutcome = resolve));
   }
 
@@ -178,6 +181,9 @@ export class DaemonWatcher {
       this.#table.beginSession(signal);
       events = (await this.#client.openEvents(signal)) as Readable;
       this.#follow(events, fault);
+      // The synced containers and the state `connected` are one change: two would look like a burst
+      // to the coalescer and hold the daemon's next change back.
+      this.#holdChanges = true;
       await this.#table.resync();
       this.#markSynced();
       connectedAt = Date.now();
@@ -189,6 +195,7 @@ export class DaemonWatcher {
         containers: this.#table.size,
       });
       this.#setState('connected');
+      this.#releaseChanges();
       this.#resolveFirstOutcome();
       this.#repeat(timers, signal, this.#options.heartbeatIntervalMs, () => this.#client.ping(signal), fault);
       if (this.#options.resyncIntervalMs > 0) {
@@ -201,6 +208,7 @@ export class DaemonWatcher {
     } catch (error) {
       fault(error);
     } finally {
+      this.#releaseChanges();
       connection.abort();
       events?.destroy();
       for (const timer of timers) clearTimeout(timer);
@@ -260,6 +268,18 @@ export class DaemonWatcher {
     if (state === this.#state) return;
     this.#state = state;
     this.#since = Date.now();
+    this.#changed();
+  }
+
+  #changed(): void {
+    if (this.#holdChanges) this.#heldChange = true;
+    else this.#options.onChange();
+  }
+
+  #releaseChanges(): void {
+    this.#holdChanges = false;
+    if (!this.#heldChange) return;
+    this.#heldChange = false;
     this.#options.onChange();
   }
 
