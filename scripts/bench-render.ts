@@ -3,37 +3,17 @@
 // runs. Usage: node --import tsx scripts/bench-render.ts [daemons] [containers-per-daemon] [runs]
 
 import { performance } from 'node:perf_hooks';
-import type { ContainerSnapshot, DaemonSnapshot, Snapshot } from '../src/model/snapshot.ts';
+import type { Snapshot } from '../src/model/snapshot.ts';
 import { DEFAULT_RENDER_OPTIONS } from '../src/render/options.ts';
 import { renderSnapshot } from '../src/render/render.ts';
 import { serializeFragment } from '../src/render/yaml.ts';
-import { benchContainerName, benchLabels, benchNetworkId } from '../test/support/bench-workload.ts';
+import { benchSnapshot } from '../test/support/bench-workload.ts';
 
 const daemons = Number(process.argv[2] ?? 1000);
 const perDaemon = Number(process.argv[3] ?? 10);
 const runs = Number(process.argv[4] ?? 7);
 
-function container(networkId: number, index: number): ContainerSnapshot {
-  const labels = benchLabels(networkId, index);
-  return {
-    id: `${networkId.toString(16)}${index.toString(16).padStart(4, '0')}`.padEnd(64, 'a'),
-    name: benchContainerName(networkId, index),
-    created: 1_763_700_000 + index,
-    labels,
-    state: 'running',
-    health: index % 7 === 0 ? 'healthy' : null,
-    ports: [],
-    networkMode: 'host',
-    networks: { host: '' },
-  };
-}
-
-const snapshot: Snapshot = {
-  daemons: Array.from({ length: daemons }, (_, d): DaemonSnapshot => {
-    const id = benchNetworkId(d);
-    return { id: String(id), socket: `/var/run/rediacc/docker-${id}.sock`, containers: Array.from({ length: perDaemon }, (_, i) => container(id, i)) };
-  }),
-};
+const snapshot: Snapshot = benchSnapshot(daemons, perDaemon);
 const options = { ...DEFAULT_RENDER_OPTIONS, baseDomain: 'example.com' };
 
 const times: { render: number; serialize: number }[] = [];

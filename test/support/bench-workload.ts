@@ -1,6 +1,8 @@
 // The containers of the scale benchmarks (bench-render, bench-scale): per daemon a mix of Tier 1
 // auto-routes, Tier 2 HTTP routers with middlewares and TCP routers, as compose deploys them.
 
+import type { ContainerSnapshot, DaemonSnapshot, Snapshot } from '../../src/model/snapshot.ts';
+
 /** Network ids as the deploy tool hands them out: 2816, then steps of 64. */
 export function benchNetworkId(index: number): number {
   return 2816 + 64 * index;
@@ -48,4 +50,28 @@ export function benchLabels(networkId: number, index: number, generation = 0): R
     });
   }
   return labels;
+}
+
+/** The whole workload as discovery would see it (for renders without daemons). */
+export function benchSnapshot(daemons: number, perDaemon: number): Snapshot {
+  return {
+    daemons: Array.from({ length: daemons }, (_, d): DaemonSnapshot => {
+      const id = benchNetworkId(d);
+      return { id: String(id), socket: `/var/run/rediacc/docker-${id}.sock`, containers: Array.from({ length: perDaemon }, (_, i) => benchContainer(id, i)) };
+    }),
+  };
+}
+
+function benchContainer(networkId: number, index: number): ContainerSnapshot {
+  return {
+    id: `${networkId.toString(16)}${index.toString(16).padStart(4, '0')}`.padEnd(64, 'a'),
+    name: benchContainerName(networkId, index),
+    created: 1_763_700_000 + index,
+    labels: benchLabels(networkId, index),
+    state: 'running',
+    health: index % 7 === 0 ? 'healthy' : null,
+    ports: [],
+    networkMode: 'host',
+    networks: { host: '' },
+  };
 }
