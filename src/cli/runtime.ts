@@ -13,6 +13,7 @@ import { compareDaemonIds } from '../model/ordering.ts';
 import type { RenderOptions } from '../render/options.ts';
 import type { PortAllocation } from '../render/ports.ts';
 import { renderSnapshot, type Fragment } from '../render/render.ts';
+import { TenantBuildCache } from '../render/tenant-build-cache.ts';
 import { configEqual, type ConfigObject } from '../traefik/config.ts';
 import { serializeFragment } from '../render/yaml.ts';
 import { Discovery, type DaemonStatus, type DiscoveryOptions } from '../source/discovery.ts';
@@ -61,6 +62,8 @@ export class RouteServerRuntime implements RuntimeView {
    */
   #published = new Map<string, DaemonSnapshot>();
   #texts = new Map<string, { config: ConfigObject; socket: string; text: string }>();
+  /** Each daemon's own build, redone only when its published snapshot changes. */
+  readonly #builds = new TenantBuildCache();
   #settled = false;
   #scheduled = false;
   #stopped = false;
@@ -194,7 +197,12 @@ export class RouteServerRuntime implements RuntimeView {
     const snapshot = { daemons: [...this.#published.values()] };
     const statuses = new Map(this.#discovery.status().map((s) => [s.id, s]));
     const heldClaims = this.#held.claims(keptDaemons(this.#inherited, statuses));
-    const result = renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations, now: Date.now(), heldClaims });
+    const result = renderSnapshot(snapshot, this.#options.render, {
+      allocations: this.#allocations,
+      now: Date.now(),
+      heldClaims,
+      buildCache: this.#builds,
+    });
     this.metrics.renderDone(performance.now() - started);
     const renderedAt = Date.now();
     this.#allocations = [...result.allocations];

@@ -16,6 +16,7 @@ import { assignPorts, holdAllocatedPorts, portContext } from './port-assignment.
 import type { PortAllocation } from './ports.ts';
 import { enforceReferences } from './references.ts';
 import { allowedRefs, buildTenant, type TenantBuild } from './tenant-build.ts';
+import type { TenantBuildCache } from './tenant-build-cache.ts';
 import { refuse, resourceAge, SECTIONS } from './tenant-config.ts';
 
 export interface Fragment {
@@ -33,6 +34,8 @@ export interface RenderState {
    * kept fragments of daemons not synced yet (theirs until they sync). None when absent.
    */
   readonly heldClaims?: readonly HeldClaim[];
+  /** Keeps each daemon's own build between renders (`run`); the output is the same without it. */
+  readonly buildCache?: TenantBuildCache;
 }
 
 export interface RenderResult {
@@ -66,7 +69,7 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions, state
       continue;
     }
     seen.add(daemon.id);
-    builds.push(buildTenant(daemon, context));
+    builds.push(state.buildCache ? state.buildCache.build(daemon, context) : buildTenant(daemon, context));
   }
 
   const held = state.heldClaims ?? [];
