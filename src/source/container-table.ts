@@ -17,6 +17,15 @@ import type { ContainerEvent } from './docker-events.ts';
 /** Inspects in flight during a resync: fast on a big daemon, gentle on a small one. */
 const RESYNC_INSPECT_CONCURRENCY = 8;
 
+/**
+ * Runs one Docker call of a resync when the host has room for it. A thousand daemons resyncing at
+ * once (start-up) would otherwise put thousands of calls in flight, and those queued behind the
+ * others in route-server's own event loop would pass their deadline without any daemon being slow.
+ */
+export type CallSlot = <T>(call: () => Promise<T>) => Promise<T>;
+
+const unlimited: CallSlot = (call) => call();
+
 type PendingWork = 'refresh' | 'drop';
 
 /** What the table needs of a Docker client (a fake in unit tests). */
@@ -37,9 +46,12 @@ export class ContainerTable {
   /** Per resync under way: the containers that had an event since it began. */
   readonly #resyncs = new Set<Set<string>>();
 
-  constructor(client: ContainerSource, onChange: () => void) {
+  readonly #slot: CallSlot;
+
+  constructor(client: ContainerSource, onChange: () => void, slot: CallSlot = unlimited) {
     this.#client = client;
     this.#onChange = onChange;
+    this.#slot = slot;
   }
 
   /** Starts the work of a new connection; work of the previous one is dropped with its signal. */
@@ -88,13 +100,13 @@ export class ContainerTable {
   async #resync(session: Session, touched: ReadonlySet<string>): Promise<void> {
     const { signal } = session;
     signal.throwIfAborted();
-    const ids = await this.#client.listContainerIds(signal);
+    const ids = await this.#slot(() => this.#client.listContainerIds(signal));
     const found = new Map<string, ContainerSnapshot>();
     let next = 0;
     const inspectNext = async (): Promise<void> => {
       while (next < ids.length && !signal.aborted) {
         const id = ids[next++]!;
-        const info = await this.#client.inspectContainer(id, signal);
+        const info = await this.#slot(() => this.#client.inspectContainer(id, signal));
         if (info === null) continue; // removed between list and inspect
         const record = toContainerSnapshot(info);
         if (isListedState(record.state)) found.set(record.id, record);

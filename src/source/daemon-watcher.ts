@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '../model/logger.ts';
 import type { ContainerSnapshot } from '../model/snapshot.ts';
 import { backoffDelay } from '../model/backoff.ts';
-import { ContainerTable } from './container-table.ts';
+import { ContainerTable, type CallSlot } from './container-table.ts';
 import type { DaemonEndpoint } from './daemon-endpoints.ts';
 import { DockerClient } from './docker-client.ts';
 import { LineSplitter, parseContainerEvent } from './docker-events.ts';
@@ -51,6 +51,8 @@ export interface DaemonWatcherOptions {
   readonly logger: Logger;
   /** The containers or the state changed (called synchronously, once per change). */
   readonly onChange: () => void;
+  /** Shared by every daemon of the host: bounds the resync calls in flight. */
+  readonly resyncSlot?: CallSlot;
 }
 
 interface ConnectionEnd {
@@ -89,7 +91,7 @@ export class DaemonWatcher {
     this.endpoint = endpoint;
     this.#options = options;
     this.#client = new DockerClient(endpoint.address, options.requestTimeoutMs);
-    this.#table = new ContainerTable(this.#client, () => this.#changed());
+    this.#table = new ContainerTable(this.#client, () => this.#changed(), options.resyncSlot);
     this.firstOutcome = new Promise((resolve) => (this.#resolveFirstOutcome = resolve));
   }
 

@@ -4,9 +4,11 @@
 // container starts becomes one update.
 
 import { EventEmitter } from 'node:events';
+import PQueue from 'p-queue';
 
 import type { DaemonSnapshot, Snapshot } from '../model/snapshot.ts';
 import { Coalescer } from './coalescer.ts';
+import type { CallSlot } from './container-table.ts';
 import type { DaemonEndpoint } from './daemon-endpoints.ts';
 import { DaemonWatcher, type DaemonStatus } from './daemon-watcher.ts';
 import { resolveDiscoveryOptions, type DiscoveryOptions, type ResolvedDiscoveryOptions } from './discovery-options.ts';
@@ -29,6 +31,9 @@ export interface DiscoveryEvents {
   settled: [];
 }
 
+/** Resync calls in flight over all daemons: enough to keep resyncs fast, few enough that no call waits in our own queue past its deadline. */
+const HOST_RESYNC_CALLS = 64;
+
 export class Discovery extends EventEmitter<DiscoveryEvents> {
   readonly #options: ResolvedDiscoveryOptions;
   readonly #daemons = new Map<string, DaemonWatcher>();
@@ -38,6 +43,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   readonly #shadowed = new Set<string>();
   readonly #stopping = new Set<Promise<void>>();
   readonly #coalescer: Coalescer<string>;
+  readonly #resyncCalls = new PQueue({ concurrency: HOST_RESYNC_CALLS });
+  readonly #resyncSlot: CallSlot = (call) => this.#resyncCalls.add(call);
   readonly #settled: Promise<void>;
   #resolveSettled: () => void = () => {};
   #directory: SocketDirectory | null = null;
@@ -156,6 +163,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       backoffInitialMs: options.backoffInitialMs,
       backoffMaxMs: options.backoffMaxMs,
       logger: options.logger,
+      resyncSlot: this.#resyncSlot,
       onChange: () => {
         // A detached watcher winding down must not announce anything.
         if (this.#daemons.get(id) !== watcher || this.#stopped) return;
