@@ -3,11 +3,12 @@
 // from outside, then stopped by its pid. Prints, at 1,000 daemons x 10 containers by default:
 //   start -> every fragment written; RSS once settled;
 //   CPU of route-server per single-container change (minus its idle CPU) and files rewritten by it;
-//   `docker start` -> route in the file, p50/p99, while 100 other daemons churn;
+//   `docker start` -> route in the file, p50/p99, while 100 other daemons churn (each stops or
+//   starts a container every --churn-period ms, default 5000: 20 changes a second host-wide);
 //   /routes.json and /routes.json?daemon=ID latency under 100 concurrent clients;
 //   a full render + serialize of the same containers, in this process.
 // The last line is `bench-scale: {json}` so runs can be compared.
-// Usage: node --import tsx scripts/bench-scale.ts [--daemons 1000] [--per-daemon 10] [--churn 100]
+// Usage: node --import tsx scripts/bench-scale.ts [--daemons 1000] [--per-daemon 10] [--churn 100] [--churn-period 5000]
 
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -29,6 +30,7 @@ for (let i = 2; i < process.argv.length; i += 2) flags.set((process.argv[i] ?? '
 const daemonCount = flags.get('daemons') ?? 1000;
 const perDaemon = flags.get('per-daemon') ?? 10;
 const churnCount = Math.min(flags.get('churn') ?? 100, Math.floor(daemonCount / 2));
+const churnPeriodMs = flags.get('churn-period') ?? 5000;
 const CLIENTS = 100;
 const CHANGES = 10; // each a stop then a start: 20 single-container changes
 const SAMPLES = 40;
@@ -150,16 +152,16 @@ try {
   const changeFilesRewritten = ((await writesTotal(server)) - writesBefore) / changesMade;
   log(`one container change: ${ms(changeCpuMs)} CPU in route-server (idle ${(idlePerMs * 1000).toFixed(1)} ms/s taken out), ${changeFilesRewritten} file(s) rewritten per change`);
 
-  // docker start -> file while other daemons churn (one stop or start each per second).
+  // docker start -> file while other daemons churn.
   churning = true;
   for (const daemon of farm.daemons.slice(-churnCount)) {
     const name = benchContainerName(Number(daemon.id), 1);
     churnLoops.push((async () => {
-      await sleep(Math.random() * 1000);
+      await sleep(Math.random() * churnPeriodMs);
       for (let running = true; churning; running = !running) {
         if (running) daemon.stop(name);
         else daemon.start(name);
-        await sleep(1000);
+        await sleep(churnPeriodMs);
       }
     })());
   }
@@ -179,7 +181,7 @@ try {
   }
   churning = false;
   await Promise.all(churnLoops);
-  log(`docker start -> file while ${churnCount} daemons churn (${SAMPLES} starts): p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(Math.max(...latencies))}`);
+  log(`docker start -> file while ${churnCount} daemons churn, each every ${churnPeriodMs} ms (${SAMPLES} starts): p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(Math.max(...latencies))}`);
 
   await sleep(3_000);
   const all = await load(() => server!.url('/routes.json'), CLIENTS, 3);

@@ -113,6 +113,8 @@ describe('infra options with real daemons', { concurrency: false }, () => {
         message: "tcp router smtp-2816 is written, but this host's Traefik has no entrypoint tcp-25 (add 25 to --tcp-ports)",
       },
     ]);
+    // /routes.json shows a render at once; its files land after their atomic write (fsync).
+    await waitFor(() => readdirSync(out).includes('rs-2816.yml'), { what: 'rs-2816.yml', ...WAIT });
     const file = parseYaml(executeGoTemplate(readFileSync(join(out, 'rs-2816.yml'), 'utf8')));
     assert.deepEqual(file.tcp.routers['smtp-2816'].entryPoints, ['tcp-25']);
     const ports = (await server.getJson('/ports')).body;
