@@ -168,20 +168,29 @@ try {
   await sleep(2_000);
   const quiet = farm.daemons.slice(0, daemonCount - churnCount);
   const latencies: number[] = [];
+  let missed = 0;
   for (let k = 0; k < SAMPLES; k++) {
     const daemon = quiet[(k * 7) % quiet.length] as FakeDockerDaemon;
     const name = benchContainerName(Number(daemon.id), 0);
-    daemon.stop(name);
-    await routeShown(daemon, false);
-    await sleep(100);
-    const t0 = performance.now();
-    daemon.start(name);
-    await routeShown(daemon, true);
-    latencies.push(performance.now() - t0);
+    try {
+      daemon.stop(name);
+      await routeShown(daemon, false);
+      await sleep(100);
+      const t0 = performance.now();
+      daemon.start(name);
+      await routeShown(daemon, true);
+      latencies.push(performance.now() - t0);
+    } catch (error) {
+      // A route that never showed is a result, not a crash: counted and reported.
+      missed++;
+      log(`   ${(error as Error).message}`);
+      daemon.start(name);
+      if (missed >= 3) break;
+    }
   }
   churning = false;
   await Promise.all(churnLoops);
-  log(`docker start -> file while ${churnCount} daemons churn, each every ${churnPeriodMs} ms (${SAMPLES} starts): p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(Math.max(...latencies))}`);
+  log(`docker start -> file while ${churnCount} daemons churn, each every ${churnPeriodMs} ms (${latencies.length} starts, ${missed} not shown within 60 s): p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(Math.max(...latencies))}`);
 
   await sleep(3_000);
   const all = await load(() => server!.url('/routes.json'), CLIENTS, 3);
