@@ -33,7 +33,7 @@ const churnCount = Math.min(flags.get('churn') ?? 100, Math.floor(daemonCount / 
 const churnPeriodMs = flags.get('churn-period') ?? 5000;
 const CLIENTS = 100;
 const CHANGES = 10; // each a stop then a start: 20 single-container changes
-const SAMPLES = 40;
+const SAMPLES = 20;
 
 const root = mkdtempSync(join(tmpdir(), 'rs-bench-scale-'));
 const out = join(root, 'out');
