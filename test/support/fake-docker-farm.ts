@@ -2,7 +2,8 @@
 // directory, `perDaemon` running containers each, labelled as in bench-workload.ts.
 //
 //   node --import tsx test/support/fake-docker-farm.ts 1000 10 /tmp/rs-fake
-// then commands on stdin, one a line: `start ID NAME`, `stop ID NAME`, `relabel ID NAME GEN`.
+// then commands on stdin, one a line: `start ID NAME`, `stop ID NAME`, `relabel ID NAME GEN`;
+// the farm stops when stdin closes.
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -72,6 +73,7 @@ async function main(args: string[]): Promise<void> {
       process.stderr.write(`${(error as Error).message}\n`);
     }
   }
+  await farm.stop(); // stdin closed: nobody can command the farm any more
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
