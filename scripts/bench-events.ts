@@ -1,5 +1,5 @@
 // How long from `docker start` returning until route-server knows: 200 container starts across 5
-// real daemons (scripts/daemons.ts), in two runs:
+// real daemons (test/support/daemons.ts), in two runs:
 //   sequential  one start at a time, round robin over the daemons (pure latency)
 //   concurrent  the 5 daemons at once, each starting its 40 containers back to back (load)
 // For each start: the time until the container is in Discovery's state (the raw `change`), and
@@ -12,7 +12,8 @@ import os from 'node:os';
 import Docker from 'dockerode';
 
 import { DISCOVERY_DEFAULTS, Discovery } from '../src/source/discovery.ts';
-import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DaemonFarm } from './daemons.ts';
+import { percentile } from '../test/support/percentile.ts';
+import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DaemonFarm } from '../test/support/daemons.ts';
 
 const APPEAR_TIMEOUT_MS = 30_000;
 
@@ -235,8 +236,7 @@ function report(runs: readonly (readonly [string, readonly Sample[]])[]): void {
 
 function row(run: string, what: string, values: readonly number[]): string[] {
   const sorted = [...values].sort((a, b) => a - b);
-  const percentile = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-  return [run, what, String(sorted.length), percentile(50).toFixed(1), percentile(99).toFixed(1), (sorted.at(-1) ?? Number.NaN).toFixed(1)];
+  return [run, what, String(sorted.length), percentile(sorted, 50).toFixed(1), percentile(sorted, 99).toFixed(1), (sorted.at(-1) ?? Number.NaN).toFixed(1)];
 }
 
 main().catch((error: unknown) => {

@@ -7,13 +7,14 @@
 // --gap waits between starts (default 0), --resync-interval is handed to route-server (default its
 // own 60s): with `--gap 200 --resync-interval 2s` a periodic resync falls between most starts, so
 // the tail shows whether the safety net delays the next change (it must not).
-// Needs root, docker.io and busybox-static (scripts/daemons.ts). Exits non-zero only on errors.
+// Needs root, docker.io and busybox-static (test/support/daemons.ts). Exits non-zero only on errors.
 
 import { watch, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Docker from 'dockerode';
-import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DockerDaemon } from './daemons.ts';
+import { percentile } from '../test/support/percentile.ts';
+import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DockerDaemon } from '../test/support/daemons.ts';
 import { RouteServerProcess } from '../test/support/route-server-process.ts';
 import { waitFor } from '../test/support/wait.ts';
 
@@ -50,10 +51,6 @@ async function create(daemon: DockerDaemon, name: string, index: number): Promis
     '--label', `rediacc.service_name=${name}`, '--label', `rediacc.service_ip=${ip}`, '--label', 'rediacc.tcp_ports=8080',
     BUSYBOX_IMAGE, 'sleep', '1d',
   );
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
 async function writesPerDaemon(server: RouteServerProcess): Promise<Map<string, number>> {

@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
-import { diagnostic, PlainRuntimeView, renderSummary, routeInfo } from '../src/http/runtime-view.fixture.ts';
+import { percentile } from '../test/support/percentile.ts';
+import { diagnostic, PlainRuntimeView, renderSummary, routeInfo } from '../test/support/runtime-view.ts';
 import { silentLogger } from '../src/model/logger.ts';
 import { startHttpServer } from '../src/http/server.ts';
 
@@ -168,10 +169,6 @@ function sampleServer(child: ChildProcess): Promise<ServerSample> {
 function cpuShare(after: NodeJS.CpuUsage, before: NodeJS.CpuUsage, elapsedMs: number): string {
   const usedMs = (after.user - before.user + after.system - before.system) / 1000;
   return ((usedMs / elapsedMs) * 100).toFixed(0);
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
 async function bench(mode: string, shape: Shape, clients: number, seconds: number): Promise<void> {

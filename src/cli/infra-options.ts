@@ -20,20 +20,19 @@ export interface InfraOptions {
 const HTTP_PORTS = [80, 443];
 
 export function infraOptionsFrom(args: ParsedArgs): InfraOptions {
-  const value = <T>(name: string): T | undefined => args.values.get(name) as T | undefined;
-  const tcpRange = rangeOption(value<string>('tcp-range'), '--tcp-range') ?? DEFAULT_RENDER_OPTIONS.tcpRange;
-  const udpRange = rangeOption(value<string>('udp-range'), '--udp-range');
-  const tcpPorts = portList(value<readonly string[]>('tcp-ports') ?? [], '--tcp-ports');
+  const tcpRange = rangeOption(args.get('tcp-range'), '--tcp-range') ?? DEFAULT_RENDER_OPTIONS.tcpRange;
+  const udpRange = rangeOption(args.get('udp-range'), '--udp-range');
+  const tcpPorts = portList(args.get('tcp-ports') ?? [], '--tcp-ports');
   const clash = [...tcpPorts, ...range(tcpRange)].find((port) => HTTP_PORTS.includes(port));
   if (clash !== undefined) {
     const where = tcpPorts.includes(clash) ? '--tcp-ports' : '--tcp-range';
     throw new UsageError(`Expected \`${where}\` to leave out 80 and 443 (web and websecure listen there), got ${clash}`);
   }
   return {
-    publicIpv4: address(value<string>('public-ipv4'), 4),
-    publicIpv6: address(value<string>('public-ipv6'), 6),
+    publicIpv4: address(args.get('public-ipv4'), 4),
+    publicIpv6: address(args.get('public-ipv6'), 6),
     tcpPorts,
-    udpPorts: portList(value<readonly string[]>('udp-ports') ?? [], '--udp-ports'),
+    udpPorts: portList(args.get('udp-ports') ?? [], '--udp-ports'),
     tcpRange,
     udpRange,
   };

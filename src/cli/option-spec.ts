@@ -20,7 +20,7 @@ const RENDER: readonly Command[] = ['run', 'render'];
 /** Infra options: `static` writes Traefik's configuration from them, `run`/`render` check routers against it. */
 const INFRA: readonly Command[] = ['run', 'render', 'static'];
 
-export const OPTIONS: readonly OptionSpec[] = [
+export const OPTIONS = [
   { name: 'config', kind: 'string', commands: ['run', 'render', 'snapshot', 'static'], metavar: 'FILE', help: 'YAML file whose keys are these option names' },
   { name: 'sockets', kind: 'string', commands: DISCOVER, metavar: 'GLOB', defaultText: '/var/run/rediacc/docker-*.sock', help: 'Docker sockets to watch; the * is the network id' },
   { name: 'docker-host', kind: 'repeat', commands: DISCOVER, metavar: 'ID=URL', help: 'an explicit daemon: unix:///path.sock or tcp://host:port (repeatable)' },
@@ -37,7 +37,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'exposed-by-default', kind: 'boolean', commands: RENDER, help: "route containers without traefik.enable, as Traefik's exposedByDefault" },
   { name: 'default-rule', kind: 'string', commands: RENDER, metavar: 'TEMPLATE', defaultText: 'the auto-route host', help: 'rule of routers without one, e.g. Host(`{{ normalize .Name }}.example.com`)' },
   { name: 'allow-ref', kind: 'repeat', commands: RENDER, metavar: 'NAME', help: 'a name outside the tenant its routers may use, e.g. secure-headers@file (repeatable)' },
-  { name: 'allow-backend', kind: 'repeat', commands: RENDER, metavar: 'CIDR', help: 'an address range every tenant may send traffic to (repeatable)' },
+  { name: 'allow-backend', kind: 'repeat', commands: RENDER, metavar: 'CIDR|NAME', help: 'an address range, host name or *.domain every tenant may send traffic to (repeatable)' },
+  { name: 'allow-plugin', kind: 'repeat', commands: RENDER, metavar: 'NAME', help: "a Traefik plugin tenants' middlewares may use, its settings unchecked (repeatable)" },
   { name: 'allow-unbounded-rules', kind: 'boolean', commands: RENDER, help: 'accept rules that are not bound to literal hosts (single-tenant hosts)' },
   { name: 'tcp-range', kind: 'string', commands: INFRA, metavar: 'FIRST-LAST', defaultText: '10000-10010', help: 'ports for TCP routers without entrypoints' },
   { name: 'udp-range', kind: 'string', commands: INFRA, metavar: 'FIRST-LAST', defaultText: 'none', help: 'ports for UDP routers without entrypoints' },
@@ -54,10 +55,23 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'log-level', kind: 'string', commands: ['run', 'render', 'snapshot', 'static'], defaultText: 'info', help: 'debug, info, warn or error' },
   { name: 'snapshot', kind: 'string', commands: ['render'], metavar: 'FILE', help: "snapshot JSON to render ('-' for stdin)" },
   { name: 'format', kind: 'string', commands: ['render'], defaultText: 'yaml', help: 'yaml or json' },
-];
+] as const satisfies readonly OptionSpec[];
+
+export type OptionName = (typeof OPTIONS)[number]['name'];
+
+interface KindValues {
+  readonly string: string;
+  readonly boolean: boolean;
+  readonly list: readonly string[];
+  readonly repeat: readonly string[];
+  readonly duration: number;
+}
+
+/** The parsed type of an option: a misspelt name or a wrong type is a compile error. */
+export type OptionType<N extends OptionName> = KindValues[Extract<(typeof OPTIONS)[number], { readonly name: N }>['kind']];
 
 export function optionsFor(command: Command): OptionSpec[] {
-  return OPTIONS.filter((option) => option.commands.includes(command));
+  return (OPTIONS as readonly OptionSpec[]).filter((option) => option.commands.includes(command));
 }
 
 export function envName(option: string): string {

@@ -51,11 +51,35 @@ test('mistakes are usage errors that name the option and what was expected', () 
   for (const [argv, env, message] of cases) assert.throws(() => parseArgs('run', argv, environment(env)), (error: unknown) => error instanceof UsageError && message.test(error.message));
 });
 
+test('the base domain is read in the canonical host form', () => {
+  const domain = (text: string) => renderOptionsFrom(parseArgs('render', ['--base-domain', text], environment())).baseDomain;
+  assert.equal(domain('Example.COM..'), 'example.com');
+  assert.equal(domain('bücher.example'), 'xn--bcher-kva.example');
+  assert.equal(domain(''), undefined);
+});
+
+test('--allow-backend takes ranges, host names and *.domain patterns; --allow-plugin names', () => {
+  const options = renderOptionsFrom(
+    parseArgs('render', ['--allow-backend', '10.0.0.0/8,Auth.Example.com.', '--allow-backend', '*.svc.example.net', '--allow-plugin', 'jwt,plugindemo'], environment()),
+  );
+  assert.deepEqual(options.allowBackends.ranges.map(String), ['10.0.0.0/8']);
+  assert.deepEqual(options.allowBackends.names, [
+    { kind: 'exact', name: 'auth.example.com' },
+    { kind: 'below', domain: 'svc.example.net' },
+  ]);
+  assert.deepEqual(options.allowPlugins, ['jwt', 'plugindemo']);
+  const fromEnv = renderOptionsFrom(parseArgs('run', [], environment({ ROUTE_SERVER_ALLOW_PLUGIN: 'jwt' })));
+  assert.deepEqual(fromEnv.allowPlugins, ['jwt']);
+});
+
 test('render options are validated with exact messages', () => {
   const bad: [string[], RegExp][] = [
     [['--base-domain', 'not a domain'], /^Expected `--base-domain` to be a DNS name like example.com/],
     [['--tcp-range', '10010-10000'], /^Expected `--tcp-range` to be a port range like 10000-10010/],
     [['--allow-backend', '10.0.0.5/8'], /has host bits set \(did you mean 10.0.0.0\/8\?\)/],
+    [['--allow-backend', '*.com'], /^Expected `--allow-backend` to be a CIDR like 10.0.0.0\/8, a host name like auth.example.com or a pattern like \*.example.com: "\*.com" would match every name/],
+    [['--allow-backend', '0x7f.1'], /"0x7f.1" is not a host name/],
+    [['--allow-plugin', 'my.plugin'], /^Expected `--allow-plugin` to be a plugin name like plugindemo/],
     [['--default-rule', 'Host(`{{ .Nope }}`)'], /unknown field \.Nope/],
     [['--entrypoints', 'web secure'], /^Expected `--entrypoints` to be entrypoint names/],
     [['--max-certs-per-daemon', '-1'], /^Expected `--max-certs-per-daemon` to be a whole number like 20, got "-1"$/],

@@ -2,7 +2,7 @@
 // option wins. Every mistake is reported with the option's name and what was expected.
 
 import { parse as parseYaml } from 'yaml';
-import { envName, OPTIONS, optionsFor, type Command, type OptionSpec } from './option-spec.ts';
+import { envName, OPTIONS, optionsFor, type Command, type OptionName, type OptionSpec, type OptionType } from './option-spec.ts';
 
 export type OptionValue = string | boolean | readonly string[] | number;
 export type OptionSource = 'flag' | 'env' | 'config';
@@ -12,6 +12,8 @@ export interface ParsedArgs {
   readonly sources: ReadonlyMap<string, OptionSource>;
   readonly positionals: readonly string[];
   readonly help: boolean;
+  /** The option's value as parsed (flag, environment or --config), undefined when none set it. */
+  get<N extends OptionName>(name: N): OptionType<N> | undefined;
 }
 
 export class UsageError extends Error {}
@@ -72,7 +74,7 @@ export function parseArgs(command: Command, argv: readonly string[], environment
       sources.set(name, 'config');
     }
   }
-  return { values, sources, positionals, help };
+  return { values, sources, positionals, help, get: (name) => values.get(name) as never };
 }
 
 function readConfigFile(

@@ -1,5 +1,6 @@
 // Port allocations survive restarts of route-server: a small JSON file in the state directory,
-// replaced atomically. A missing or unreadable file starts an empty table (and says so).
+// replaced atomically. A missing or unreadable file starts an empty table (and says so). The store
+// saves when an allocation changes; `lastSeen` alone is refreshed at most once a minute.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,53 @@ import type { Logger } from '../model/logger.ts';
 import type { PortAllocation } from '../render/ports.ts';
 
 const FILE = 'ports.json';
+/** How stale a saved `lastSeen` may get while nothing else changes. */
+const LAST_SEEN_REFRESH_MS = 60_000;
+
+export class AllocationStore {
+  readonly #stateDir: string;
+  readonly #logger: Logger;
+  #allocations: readonly PortAllocation[] = [];
+  #savedText = '[]';
+  #savedAt = 0;
+
+  constructor(stateDir: string, logger: Logger) {
+    this.#stateDir = stateDir;
+    this.#logger = logger;
+  }
+
+  /** Reads the file; the allocations the first render starts from. */
+  load(): readonly PortAllocation[] {
+    this.#allocations = loadAllocations(this.#stateDir, this.#logger);
+    this.#savedText = heldText(this.#allocations);
+    this.#savedAt = Date.now();
+    return this.#allocations;
+  }
+
+  get allocations(): readonly PortAllocation[] {
+    return this.#allocations;
+  }
+
+  /** Takes a render's allocations; saves them when they changed (or `force`). Never rejects. */
+  async update(allocations: readonly PortAllocation[], force = false): Promise<void> {
+    this.#allocations = allocations;
+    const text = heldText(allocations);
+    const due = Date.now() - this.#savedAt > LAST_SEEN_REFRESH_MS;
+    if (text === this.#savedText && !due && !force) return;
+    this.#savedText = text;
+    this.#savedAt = Date.now();
+    try {
+      await saveAllocations(this.#stateDir, allocations);
+    } catch (error) {
+      this.#logger.error('port allocations not saved', { directory: this.#stateDir, error });
+    }
+  }
+}
+
+/** What is held, without `lastSeen`: a change here is worth a save at once. */
+function heldText(allocations: readonly PortAllocation[]): string {
+  return JSON.stringify(allocations.map(({ lastSeen: _, ...held }) => held));
+}
 
 export function loadAllocations(stateDir: string, logger: Logger): PortAllocation[] {
   const path = join(stateDir, FILE);

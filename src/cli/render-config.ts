@@ -5,6 +5,7 @@ import { compileDefaultRule } from '../render/default-rule.ts';
 import {
   DEFAULT_RENDER_OPTIONS,
   parseAllowBackends,
+  parseAllowPlugins,
   parseBaseDomain,
   parseCertLimit,
   parsePortRange,
@@ -14,18 +15,19 @@ import { infraOptionsFrom, knownEntrypoints } from './infra-options.ts';
 import { UsageError, type ParsedArgs } from './parse-args.ts';
 
 export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
-  const value = <T>(name: string): T | undefined => args.values.get(name) as T | undefined;
-  const domain = parseBaseDomain(value<string>('base-domain') ?? '');
+  const domain = parseBaseDomain(args.get('base-domain') ?? '');
   if (!domain.ok) throw new UsageError(domain.error);
-  const backends = parseAllowBackends(value<readonly string[]>('allow-backend') ?? []);
+  const backends = parseAllowBackends(args.get('allow-backend') ?? []);
   if (!backends.ok) throw new UsageError(backends.error);
-  const tcpRangeText = value<string>('tcp-range');
+  const plugins = parseAllowPlugins(args.get('allow-plugin') ?? []);
+  if (!plugins.ok) throw new UsageError(plugins.error);
+  const tcpRangeText = args.get('tcp-range');
   const tcpRange = tcpRangeText === undefined ? { ok: true as const, value: DEFAULT_RENDER_OPTIONS.tcpRange } : parsePortRange(tcpRangeText, '--tcp-range');
   if (!tcpRange.ok) throw new UsageError(tcpRange.error);
-  const udpRangeText = value<string>('udp-range');
+  const udpRangeText = args.get('udp-range');
   const udpRange = udpRangeText === undefined || udpRangeText === '' || udpRangeText === 'none' ? undefined : parsePortRange(udpRangeText, '--udp-range');
   if (udpRange && !udpRange.ok) throw new UsageError(udpRange.error);
-  const defaultRule = value<string>('default-rule');
+  const defaultRule = args.get('default-rule');
   if (defaultRule !== undefined) {
     const compiled = compileDefaultRule(defaultRule);
     if (!compiled.ok) throw new UsageError(`Expected \`--default-rule\` to be a rule template: ${compiled.error}`);
@@ -33,32 +35,33 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
   const hostEntrypoints = knownEntrypoints(infraOptionsFrom(args));
   // Without --public-ipv6 the host has no websecure-v6: the default then names only what exists.
   const defaultEntrypoints = DEFAULT_RENDER_OPTIONS.entrypoints.filter((ep) => !hostEntrypoints || hostEntrypoints.names.includes(ep));
-  const entrypoints = value<readonly string[]>('entrypoints') ?? defaultEntrypoints;
+  const entrypoints = args.get('entrypoints') ?? defaultEntrypoints;
   for (const ep of entrypoints) {
     if (!/^[A-Za-z0-9._-]+$/.test(ep)) throw new UsageError(`Expected \`--entrypoints\` to be entrypoint names, got ${JSON.stringify(ep)}`);
   }
-  const allowRefs = value<readonly string[]>('allow-ref') ?? [];
+  const allowRefs = args.get('allow-ref') ?? [];
   for (const ref of allowRefs) {
     if (!/^[^@\s]+(@[A-Za-z0-9_-]+)?$/.test(ref)) throw new UsageError(`Expected \`--allow-ref\` to be a name like secure-headers@file, got ${JSON.stringify(ref)}`);
   }
-  const certLimitText = value<string>('max-certs-per-daemon');
+  const certLimitText = args.get('max-certs-per-daemon');
   const certLimit = certLimitText === undefined ? { ok: true as const, value: DEFAULT_RENDER_OPTIONS.maxCertsPerDaemon } : parseCertLimit(certLimitText, '--max-certs-per-daemon');
   if (!certLimit.ok) throw new UsageError(certLimit.error);
   return {
     ...DEFAULT_RENDER_OPTIONS,
     baseDomain: domain.value,
     entrypoints: [...entrypoints],
-    certResolver: value<string>('cert-resolver') ?? DEFAULT_RENDER_OPTIONS.certResolver,
-    autoRoutes: value<boolean>('no-auto-routes') !== true,
-    exposedByDefault: value<boolean>('exposed-by-default') === true,
+    certResolver: args.get('cert-resolver') ?? DEFAULT_RENDER_OPTIONS.certResolver,
+    autoRoutes: args.get('no-auto-routes') !== true,
+    exposedByDefault: args.get('exposed-by-default') === true,
     defaultRule,
     allowRefs: [...allowRefs],
     allowBackends: backends.value,
-    allowUnboundedRules: value<boolean>('allow-unbounded-rules') === true,
+    allowPlugins: plugins.value,
+    allowUnboundedRules: args.get('allow-unbounded-rules') === true,
     tcpRange: tcpRange.value,
     udpRange: udpRange?.ok ? udpRange.value : undefined,
     hostEntrypoints,
-    wildcardCert: value<boolean>('no-wildcard-cert') !== true,
+    wildcardCert: args.get('no-wildcard-cert') !== true,
     maxCertsPerDaemon: certLimit.value,
   };
 }

@@ -2,17 +2,20 @@
 // finish the write in flight and leave every file in place.
 
 import { mkdirSync } from 'node:fs';
+import { expectAtLeast } from '../model/expect.ts';
 import { jsonLinesLogger, LOG_LEVELS, type LogLevel } from '../model/logger.ts';
 import { DISCOVERY_DEFAULTS } from '../source/discovery.ts';
-import { parseDockerHost } from '../source/daemon-endpoints.ts';
+import { dockerHostEndpoint, parseDockerHost, parseSocketGlob, type DockerHostSpec } from '../source/daemon-endpoints.ts';
+import { duplicateIdMessage, socketsPresent } from '../source/daemon-ids.ts';
 import type { CommandIo } from './render-command.ts';
 import { UsageError, type ParsedArgs } from './parse-args.ts';
+import { filePrefixFrom } from './output-config.ts';
 import { renderOptionsFrom } from './render-config.ts';
 import { chooseDirectory, SYSTEM_OUT_DIR, SYSTEM_STATE_DIR } from './run-paths.ts';
 import { RouteServerRuntime, type RuntimeOptions } from './runtime.ts';
 
 export function logLevelFrom(args: ParsedArgs): LogLevel {
-  const level = (args.values.get('log-level') as string | undefined) ?? 'info';
+  const level = args.get('log-level') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new UsageError(`Expected \`--log-level\` to be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
   return level as LogLevel;
 }
@@ -25,42 +28,50 @@ export function parseListen(text: string): { host: string; port: number } {
 }
 
 export function discoveryOptionsFrom(args: ParsedArgs) {
-  const value = <T>(name: string): T | undefined => args.values.get(name) as T | undefined;
-  const dockerHosts = (value<readonly string[]>('docker-host') ?? []).map((text) => asUsageError(() => parseDockerHost(text)));
+  const dockerHosts = (args.get('docker-host') ?? []).map((text) => asUsageError(() => parseDockerHost(text)));
   return {
-    sockets: value<string>('sockets') ?? DISCOVERY_DEFAULTS.sockets,
+    sockets: args.get('sockets') ?? DISCOVERY_DEFAULTS.sockets,
     dockerHosts,
-    resyncIntervalMs: value<number>('resync-interval') ?? DISCOVERY_DEFAULTS.resyncIntervalMs,
+    resyncIntervalMs: args.get('resync-interval') ?? DISCOVERY_DEFAULTS.resyncIntervalMs,
   };
 }
 
+/** Two daemons with one id at start: refuse to run rather than serve whichever sorts first. */
+export async function refuseDuplicateDaemonIds(discovery: { readonly sockets: string; readonly dockerHosts: readonly DockerHostSpec[] }): Promise<void> {
+  const explicit = discovery.dockerHosts.map((spec) => asUsageError(() => dockerHostEndpoint(spec)));
+  const pattern = discovery.sockets === '' ? null : asUsageError(() => parseSocketGlob(discovery.sockets));
+  const message = duplicateIdMessage(explicit, pattern === null ? new Map() : await socketsPresent(pattern));
+  if (message !== null) throw new UsageError(message);
+}
+
 /** Option validation deeper down throws `TypeError('Expected …')`: that is the user's mistake. */
+
+/** Option validation deeper down throws `TypeError('Expected …')` (or RangeError): the user's mistake. */
 export function asUsageError<T>(make: () => T): T {
   try {
     return make();
   } catch (error) {
-    if (error instanceof TypeError && error.message.startsWith('Expected')) throw new UsageError(error.message);
+    if ((error instanceof TypeError || error instanceof RangeError) && error.message.startsWith('Expected')) throw new UsageError(error.message);
     throw error;
   }
 }
 
 export async function runCommand(args: ParsedArgs, io: CommandIo): Promise<number> {
   const logger = jsonLinesLogger(io.stderr, logLevelFrom(args));
-  const value = <T>(name: string): T | undefined => args.values.get(name) as T | undefined;
-  const prefix = value<string>('file-prefix') ?? 'rs-';
-  if (!/^[A-Za-z0-9._-]*$/.test(prefix)) throw new UsageError(`Expected \`--file-prefix\` to be letters, digits, '.', '_' or '-', got ${JSON.stringify(prefix)}`);
-  const debounceMinMs = value<number>('debounce-min') ?? DISCOVERY_DEFAULTS.debounceMinMs;
-  const debounceMaxMs = value<number>('debounce-max') ?? DISCOVERY_DEFAULTS.debounceMaxMs;
-  if (debounceMaxMs < debounceMinMs) throw new UsageError(`Expected \`--debounce-max\` (${debounceMaxMs}ms) to be at least \`--debounce-min\` (${debounceMinMs}ms)`);
+  const prefix = filePrefixFrom(args);
+  const debounceMinMs = args.get('debounce-min') ?? DISCOVERY_DEFAULTS.debounceMinMs;
+  const debounceMaxMs = args.get('debounce-max') ?? DISCOVERY_DEFAULTS.debounceMaxMs;
+  asUsageError(() => expectAtLeast('--debounce-max', debounceMaxMs, '--debounce-min', debounceMinMs));
   const options: RuntimeOptions = {
     render: renderOptionsFrom(args),
     discovery: { ...discoveryOptionsFrom(args), debounceMinMs, debounceMaxMs, logger },
-    outDir: chooseDirectory(value<string>('out'), SYSTEM_OUT_DIR, 'out', 'fragments', logger),
+    outDir: chooseDirectory(args.get('out'), SYSTEM_OUT_DIR, 'out', 'fragments', logger),
     filePrefix: prefix,
-    stateDir: chooseDirectory(value<string>('state-dir'), SYSTEM_STATE_DIR, 'state', 'port allocations', logger),
-    listen: parseListen(value<string>('listen') ?? '127.0.0.1:7111'),
+    stateDir: chooseDirectory(args.get('state-dir'), SYSTEM_STATE_DIR, 'state', 'port allocations', logger),
+    listen: parseListen(args.get('listen') ?? '127.0.0.1:7111'),
     logger,
   };
+  await refuseDuplicateDaemonIds(options.discovery);
   mkdirSync(options.stateDir, { recursive: true });
   const runtime = asUsageError(() => new RouteServerRuntime(options));
   try {

@@ -12,7 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { recordingLogger } from '../../test/support/recording-logger.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import { DEFAULT_RENDER_OPTIONS } from '../render/options.ts';
-import { FakeDaemon } from '../source/fake-daemon.fixture.ts';
+import { FakeDaemon } from '../../test/support/fake-daemon.ts';
 import { RouteServerRuntime } from './runtime.ts';
 
 const dashboard = (host: string) => `http:\n  routers:\n    dashboard:\n      rule: "Host(\`${host}\`)"\n      service: api@internal\n`;

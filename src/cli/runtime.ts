@@ -1,26 +1,28 @@
-// `route-server run` as one object: discovery feeds the renderer, the renderer feeds the writer,
-// the HTTP server reads all three. Start-up never removes a route: files left by a previous run
-// stay until their daemon has synced, and nothing is written before every daemon present at start
-// has synced or failed once (so a tenant that has not been read yet cannot lose its hosts).
+// `route-server run` as one object: discovery feeds the renderer, the renderer feeds the sinks,
+// the HTTP server reads all three. Start-up never removes a route: fragments left by a previous run
+// stay until their daemon has synced, and nothing is delivered before every daemon present at start
+// has synced or failed once (so a tenant that has not been read yet cannot lose its hosts). Which
+// fragment each daemon gets is decided by planOutputs (output/output-plan.ts).
 
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../model/logger.ts';
-import { Metrics } from '../http/metrics.ts';
+import { Metrics } from '../http/metrics-registry.ts';
+import type { MetricFamily } from '../http/prometheus-text.ts';
 import type { RenderSummary, RuntimeSettings, RuntimeView } from '../http/runtime-view.ts';
 import { startHttpServer } from '../http/server.ts';
+import { compareDiagnostics } from '../model/diagnostics.ts';
 import type { DaemonSnapshot } from '../model/snapshot.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
+import type { FragmentSink, SinkStatus } from '../output/fragment-sink.ts';
+import { planOutputs } from '../output/output-plan.ts';
+import { YamlFileSink } from '../output/yaml-file-sink.ts';
 import type { RenderOptions } from '../render/options.ts';
-import type { PortAllocation } from '../render/ports.ts';
-import { renderSnapshot, type Fragment } from '../render/render.ts';
+import { renderSnapshot, type Fragment, type RenderSeams } from '../render/render.ts';
 import { TenantBuildCache } from '../render/tenant-build-cache.ts';
-import { configEqual, type ConfigObject } from '../traefik/config.ts';
-import { serializeFragment } from '../render/yaml.ts';
-import { Discovery, type DaemonStatus, type DiscoveryOptions } from '../source/discovery.ts';
-import { FragmentWriter } from '../write/fragment-writer.ts';
+import { Discovery, type DaemonStatus, type DiscoveryOptions, type RefusedDaemon } from '../source/discovery.ts';
+import { containerFaultDiagnostics } from '../source/fault-diagnostics.ts';
 import { HeldClaimSource, keptDaemons, type OperatorFileStatus } from '../write/held-claim-source.ts';
-import type { WriterStatus } from '../write/writer-status.ts';
-import { loadAllocations, saveAllocations } from './port-state.ts';
+import { AllocationStore } from './port-state.ts';
 import { GENERATOR, VERSION } from './version.ts';
 
 export interface RuntimeOptions {
@@ -31,37 +33,37 @@ export interface RuntimeOptions {
   readonly stateDir: string;
   readonly listen: { readonly host: string; readonly port: number };
   readonly logger: Logger;
+  /** Test seam only: passed to every render (e.g. to make one daemon's render throw). */
+  readonly renderSeams?: RenderSeams;
 }
 
 export class RouteServerRuntime implements RuntimeView {
   readonly version = VERSION;
   readonly startedAt = Date.now();
-  readonly metrics = new Metrics();
   readonly settings: RuntimeSettings;
+  readonly #metrics = new Metrics();
   readonly #options: RuntimeOptions;
   readonly #discovery: Discovery;
-  readonly #writer: FragmentWriter;
+  readonly #sinks: readonly FragmentSink[];
+  readonly #allocations: AllocationStore;
   /** Claims of the operator's files and of kept fragments, fed to every render. */
   readonly #held: HeldClaimSource;
   #http: { address: { host: string; port: number }; close(): Promise<void> } | undefined;
   #latest: RenderSummary | undefined;
-  #allocations: PortAllocation[] = [];
-  #allocationsText = '[]';
-  #allocationsSavedAt = 0;
-  /** Daemons whose file was on disk at start: kept until the daemon syncs, removed if it never shows up. */
-  #inherited = new Set<string>();
-  /** Daemons we have asked the writer to keep a file for (written or inherited). */
-  #owned = new Set<string>();
-  #stale = new Set<string>();
-  /** When the first change not yet written was seen, per daemon (event-to-write latency). */
+  /** Daemons the sinks hold a fragment for: delivered by us, or left by a previous run. */
+  #owned: ReadonlySet<string> = new Set();
+  /** Owned daemons whose fragment is still the one a previous run left (its claims still hold). */
+  #inherited: ReadonlySet<string> = new Set();
+  /** The last fragment handed to the sinks, per daemon (what /traefik.yml serves). */
+  readonly #delivered = new Map<string, Fragment>();
+  #stale: ReadonlySet<string> = new Set();
+  /** When the first change not yet delivered was seen, per daemon (event-to-write latency). */
   #pendingSince = new Map<string, number>();
-  #countersSeen = new Map<string, { events: number; reconnects: number }>();
   /**
    * Each daemon's containers as of its last coalesced update. Renders read these, not the live
    * state: another daemon's update must not write this daemon's half-finished burst early.
    */
   #published = new Map<string, DaemonSnapshot>();
-  #texts = new Map<string, { config: ConfigObject; socket: string; text: string }>();
   /** Each daemon's own build, redone only when its published snapshot changes. */
   readonly #builds = new TenantBuildCache();
   #settled = false;
@@ -81,7 +83,8 @@ export class RouteServerRuntime implements RuntimeView {
       hostEntrypoints: options.render.hostEntrypoints?.names,
     };
     this.#discovery = new Discovery(options.discovery);
-    this.#writer = new FragmentWriter({ dir: options.outDir, prefix: options.filePrefix, logger: options.logger });
+    this.#sinks = [new YamlFileSink({ dir: options.outDir, prefix: options.filePrefix, generator: GENERATOR, logger: options.logger })];
+    this.#allocations = new AllocationStore(options.stateDir, options.logger);
     this.#held = new HeldClaimSource({ dir: options.outDir, prefix: options.filePrefix, logger: options.logger });
   }
 
@@ -91,26 +94,26 @@ export class RouteServerRuntime implements RuntimeView {
 
   async start(): Promise<void> {
     const { logger } = this.#options;
-    this.#inherited = new Set(await this.#writer.start());
-    for (const id of this.#inherited) this.#owned.add(id);
+    const inherited = new Set<string>();
+    for (const sink of this.#sinks) {
+      for (const id of await sink.start()) inherited.add(id);
+      sink.on('delivered', (daemon) => {
+        this.#metrics.writeDone(daemon);
+        const since = this.#pendingSince.get(daemon);
+        if (since !== undefined) this.#metrics.eventToWrite(performance.now() - since);
+        this.#pendingSince.delete(daemon);
+      });
+      sink.on('failed', (daemon) => this.#metrics.writeFailed(daemon));
+    }
+    this.#owned = inherited;
+    this.#inherited = inherited;
     await this.#held.start();
     this.#held.on('change', () => this.#schedule());
-    this.#allocations = loadAllocations(this.#options.stateDir, logger);
-    this.#allocationsText = JSON.stringify(this.#allocations.map(({ lastSeen: _, ...held }) => held));
-    this.#allocationsSavedAt = Date.now();
+    this.#allocations.load();
     this.#http = await startHttpServer({ ...this.#options.listen, view: this, logger });
     logger.info('side HTTP server listening', { address: `${this.#http.address.host}:${this.#http.address.port}` });
 
-    this.#writer.on('write', (daemon) => {
-      this.metrics.writeDone(daemon);
-      const since = this.#pendingSince.get(daemon);
-      if (since !== undefined) this.metrics.eventToWrite(performance.now() - since);
-      this.#pendingSince.delete(daemon);
-    });
-    this.#writer.on('restored', (daemon, reason) => logger.warn('fragment restored', { daemon, reason }));
-    this.#writer.on('failed', (daemon) => this.metrics.writeFailed(daemon));
     this.#discovery.on('change', (id) => {
-      this.#countDaemonCounters(id);
       if (!this.#pendingSince.has(id)) this.#pendingSince.set(id, performance.now());
     });
     this.#discovery.on('update', (id) => {
@@ -122,36 +125,27 @@ export class RouteServerRuntime implements RuntimeView {
       this.#published.delete(id);
       this.#schedule();
     });
-    this.#discovery.on('settled', () => {
+    await this.#discovery.start();
+    void this.#discovery.whenSettled().then(() => {
+      if (this.#stopped) return;
       for (const daemon of this.#discovery.snapshot().daemons) this.#published.set(daemon.id, daemon);
       this.#settled = true;
       logger.info('discovery settled', { daemons: this.#discovery.status().length });
       this.#schedule();
     });
-    await this.#discovery.start();
   }
 
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.#discovery.stop();
-    await this.#writer.stop();
+    await Promise.all(this.#sinks.map((sink) => sink.stop()));
     await this.#held.stop();
     await this.#http?.close();
-    await this.#persistAllocations(true);
+    await this.#allocations.update(this.#allocations.allocations, true);
   }
 
-  /** Discovery counts events and reconnects per daemon; the metrics follow its increments. */
-  #countDaemonCounters(id: string): void {
-    const status = this.#discovery.daemonStatus(id);
-    const seen = this.#countersSeen.get(id) ?? { events: 0, reconnects: 0 };
-    const now = { events: status?.eventsReceived ?? seen.events, reconnects: status?.reconnects ?? seen.reconnects };
-    for (let i = seen.events; i < now.events; i++) this.metrics.eventReceived(id);
-    for (let i = seen.reconnects; i < now.reconnects; i++) this.metrics.reconnected(id);
-    this.#countersSeen.set(id, now);
-  }
-
-  // ---- RuntimeView -------------------------------------------------------------------------
+  // RuntimeView: cheap reads for the HTTP server.
 
   daemons(): readonly DaemonStatus[] {
     return this.#discovery.status();
@@ -161,8 +155,8 @@ export class RouteServerRuntime implements RuntimeView {
     return this.#latest;
   }
 
-  writer(): WriterStatus {
-    return this.#writer.status();
+  sinks(): readonly SinkStatus[] {
+    return this.#sinks.map((sink) => sink.status());
   }
 
   staleDaemons(): ReadonlySet<string> {
@@ -173,7 +167,13 @@ export class RouteServerRuntime implements RuntimeView {
     return this.#held.operatorFiles();
   }
 
-  // ---- render and write --------------------------------------------------------------------
+  metricFamilies(daemons: readonly string[]): MetricFamily[] {
+    return this.#metrics.families(daemons);
+  }
+
+  refusedDaemons(): readonly RefusedDaemon[] {
+    return this.#discovery.refused();
+  }
 
   #publish(id: string): void {
     const daemon = this.#discovery.daemonSnapshot(id);
@@ -187,89 +187,52 @@ export class RouteServerRuntime implements RuntimeView {
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      if (!this.#stopped) this.#renderAndWrite();
+      if (!this.#stopped) this.#renderAndDeliver();
     });
   }
 
-  #renderAndWrite(): void {
+  #renderAndDeliver(): void {
     if (!this.#settled) return;
     const started = performance.now();
     const snapshot = { daemons: [...this.#published.values()] };
     const statuses = new Map(this.#discovery.status().map((s) => [s.id, s]));
     const heldClaims = this.#held.claims(keptDaemons(this.#inherited, statuses));
-    const result = renderSnapshot(snapshot, this.#options.render, {
-      allocations: this.#allocations,
-      now: Date.now(),
-      heldClaims,
-      buildCache: this.#builds,
-    });
-    this.metrics.renderDone(performance.now() - started);
+    const result = renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations.allocations, now: Date.now(), heldClaims, buildCache: this.#builds }, this.#options.renderSeams);
+    this.#metrics.renderDone(performance.now() - started);
     const renderedAt = Date.now();
-    this.#allocations = [...result.allocations];
-    void this.#persistAllocations();
+    void this.#allocations.update([...result.allocations]);
 
-    const fragments = new Map(result.fragments.map((f) => [f.daemon, f]));
-    const stale = new Set<string>();
-    for (const [id, status] of statuses) {
-      if (!status.synced) continue; // unknown containers: keep whatever file there is
-      if (status.state !== 'connected') {
-        // Unreachable: its last good file stays as it is.
-        if (this.#owned.has(id)) stale.add(id);
-        continue;
-      }
-      this.#inherited.delete(id);
-      this.#set(id, this.#text(fragments.get(id)));
+    const plan = planOutputs({
+      daemons: statuses,
+      fragments: new Map(result.fragments.map((f) => [f.daemon, f])),
+      owned: this.#owned,
+      inherited: this.#inherited,
+      // A daemon whose render failed (reported as render-failed) keeps its last file, like an unreachable one.
+      keep: new Set(result.failedDaemons),
+    });
+    this.#owned = plan.owned;
+    this.#inherited = plan.inherited;
+    this.#stale = plan.stale;
+    for (const [id, fragment] of plan.set) {
+      if (fragment === null) this.#delivered.delete(id);
+      else this.#delivered.set(id, fragment);
+      this.#deliver(id, fragment);
     }
-    // Daemons gone (socket removed) or never seen since start: their files go.
-    for (const id of [...this.#owned]) if (!statuses.has(id)) this.#set(id, null);
-    this.#stale = stale;
     this.#latest = {
       renderedAt,
       routes: result.routes,
-      diagnostics: result.diagnostics,
+      diagnostics: [...result.diagnostics, ...containerFaultDiagnostics([...statuses.values()])].sort(compareDiagnostics),
       allocations: result.allocations,
       explicitEntrypoints: result.explicitEntrypoints,
-      fragments: this.#delivered(),
+      fragments: [...this.#delivered.values()].sort((a, b) => compareDaemonIds(a.daemon, b.daemon)),
     };
   }
 
-  /** For /traefik.yml: what the files hold, the last fragment given to the writer per daemon. */
-  #delivered(): Fragment[] {
-    return [...this.#texts].map(([daemon, { config, socket }]) => ({ daemon, socket, config })).sort((a, b) => compareDaemonIds(a.daemon, b.daemon));
-  }
-
-  /** Serializing is the costly part of a render: a fragment equal to the last one reuses its bytes. */
-  #text(fragment: Fragment | undefined): string | null {
-    if (!fragment) return null;
-    const cached = this.#texts.get(fragment.daemon);
-    if (cached && cached.socket === fragment.socket && configEqual(cached.config, fragment.config)) return cached.text;
-    const text = serializeFragment(fragment.config, { daemon: fragment.daemon, socket: fragment.socket, generator: GENERATOR });
-    this.#texts.set(fragment.daemon, { config: fragment.config, socket: fragment.socket, text });
-    return text;
-  }
-
-  #set(id: string, text: string | null): void {
-    if (text === null) this.#texts.delete(id);
-    if (text === null) this.#owned.delete(id);
-    else this.#owned.add(id);
+  #deliver(id: string, fragment: Fragment | null): void {
     const since = this.#pendingSince.get(id);
-    void this.#writer.set(id, text).then(() => {
-      // Same bytes, nothing written: the change is reflected already (unless a newer one came).
+    void Promise.all(this.#sinks.map((sink) => sink.set(id, fragment))).then(() => {
+      // Same bytes, nothing delivered: the change is reflected already (unless a newer one came).
       if (this.#pendingSince.get(id) === since) this.#pendingSince.delete(id);
     });
-  }
-
-  /** Saved when an allocation changes; `lastSeen` alone is refreshed at most once a minute. */
-  async #persistAllocations(force = false): Promise<void> {
-    const text = JSON.stringify(this.#allocations.map(({ lastSeen: _, ...held }) => held));
-    const due = Date.now() - this.#allocationsSavedAt > 60_000;
-    if (text === this.#allocationsText && !due && !force) return;
-    this.#allocationsText = text;
-    this.#allocationsSavedAt = Date.now();
-    try {
-      await saveAllocations(this.#options.stateDir, this.#allocations);
-    } catch (error) {
-      this.#options.logger.error('port allocations not saved', { directory: this.#options.stateDir, error });
-    }
   }
 }

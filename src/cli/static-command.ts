@@ -25,24 +25,23 @@ export async function staticCommand(args: ParsedArgs, io: CommandIo): Promise<nu
 
 /** The document `static` prints; golden tests pin the generator named in its header. */
 export function staticConfigText(args: ParsedArgs, generator = GENERATOR): string {
-  const value = <T>(name: string): T | undefined => args.values.get(name) as T | undefined;
   const infra = infraOptionsFrom(args);
   if (infra.publicIpv4 === undefined) throw new UsageError('Expected --public-ipv4 ADDRESS: websecure, web and the TCP/UDP entrypoints listen on it');
-  const domain = parseBaseDomain(value<string>('base-domain') ?? '');
+  const domain = parseBaseDomain(args.get('base-domain') ?? '');
   if (!domain.ok) throw new UsageError(domain.error);
-  const delivery = value<string>('delivery') ?? 'file';
+  const delivery = args.get('delivery') ?? 'file';
   if (delivery !== 'file' && delivery !== 'http') throw new UsageError(`Expected \`--delivery\` to be file or http, got ${JSON.stringify(delivery)}`);
-  const outDir = value<string>('out-dir') ?? value<string>('out') ?? SYSTEM_OUT_DIR;
-  const outFlag = value<string>('out-dir') !== undefined ? '--out-dir' : '--out';
+  const outDir = args.get('out-dir') ?? args.get('out') ?? SYSTEM_OUT_DIR;
+  const outFlag = args.get('out-dir') !== undefined ? '--out-dir' : '--out';
   if (!isAbsolute(outDir)) throw new UsageError(`Expected \`${outFlag}\` to be an absolute path (Traefik resolves it from its own working directory), got ${JSON.stringify(outDir)}`);
   const config = buildStaticConfig({
     ...infra,
     publicIpv4: infra.publicIpv4,
     baseDomain: domain.value,
-    certEmail: certEmail(value<string>('cert-email')),
+    certEmail: certEmail(args.get('cert-email')),
     outDir,
     delivery: delivery as Delivery,
-    listen: parseListen(value<string>('listen') ?? '127.0.0.1:7111'),
+    listen: parseListen(args.get('listen') ?? '127.0.0.1:7111'),
   });
   return serializeUntemplated(config, HEADER(infra.publicIpv4, generator));
 }

@@ -4,6 +4,7 @@
 import { healthHttpStatus, healthReport } from './health.ts';
 import { metricsText } from './metrics.ts';
 import { portsReport } from './ports.ts';
+import { processMetricsText, startProcessMetrics } from './process-metrics.ts';
 import { routesFilterFrom, RoutesBodyCache } from './routes.ts';
 import { ResponseBody } from './response-body.ts';
 import { DeliveryBodyCache, YAML_CONTENT_TYPE, type DeliveryFormat } from './traefik-delivery.ts';
@@ -24,7 +25,8 @@ export interface EndpointRequest {
   readonly now: number;
 }
 
-export type Endpoint = (request: EndpointRequest) => Reply;
+/** Synchronous except /metrics, whose process families prom-client only hands out as a promise. */
+export type Endpoint = (request: EndpointRequest) => Reply | Promise<Reply>;
 
 /**
  * Compact, one line: operators pipe it through `python3 -m json.tool` or jq (as the docs show), and
@@ -47,6 +49,7 @@ export function endpointsFor(view: RuntimeView): ReadonlyMap<string, Endpoint> {
     if (!latest) return jsonReply(503, { error: 'no render yet: route-server has not read every daemon once' });
     return { status: 200, contentType: format === 'json' ? JSON_CONTENT_TYPE : YAML_CONTENT_TYPE, body: delivery.body(latest, format) };
   };
+  startProcessMetrics();
   return new Map<string, Endpoint>([
     [
       '/health',
@@ -66,6 +69,13 @@ export function endpointsFor(view: RuntimeView): ReadonlyMap<string, Endpoint> {
     ['/ports', () => jsonReply(200, portsReport(view))],
     ['/traefik.yml', deliver('yaml')],
     ['/traefik.json', deliver('json')],
-    ['/metrics', ({ now }) => ({ status: 200, contentType: METRICS_CONTENT_TYPE, body: new ResponseBody(metricsText(view, now)) })],
+    [
+      '/metrics',
+      async ({ now }) => {
+        // route-server's families are read first, at `now`; the process families follow them.
+        const own = metricsText(view, now);
+        return { status: 200, contentType: METRICS_CONTENT_TYPE, body: new ResponseBody(own + (await processMetricsText())) };
+      },
+    ],
   ]);
 }

@@ -11,7 +11,7 @@ import {
   serveView,
   T0,
   writerStatus,
-} from './runtime-view.fixture.ts';
+} from '../../test/support/runtime-view.ts';
 
 const NOW = T0 + 3_600_000;
 
@@ -84,6 +84,7 @@ describe('GET /health', () => {
       lastError: null,
       reconnects: 0,
       eventsReceived: 0,
+      containerFaults: [],
     });
     assert.equal(json.daemons[1].routers, 3);
     assert.equal(json.daemons[2].routers, 0);
@@ -129,19 +130,31 @@ describe('GET /health', () => {
     assert.deepEqual(json.operatorFiles, view.operatorFileList);
   });
 
-  it('is degraded when a daemon is stale, even if listed as connected, and names gone stale daemons', async (t) => {
+  it('is degraded when a daemon is stale, even if listed as connected (its fragment is kept)', async (t) => {
     const view = healthyView();
-    view.stale = new Set(['2816', '4000']);
+    view.stale = new Set(['2816']);
     const port = await serveView(t, view, { now: NOW });
     const { status, json } = await fetchJson(port, '/health');
     assert.equal(status, 200);
     assert.equal(json.status, 'degraded');
     assert.equal(json.daemons[0].stale, true);
-    assert.equal(json.daemonCounts.stale, 2);
-    assert.deepEqual(json.reasons, [
-      'daemon 2816: connected since 2025-06-01T12:00:00.000Z (stale: its last good fragment is kept)',
-      'daemon 4000: gone (stale: its last good fragment is kept)',
+    assert.equal(json.daemonCounts.stale, 1);
+    assert.deepEqual(json.reasons, ['daemon 2816: connected since 2025-06-01T12:00:00.000Z (stale: its last good fragment is kept)']);
+  });
+
+  it('is degraded while one container cannot be inspected, naming daemon and container; the daemon stays connected', async (t) => {
+    const view = healthyView();
+    const fault = { id: 'f00d'.repeat(16), name: 'web', error: 'inspect f00df00df00d failed: (HTTP code 500) server error', since: NOW - 30_000, failures: 3 };
+    view.daemonList = [daemonStatus('2816', { containerFaults: [fault] })];
+    const port = await serveView(t, view, { now: NOW });
+    const { status, json } = await fetchJson(port, '/health');
+    assert.equal(status, 200);
+    assert.equal(json.status, 'degraded');
+    assert.equal(json.daemons[0].state, 'connected');
+    assert.deepEqual(json.daemons[0].containerFaults, [
+      { id: fault.id, container: 'web', error: fault.error, since: new Date(NOW - 30_000).toISOString(), failures: 3 },
     ]);
+    assert.deepEqual(json.reasons, [`daemon 2816: container web: ${fault.error} (since ${new Date(NOW - 30_000).toISOString()}, retrying)`]);
   });
 
   it('is error (503) when the last write failed after the last success, and ok again after a success', async (t) => {
@@ -157,6 +170,11 @@ describe('GET /health', () => {
     assert.equal(down.json.output.lastErrorAgeMs, 100);
     assert.equal(down.json.output.writeErrors, 4);
     assert.deepEqual(down.json.reasons, [`output: nothing written since ${new Date(NOW - 100).toISOString()}: ENOSPC: no space left on device, write`]);
+    // The same fault in the sinks view, which describes every place fragments go.
+    assert.deepEqual(
+      down.json.sinks.map((sink: Record<string, unknown>) => [sink['kind'], sink['target'], sink['failing'], sink['errors'], sink['lastErrorAgeMs']]),
+      [['files', '/etc/traefik/dynamic', true, 4, 100]],
+    );
 
     // A failure before a success is history: kept in the output, not in the status.
     view.writerStatus = { ...failing, lastWriteAt: NOW - 50 };
@@ -199,6 +217,17 @@ describe('GET /health', () => {
     assert.equal(json.reasons.length, 21);
     assert.equal(json.reasons[20], '… and 980 more (see daemons and output)');
     assert.equal(json.daemons.length, 1000);
+  });
+
+  it('is degraded while a socket is refused because another daemon has its id, naming both', async (t) => {
+    const view = healthyView();
+    view.refusedDaemonList = [{ id: '2816', socket: '/run/rediacc/docker-2816.sock', heldBy: '--docker-host 2816=unix:///other.sock', since: NOW - 2_000 }];
+    const port = await serveView(t, view, { now: NOW });
+    const { status, json } = await fetchJson(port, '/health');
+    assert.equal(status, 200);
+    assert.equal(json.status, 'degraded');
+    assert.deepEqual(json.reasons, ['daemon 2816: the socket /run/rediacc/docker-2816.sock is refused, --docker-host 2816=unix:///other.sock has that id']);
+    assert.deepEqual(json.refusedDaemons, [{ id: '2816', socket: '/run/rediacc/docker-2816.sock', heldBy: '--docker-host 2816=unix:///other.sock', since: new Date(NOW - 2_000).toISOString() }]);
   });
 
   it('reads a base domain that is not set as null', async (t) => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { Histogram } from './histogram.ts';
-import { EVENT_TO_WRITE_BUCKETS_SECONDS, Metrics } from './metrics.ts';
+import { EVENT_TO_WRITE_BUCKETS_SECONDS, Metrics } from './metrics-registry.ts';
 import { escapeHelp, escapeLabelValue, formatFamilies } from './prometheus-text.ts';
-import { daemonStatus, fetchText, PlainRuntimeView, renderSummary, routeInfo, serveView, T0, writerStatus } from './runtime-view.fixture.ts';
+import { daemonStatus, fetchJson, fetchText, PlainRuntimeView, renderSummary, routeInfo, serveView, T0, writerStatus } from '../../test/support/runtime-view.ts';
 
 interface ParsedSample {
   readonly name: string;
@@ -93,12 +93,9 @@ function sampleValue(family: ParsedFamily | undefined, labels: Record<string, st
 describe('GET /metrics', () => {
   it('exposes counters per daemon, zero from the first scrape, with HELP and TYPE', async (t) => {
     const view = new PlainRuntimeView();
-    view.daemonList = [daemonStatus('2816'), daemonStatus('10000')];
-    view.metrics.eventReceived('2816');
-    view.metrics.eventReceived('2816');
+    view.daemonList = [daemonStatus('2816', { eventsReceived: 2, reconnects: 1 }), daemonStatus('10000')];
     view.metrics.writeDone('2816');
     view.metrics.writeFailed('10000');
-    view.metrics.reconnected('2816');
     view.metrics.renderDone(3);
     view.metrics.renderDone(12);
     const port = await serveView(t, view, { now: T0 + 60_000 });
@@ -107,7 +104,8 @@ describe('GET /metrics', () => {
     assert.equal(response.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
     const families = parseExposition(response.text);
     for (const family of families.values()) {
-      assert.match(family.name, /^route_server_/);
+      // route-server's own families, then the process families named as every Node service names them.
+      assert.match(family.name, /^(route_server|process|nodejs)_/);
       assert.notEqual(family.help, '');
     }
     const events = families.get('route_server_events_received_total');
@@ -121,6 +119,12 @@ describe('GET /metrics', () => {
     assert.equal(sampleValue(families.get('route_server_write_errors_total'), { daemon: '10000' }), 1);
     assert.equal(sampleValue(families.get('route_server_reconnects_total'), { daemon: '2816' }), 1);
     assert.equal(sampleValue(families.get('route_server_renders_total')), 2);
+    // Read from the same daemon status as /health: the two cannot disagree.
+    const health = await fetchJson(port, '/health');
+    for (const daemon of health.json.daemons as { id: string; eventsReceived: number; reconnects: number }[]) {
+      assert.equal(sampleValue(families.get('route_server_events_received_total'), { daemon: daemon.id }), daemon.eventsReceived);
+      assert.equal(sampleValue(families.get('route_server_reconnects_total'), { daemon: daemon.id }), daemon.reconnects);
+    }
     const render = families.get('route_server_render_duration_seconds');
     assert.equal(render?.type, 'histogram');
     assert.equal(sampleValue(render, {}, 'route_server_render_duration_seconds_sum'), 0.015);
@@ -192,18 +196,33 @@ describe('GET /metrics', () => {
     assert.equal(sampleValue(families.get('route_server_output_failing')), 1);
     assert.equal(sampleValue(families.get('route_server_port_allocations'), { protocol: 'tcp' }), 1);
     assert.equal(sampleValue(families.get('route_server_write_restores_total')), 2);
-    // Events for a daemon the view does not list still show.
-    view.metrics.eventReceived('gone');
+    assert.equal(sampleValue(families.get('route_server_sink_failing'), { sink: 'files', target: '/etc/traefik/dynamic' }), 1);
+    // Writes for a daemon the view no longer lists (its file was just removed) still show.
+    view.metrics.writeDone('gone');
     const again = parseExposition((await fetchText(port, '/metrics')).text);
-    assert.equal(sampleValue(again.get('route_server_events_received_total'), { daemon: 'gone' }), 1);
+    assert.equal(sampleValue(again.get('route_server_writes_total'), { daemon: 'gone' }), 1);
+  });
+
+  it('also carries the process metrics operators expect, after route-server\'s own', async (t) => {
+    const port = await serveView(t, new PlainRuntimeView());
+    const text = (await fetchText(port, '/metrics')).text;
+    const families = parseExposition(text);
+    const gauges = ['process_resident_memory_bytes', 'process_open_fds', 'nodejs_eventloop_lag_seconds', 'nodejs_active_handles', 'nodejs_heap_size_used_bytes'];
+    for (const name of gauges) assert.equal(families.get(name)?.type, 'gauge', name);
+    assert.equal(families.get('process_cpu_seconds_total')?.type, 'counter');
+    assert.equal(families.get('nodejs_gc_duration_seconds')?.type, 'histogram');
+    assert.ok(sampleValue(families.get('process_resident_memory_bytes'))! > 1_000_000, 'a real resident size');
+    assert.ok(sampleValue(families.get('process_open_fds'))! > 0, 'a real descriptor count');
+    assert.ok(text.indexOf('route_server_build_info') < text.indexOf('process_resident_memory_bytes'), 'own families first');
+    // A second scrape is as well-formed as the first (the collectors are started once per process).
+    assert.equal(parseExposition((await fetchText(port, '/metrics')).text).get('process_max_fds')?.type, 'gauge');
   });
 
   it('escapes label values and help text so any daemon name reads back exactly', async (t) => {
     const odd = 'we"ird\\id\nnext';
     const view = new PlainRuntimeView();
     view.version = 'v1 "quoted"\\';
-    view.daemonList = [daemonStatus(odd)];
-    view.metrics.eventReceived(odd);
+    view.daemonList = [daemonStatus(odd, { eventsReceived: 1 })];
     const port = await serveView(t, view);
     const text = (await fetchText(port, '/metrics')).text;
     assert.ok(text.includes('daemon="we\\"ird\\\\id\\nnext"'), 'escaped on the wire');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { fetchJson, PlainRuntimeView, renderSummary, routeInfo, serveView, T0 } from './runtime-view.fixture.ts';
+import { fetchJson, PlainRuntimeView, renderSummary, routeInfo, serveView, T0 } from '../../test/support/runtime-view.ts';
 
 function view(): PlainRuntimeView {
   const v = new PlainRuntimeView();

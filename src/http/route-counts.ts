@@ -1,14 +1,13 @@
 // Counts over one render, computed once per render: /health and /metrics are scraped often and the
 // render only changes when containers do, so 10,000 routes are not walked on every request.
 
-import type { Severity } from '../model/diagnostics.ts';
+import type { Diagnostic } from '../model/diagnostics.ts';
+import { compareCodePoints } from '../model/ordering.ts';
 import type { RouteInfo } from '../render/fragment.ts';
-import type { RenderSummary } from './runtime-view.ts';
 
 export type Protocol = RouteInfo['protocol'];
 
 export const PROTOCOLS: readonly Protocol[] = ['http', 'tcp', 'udp'];
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 export interface PerProtocol {
   readonly http: number;
@@ -36,9 +35,15 @@ export interface RouteCounts {
   readonly diagnosticsByDaemon: ReadonlyMap<string, PerSeverity>;
 }
 
-const cache = new WeakMap<RenderSummary, RouteCounts>();
+/** What counting needs of a render (runtime-view's RenderSummary has it). */
+export interface RenderedRoutes {
+  readonly routes: readonly RouteInfo[];
+  readonly diagnostics: readonly Diagnostic[];
+}
 
-export function routeCounts(summary: RenderSummary | undefined): RouteCounts {
+const cache = new WeakMap<RenderedRoutes, RouteCounts>();
+
+export function routeCounts(summary: RenderedRoutes | undefined): RouteCounts {
   if (!summary) return countRoutes([], []);
   let counts = cache.get(summary);
   if (!counts) {
@@ -48,7 +53,7 @@ export function routeCounts(summary: RenderSummary | undefined): RouteCounts {
   return counts;
 }
 
-export function countRoutes(routes: readonly RouteInfo[], diagnostics: RenderSummary['diagnostics']): RouteCounts {
+export function countRoutes(routes: readonly RouteInfo[], diagnostics: readonly Diagnostic[]): RouteCounts {
   const routers = { http: 0, tcp: 0, udp: 0 };
   const services = { http: new Set<string>(), tcp: new Set<string>(), udp: new Set<string>() };
   const routersByDaemon = new Map<string, number>();
@@ -75,7 +80,7 @@ export function countRoutes(routes: readonly RouteInfo[], diagnostics: RenderSum
     services: withTotal({ http: services.http.size, tcp: services.tcp.size, udp: services.udp.size }),
     autoRoutes,
     diagnostics: { ...severities, total: diagnostics.length },
-    diagnosticCodes: Object.fromEntries([...codes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    diagnosticCodes: Object.fromEntries([...codes].sort(([a], [b]) => compareCodePoints(a, b))),
     routersByDaemon,
     diagnosticsByDaemon: byDaemon,
   };

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import { serializeJson } from './endpoints.ts';
 import { RoutesBodyCache, routesFilterFrom, routesReport } from './routes.ts';
-import { diagnostic, fetchJson, PlainRuntimeView, renderSummary, routeInfo, serveView, T0 } from './runtime-view.fixture.ts';
+import { diagnostic, fetchJson, PlainRuntimeView, renderSummary, routeInfo, serveView, T0 } from '../../test/support/runtime-view.ts';
 
 function view(): PlainRuntimeView {
   const v = new PlainRuntimeView();

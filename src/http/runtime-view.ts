@@ -2,14 +2,14 @@
 // state other parts keep up to date; nothing here may wait on Docker or the disk.
 
 import type { Diagnostic } from '../model/diagnostics.ts';
+import type { SinkStatus } from '../output/fragment-sink.ts';
 import type { RouteInfo } from '../render/fragment.ts';
 import type { PortRange } from '../render/options.ts';
 import type { PortAllocation } from '../render/ports.ts';
 import type { Fragment } from '../render/render.ts';
-import type { DaemonStatus } from '../source/discovery.ts';
-import type { WriterStatus } from '../write/fragment-writer.ts';
+import type { DaemonStatus, RefusedDaemon } from '../source/discovery.ts';
 import type { OperatorFileStatus } from '../write/held-claim-source.ts';
-import type { Metrics } from './metrics.ts';
+import type { MetricFamily } from './prometheus-text.ts';
 
 export interface RenderSummary {
   /** Unix ms of the render. */
@@ -43,10 +43,14 @@ export interface RuntimeView {
   daemons(): readonly DaemonStatus[];
   /** The last render, or undefined before the first one. */
   latest(): RenderSummary | undefined;
-  writer(): WriterStatus;
+  /** Where fragments go (the file sink today), each with its own delivery status. */
+  sinks(): readonly SinkStatus[];
   /** Daemons whose fragment stays on disk although the daemon is unreachable (its last good file). */
   staleDaemons(): ReadonlySet<string>;
   /** The operator's files read from the output directory (absent: none are read). */
   operatorFiles?(): readonly OperatorFileStatus[];
-  readonly metrics: Metrics;
+  /** The counters the process pushes; per-daemon ones get a 0 sample for each of `daemons`. */
+  metricFamilies(daemons: readonly string[]): MetricFamily[];
+  /** Sockets not served because another daemon has their id (absent: none). */
+  refusedDaemons?(): readonly RefusedDaemon[];
 }

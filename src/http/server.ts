@@ -1,6 +1,6 @@
 // The side HTTP server (SPEC §8): plain node:http, GET and HEAD on a few paths, everything else a
-// JSON error. Handlers only read the runtime view synchronously, so a request can never wait on
-// Docker or the disk; a handler that throws is logged here and answered with a bare 500.
+// JSON error. Handlers only read the runtime view (and process counters), so a request can never wait
+// on Docker or the disk; a handler that throws is logged here and answered with a bare 500.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,13 +33,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const now = options.now ?? Date.now;
   const endpoints = endpointsFor(options.view);
   const server = createServer((request, response) => {
-    try {
-      respond(request, response, endpoints, now, logger);
-    } catch (error) {
+    respond(request, response, endpoints, now, logger).catch((error: unknown) => {
       // Nothing here may take the process (and with it every route) down: drop this connection only.
       logger.error('http response failed', { url: request.url, error, stack: error instanceof Error ? error.stack : undefined });
       response.destroy();
-    }
+    });
   });
   // A diagnostic endpoint on loopback: slow or idle clients get little patience.
   server.headersTimeout = 10_000;
@@ -71,7 +69,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
-function respond(request: IncomingMessage, response: ServerResponse, endpoints: ReadonlyMap<string, Endpoint>, now: () => number, logger: Logger): void {
+async function respond(request: IncomingMessage, response: ServerResponse, endpoints: ReadonlyMap<string, Endpoint>, now: () => number, logger: Logger): Promise<void> {
   const target = request.url ?? '/';
   const queryAt = target.indexOf('?');
   // Split by hand: `new URL('//x', base)` would read a host out of a path.
@@ -87,7 +85,7 @@ function respond(request: IncomingMessage, response: ServerResponse, endpoints: 
     allow = true;
   } else {
     try {
-      reply = endpoint({ query, now: now() });
+      reply = await endpoint({ query, now: now() });
     } catch (error) {
       logger.error('http handler failed', { path, error, stack: error instanceof Error ? error.stack : undefined });
       reply = jsonReply(500, { error: 'internal error; see the route-server log' });

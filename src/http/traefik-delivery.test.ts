@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import type { ConfigObject } from '../traefik/config.ts';
 import { DeliveryBodyCache } from './traefik-delivery.ts';
-import { fetchJson, fetchText, PlainRuntimeView, renderSummary, serveView } from './runtime-view.fixture.ts';
+import { fetchJson, fetchText, PlainRuntimeView, renderSummary, serveView } from '../../test/support/runtime-view.ts';
 
 const daemon2816: ConfigObject = {
   http: {

@@ -1,9 +1,9 @@
-// Which IP a backend address really points at, and whether a tenant may use it (SPEC §2, §3
+// Which IP a backend address really points at and what kind of address it is (SPEC §2, §3
 // "Backends"). Pure: no DNS, no sockets. Parsing lives in ip.ts (spellings) and url-host.ts (how
-// Go reads URLs and host:port); this file holds ranges, classes and the policy on top of them.
+// Go reads URLs and host:port); this file holds ranges and classes; backend-policy.ts the policy.
 
 import { Ip, embeddedIpv4, hasPrefix, ipv4Mapped, parseIp, parseStrictIp } from './ip.ts';
-import type { ParsedHost } from './url-host.ts';
+import { canonicalHostName } from './host-patterns.ts';
 
 export * from './ip.ts';
 export * from './url-host.ts';
@@ -172,7 +172,7 @@ const INTERNAL_SUFFIXES = ['.internal', '.local', '.localdomain', '.home.arpa', 
  */
 export function classifyHostName(name: string): HostNameClass {
   const lower = name.toLowerCase();
-  const n = lower.endsWith('.') && lower.length > 1 ? lower.slice(0, -1) : lower;
+  const n = canonicalHostName(name);
   const ip = parseIp(n.startsWith('[') && n.endsWith(']') ? n.slice(1, -1) : lower);
   if (ip !== undefined) {
     const cls = classifyIp(ip);
@@ -250,57 +250,4 @@ export function networkRange(networkId: number): Cidr {
 export function serviceRange(networkId: number): IpRange {
   const base = networkRange(networkId).network.bytes;
   return new IpRange(Ip.fromBytes([127, base[1]!, base[2]!, base[3]! + 2]), Ip.fromBytes([127, base[1]!, base[2]!, base[3]! + 62]));
-}
-
-// ---- policy ----
-
-/** `ownRanges` takes CIDRs or an IpRange, since a tenant's service range is not one CIDR. */
-export interface BackendPolicy {
-  readonly ownRanges: readonly AddressRange[];
-  readonly allowed: readonly AddressRange[];
-}
-
-export type TargetVerdict = { ok: true; ip?: Ip } | { ok: false; reason: string };
-
-/** Servers: the target must be an IP in ownRanges or allowed; names are refused (cannot be verified). */
-export function checkServerTarget(host: ParsedHost, policy: BackendPolicy): TargetVerdict {
-  if (host.hostKind === 'name') {
-    const cls = classifyHostName(host.name);
-    if (cls !== 'public') return { ok: false, reason: describeName(host.host, cls) };
-    return { ok: false, reason: `"${host.host}" is a host name; servers must be IP addresses (a name cannot be verified)` };
-  }
-  return checkIp(host.host, host.ip, policy, false);
-}
-
-/** Middleware calls (forwardAuth, redis): own/allowed ranges, or public IPs, or public DNS names. */
-export function checkMiddlewareTarget(host: ParsedHost, policy: BackendPolicy): TargetVerdict {
-  if (host.hostKind === 'name') {
-    const cls = classifyHostName(host.name);
-    return cls === 'public' ? { ok: true } : { ok: false, reason: describeName(host.host, cls) };
-  }
-  return checkIp(host.host, host.ip, policy, true);
-}
-
-function checkIp(written: string, ip: Ip, policy: BackendPolicy, publicAllowed: boolean): TargetVerdict {
-  const ranges = [...policy.ownRanges, ...policy.allowed];
-  if (ranges.some((range) => contains(range, ip))) return { ok: true, ip };
-  const cls = classifyIp(ip);
-  if (publicAllowed && cls === 'public') return { ok: true, ip };
-  const embedded = embeddedIpv4(ip);
-  const target = embedded?.ipv4 ?? ip;
-  const spelled = written !== target.toString();
-  const subject = written === '' ? 'an empty host' : `"${written}"`;
-  const outside = ranges.length === 0 ? 'and no backend range is allowed' : `outside ${ranges.join(', ')}`;
-  if (cls === 'metadata') {
-    if (!spelled) return { ok: false, reason: `${target} is a cloud metadata address` };
-    return { ok: false, reason: `${subject} is ${target}${embedded ? ` (${embedded.via})` : ''}, a cloud metadata address` };
-  }
-  if (!spelled) return { ok: false, reason: `${target} is ${cls}, ${outside}` };
-  return { ok: false, reason: `${subject} is ${target} (${embedded ? `${embedded.via}, ` : ''}${cls}), ${outside}` };
-}
-
-function describeName(written: string, cls: Exclude<HostNameClass, 'public'>): string {
-  if (cls === 'localhost') return `"${written}" is this host`;
-  if (cls === 'internal') return `"${written}" is an internal name (resolves inside private networks)`;
-  return `"${written}" is not a valid host name`;
 }

@@ -1,6 +1,8 @@
 // Diagnostics are data: everything a user can cause (a bad label, a clash, a refused reference)
 // becomes one of these, never an exception. /routes.json and `render` print them as they are.
 
+import { compareCodePoints } from './ordering.ts';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface Diagnostic {
@@ -47,16 +49,18 @@ export class DiagnosticSink {
   }
 }
 
+/** Names for a message, at most `max` of them: one hostile list must not make every message huge. */
+export function listed(names: readonly string[], max = 10): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
 /** Deterministic order for output: daemon, container, code, message. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
-    compareText(a.daemon, b.daemon) ||
-    compareText(a.container ?? '', b.container ?? '') ||
-    compareText(a.code, b.code) ||
-    compareText(a.message, b.message)
+    compareCodePoints(a.daemon, b.daemon) ||
+    compareCodePoints(a.container ?? '', b.container ?? '') ||
+    compareCodePoints(a.code, b.code) ||
+    compareCodePoints(a.message, b.message)
   );
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -49,7 +49,9 @@ const PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
 /** Validates untrusted JSON (a file given to `render --snapshot`) into a Snapshot, with a path in every error. */
 export function parseSnapshot(input: unknown): SnapshotParse {
   try {
-    return { ok: true, snapshot: { daemons: readArray(input, 'daemons', 'snapshot').map(readDaemon) } };
+    const daemons = readArray(input, 'daemons', 'snapshot').map(readDaemon);
+    refuseRepeatedIds(daemons);
+    return { ok: true, snapshot: { daemons } };
   } catch (error) {
     if (error instanceof SnapshotError) return { ok: false, error: error.message };
     throw error;
@@ -90,6 +92,19 @@ function readDaemon(value: unknown, index: number): DaemonSnapshot {
     socket: typeof daemon['socket'] === 'string' ? daemon['socket'] : '',
     containers: readArray(daemon, 'containers', path).map((c, i) => readContainer(c, `${path}.containers[${i}]`)),
   };
+}
+
+/**
+ * One id is one tenant: its names, its addresses and its file. Two daemons with one id cannot both
+ * be served, and picking one would depend on the order they are listed in, so the snapshot is refused.
+ */
+function refuseRepeatedIds(daemons: readonly DaemonSnapshot[]): void {
+  const first = new Map<string, number>();
+  daemons.forEach((daemon, index) => {
+    const earlier = first.get(daemon.id);
+    if (earlier !== undefined) fail(`daemons[${index}].id`, `an id no other daemon has (daemons[${earlier}] has it)`, daemon.id);
+    first.set(daemon.id, index);
+  });
 }
 
 function readContainer(value: unknown, path: string): ContainerSnapshot {

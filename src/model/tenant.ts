@@ -9,7 +9,12 @@ export type Tenant =
 
 export type TenantParse = { readonly ok: true; readonly tenant: Tenant } | { readonly ok: false; readonly error: string };
 
-const NAMED_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** Every daemon id (numeric or named) fits this: it is also safe in a file name and a YAML key. */
+const DAEMON_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export function isDaemonId(value: string): boolean {
+  return DAEMON_ID.test(value);
+}
 
 /** Validates a daemon id: 2816 + 64·k below 2^24, or a short lowercase name. */
 export function parseTenant(id: string): TenantParse {
@@ -20,7 +25,7 @@ export function parseTenant(id: string): TenantParse {
     }
     return { ok: true, tenant: { id, kind: 'network', networkId, range: networkRange(networkId), services: serviceRange(networkId) } };
   }
-  if (!NAMED_ID.test(id)) {
+  if (!isDaemonId(id)) {
     return { ok: false, error: `daemon id ${JSON.stringify(id)} is neither a network id nor a short lowercase name ([a-z0-9][a-z0-9_-]{0,62})` };
   }
   return { ok: true, tenant: { id, kind: 'named' } };

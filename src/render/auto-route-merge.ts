@@ -45,13 +45,15 @@ function withoutNameClashes(items: readonly ContainerConfig[], sink: DiagnosticS
   const byName = new Map<string, ContainerConfig[]>();
   for (const item of items) {
     const name = Object.keys(ownObject(ownObject(item.config, 'http'), 'routers') ?? {})[0] ?? '';
-    byName.set(name, [...(byName.get(name) ?? []), item]);
+    const group = byName.get(name);
+    if (group) group.push(item);
+    else byName.set(name, [item]);
   }
   const out: ContainerConfig[] = [];
   for (const [name, group] of byName) {
     const raw = new Set(group.map((item) => item.container.labels[SERVICE_NAME_LABEL]));
     if (raw.size === 1) {
-      out.push(...group);
+      for (const item of group) out.push(item);
       continue;
     }
     const names = [...raw].map((n) => JSON.stringify(n)).sort().join(', ');

@@ -99,5 +99,5 @@ function autoRoutePort(container: ContainerSnapshot, sink: DiagnosticSink): numb
     });
   }
   const ports = declaredPorts(container, 'tcp');
-  return ports.length > 0 ? Math.min(...ports) : 80;
+  return ports.length > 0 ? ports.reduce((a, b) => Math.min(a, b)) : 80;
 }

@@ -1,7 +1,7 @@
 // Where a tenant may send Traefik (SPEC §3 "Backends"): servers only to its own addresses (its /26
-// service range, its containers' network addresses, or ranges the operator allowed); middleware
-// calls (forwardAuth, rate-limit Redis) also to public addresses. Every spelling of an address is
-// read as Go would read it before it is judged.
+// service range; for a named daemon, its containers' private network addresses) or to ranges and
+// names the operator allowed; middleware calls (forwardAuth, rate-limit Redis) also to public
+// addresses. Every spelling of an address is read as Go would read it before it is judged.
 
 import type { DiagnosticSink } from '../model/diagnostics.ts';
 import type { ContainerSnapshot, DaemonSnapshot } from '../model/snapshot.ts';
@@ -9,43 +9,72 @@ import { networkPeers } from './container-address.ts';
 import type { Tenant } from '../model/tenant.ts';
 import {
   Cidr,
-  checkMiddlewareTarget,
-  checkServerTarget,
+  classifyIp,
+  contains,
+  parseCidr,
   parseHostPort,
   parseServerUrl,
   parseStrictIp,
   type AddressRange,
-  type BackendPolicy,
+  type Ip,
   type ParsedHost,
 } from '../model/addresses.ts';
+import { checkMiddlewareTarget, checkServerTarget, type BackendPolicy } from '../model/backend-policy.ts';
 import { own, ownObject, ownString, type ConfigObject } from '../traefik/config.ts';
+import type { NetworkHolders } from './network-holders.ts';
+import type { BackendAllowList } from './options.ts';
 import { refuse, serversOf, type Section, type TenantConfig } from './tenant-config.ts';
 
+// Where Docker puts bridge networks. A named daemon's container addresses count as its own only
+// here: the tenant picks its networks' subnets, so a loopback, link-local or metadata "network
+// address" would otherwise walk around every other check.
+const BRIDGE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'].map((text) => parseCidr(text) as Cidr);
+
+/** A policy, and the bridge addresses another daemon holds (to say so when one is refused). */
+export interface TenantBackendPolicy extends BackendPolicy {
+  readonly heldByOthers: ReadonlyMap<string, string>;
+}
+
 /**
- * The addresses a resource may use: the tenant's service range (numeric ids) and the network
- * addresses of the containers that define it.
+ * The addresses a resource may use. A numeric id owns its service range and nothing else: its
+ * containers' network addresses get the same checks as any other backend. A named id has no
+ * range; the private bridge addresses of the containers that define the resource are its own,
+ * unless another daemon holds the same address (network-holders.ts).
  */
 export function backendPolicy(
   tenant: Tenant,
   containers: readonly ContainerSnapshot[],
   daemon: DaemonSnapshot,
-  allowed: readonly AddressRange[],
-): BackendPolicy {
-  const own: AddressRange[] = [];
-  if (tenant.kind === 'network') own.push(tenant.services);
-  for (const container of containers.flatMap((c) => [c, ...networkPeers(c, daemon)])) {
-    for (const address of Object.values(container.networks)) {
-      const ip = parseStrictIp(address);
-      if (ip) own.push(new Cidr(ip, ip.family === 4 ? 32 : 128));
+  allowed: BackendAllowList,
+  holders: NetworkHolders,
+): TenantBackendPolicy {
+  const ownRanges: AddressRange[] = [];
+  const heldByOthers = new Map<string, string>();
+  if (tenant.kind === 'network') ownRanges.push(tenant.services);
+  else {
+    for (const container of containers.flatMap((c) => [c, ...networkPeers(c, daemon)])) {
+      for (const address of Object.values(container.networks)) {
+        const ip = parseStrictIp(address);
+        if (!ip || !isBridgeAddress(ip)) continue;
+        const holder = holders.get(ip.toString());
+        if (holder === daemon.id) ownRanges.push(new Cidr(ip, ip.family === 4 ? 32 : 128));
+        else {
+          heldByOthers.set(ip.toString(), holder === undefined ? 'containers of several daemons list it, none of known age' : `an older container of daemon ${holder} lists it`);
+        }
+      }
     }
   }
-  return { ownRanges: own, allowed };
+  return { ownRanges, allowed: allowed.ranges, allowedNames: allowed.names, heldByOthers };
+}
+
+function isBridgeAddress(ip: Ip): boolean {
+  return classifyIp(ip) === 'private' && BRIDGE_RANGES.some((range) => contains(range, ip));
 }
 
 /** Refuses services whose servers, and middlewares whose calls, leave the tenant's addresses. */
 export function enforceBackends(
   config: TenantConfig,
-  policyFor: (origins: readonly ContainerSnapshot[]) => BackendPolicy,
+  policyFor: (origins: readonly ContainerSnapshot[]) => TenantBackendPolicy,
   refused: Set<string>,
   sink: DiagnosticSink,
 ): void {
@@ -71,7 +100,7 @@ interface Problem {
   readonly labelPath: string;
 }
 
-function serverRefusal(service: ConfigObject, policy: BackendPolicy, key: 'url' | 'address'): Problem | undefined {
+function serverRefusal(service: ConfigObject, policy: TenantBackendPolicy, key: 'url' | 'address'): Problem | undefined {
   const labelPath = `loadbalancer.server.${key === 'url' ? 'url' : 'port'}`;
   for (const server of serversOf(ownObject(service, 'loadBalancer'))) {
     const target = ownString(server, key);
@@ -79,7 +108,24 @@ function serverRefusal(service: ConfigObject, policy: BackendPolicy, key: 'url' 
     const parsed: ParsedHost | string = key === 'url' ? parseServerUrl(target) : parseHostPort(target);
     if (typeof parsed === 'string') return { reason: `server ${JSON.stringify(target)} is not a valid ${key}: ${parsed}`, labelPath };
     const verdict = checkServerTarget(parsed, policy);
-    if (!verdict.ok) return { reason: `server ${JSON.stringify(target)}: ${verdict.reason}`, labelPath };
+    if (!verdict.ok) {
+      const held = parsed.hostKind === 'ip' ? policy.heldByOthers.get(parsed.ip.toString()) : undefined;
+      return { reason: `server ${JSON.stringify(target)}: ${verdict.reason}${held ? ` (${held})` : ''}`, labelPath };
+    }
+  }
+  return key === 'url' ? healthCheckRefusal(ownObject(service, 'loadBalancer')) : undefined;
+}
+
+/**
+ * Traefik resolves `healthCheck.path` against each server URL (url.Parse(path) as a reference), so
+ * `//169.254.169.254/x` or `http://10.0.0.1/` sends the check, method and headers to that host.
+ */
+function healthCheckRefusal(loadBalancer: ConfigObject | undefined): Problem | undefined {
+  const path = ownString(ownObject(loadBalancer, 'healthCheck'), 'path');
+  if (path === undefined) return undefined;
+  // Go reads a scheme up to the first ':' when only scheme characters precede it; `//` starts an authority.
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path) || (path.startsWith('//') && !path.startsWith('///'))) {
+    return { reason: `healthCheck path ${JSON.stringify(path)} names a host: the check must stay on the service's own servers`, labelPath: 'loadbalancer.healthcheck.path' };
   }
   return undefined;
 }

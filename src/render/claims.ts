@@ -7,6 +7,7 @@
 import { isValidNetworkId } from '../model/addresses.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 import { describeHolder, type HeldClaim } from './held-claims.ts';
+import { listed } from '../model/diagnostics.ts';
 import { resourceAge } from './tenant-config.ts';
 import type { RouterClaim } from './router-rules.ts';
 
@@ -35,7 +36,7 @@ interface Holder {
 }
 
 /**
- * Auto-route hosts are `{label}-{tenantId}.{baseDomain}`: such a host belongs to the tenants whose
+ * Auto-route hosts are `{label}-{tenantId}.{baseDomain}` (both in canonical form, model/host-name.ts): such a host belongs to the tenants whose
  * id ends it (a known daemon, or any valid network id even before its daemon exists).
  */
 export function reservedFor(host: string, baseDomain: string | undefined, tenantIds: ReadonlySet<string>): string[] {
@@ -96,9 +97,9 @@ export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: stri
         hostReasons.push(`host ${host} is reserved for the auto-routes of daemon ${reserved.join(', ')}`);
       } else if (owner && owner.tenantId !== tenantId) {
         hostReasons.push(`host ${host} belongs to daemon ${owner.tenantId} (${describe(owner)}; ${whyFirst(owner, age)})`);
-      } else if (unknownAge && othersIn(hostClaimants.get(host), tenantId).length > 0) {
+      } else if (unknownAge && hasOther(hostClaimants.get(host), tenantId)) {
         hostReasons.push(
-          `host ${host} is also claimed by daemon ${othersIn(hostClaimants.get(host), tenantId).join(', ')} and this container's creation time is unknown`,
+          `host ${host} is also claimed by daemon ${listed(othersIn(hostClaimants.get(host), tenantId))} and this container's creation time is unknown`,
         );
       }
     }
@@ -119,7 +120,7 @@ export function resolveClaims(tenants: readonly TenantClaims[], baseDomain: stri
       const other = otherUser(users.get(ep), tenantId);
       if (other) {
         entrypointReasons.push(`it would take entrypoint ${ep} whole, but daemon ${other.tenantId} uses it (${describe(other)}; ${whyFirst(other, age)})`);
-      } else if (unknownAge && othersIn(entrypointUsers.get(ep), tenantId).length > 0) {
+      } else if (unknownAge && hasOther(entrypointUsers.get(ep), tenantId)) {
         entrypointReasons.push(`entrypoint ${ep} is contested and this container's creation time is unknown`);
       }
     }
@@ -191,7 +192,7 @@ function whyFirst(holder: Holder, age: number | undefined): string {
 }
 
 function describe(holder: Holder): string {
-  const containers = [...new Set(holder.claim.resource.origins.map((c) => c.name))].sort().join(', ');
+  const containers = listed([...new Set(holder.claim.resource.origins.map((c) => c.name))].sort());
   return `router ${holder.claim.name} of container ${containers}`;
 }
 
@@ -200,6 +201,11 @@ function otherUser(holders: Map<string, Holder> | undefined, self: string): Hold
   if (!holders || holders.size === 0 || (holders.size === 1 && holders.has(self))) return undefined;
   for (const holder of holders.values()) if (holder.tenantId !== self) return holder;
   return undefined;
+}
+
+/** Whether another tenant is in the set, in constant time (the set holds daemon ids). */
+function hasOther(set: Set<string> | undefined, self: string): boolean {
+  return set !== undefined && set.size > (set.has(self) ? 1 : 0);
 }
 
 function othersIn(set: Set<string> | undefined, self: string): string[] {

@@ -44,8 +44,46 @@ export function containerAddress(
   return found(first === undefined ? '' : (container.networks[first] ?? ''), container);
 }
 
+/** The daemon's containers by id, 12-character id prefix and name, with their position: built once per snapshot. */
+interface PeerIndex {
+  readonly byKey: Map<string, number[]>;
+}
+
+const peerIndexes = new WeakMap<DaemonSnapshot, PeerIndex>();
+
+function peerIndex(daemon: DaemonSnapshot): PeerIndex {
+  let index = peerIndexes.get(daemon);
+  if (!index) {
+    const byKey = new Map<string, number[]>();
+    const add = (key: string, position: number) => {
+      const list = byKey.get(key);
+      if (list) list.push(position);
+      else byKey.set(key, [position]);
+    };
+    daemon.containers.forEach((c, position) => {
+      add(`id\u0000${c.id}`, position);
+      if (c.id.length >= 12) add(`prefix\u0000${c.id.slice(0, 12)}`, position);
+      add(`name\u0000${c.name}`, position);
+    });
+    index = { byKey };
+    peerIndexes.set(daemon, index);
+  }
+  return index;
+}
+
+/**
+ * The first container (in the daemon's order) whose id is `ref`, whose id starts with `ref` (12
+ * characters or more) or whose name is `ref`. Indexed: every container may name a peer.
+ */
 function findPeer(ref: string, daemon: DaemonSnapshot): ContainerSnapshot | undefined {
-  return daemon.containers.find((c) => c.id === ref || (ref.length >= 12 && c.id.startsWith(ref)) || c.name === ref);
+  const { byKey } = peerIndex(daemon);
+  const candidates = [...(byKey.get(`id\u0000${ref}`) ?? []), ...(byKey.get(`name\u0000${ref}`) ?? [])];
+  if (ref.length >= 12) {
+    for (const position of byKey.get(`prefix\u0000${ref.slice(0, 12)}`) ?? []) {
+      if (daemon.containers[position]?.id.startsWith(ref)) candidates.push(position);
+    }
+  }
+  return candidates.length === 0 ? undefined : daemon.containers[candidates.reduce((a, b) => Math.min(a, b))];
 }
 
 /** Containers whose network stack this one shares (`container:<id>`, followed a few hops). */
@@ -71,9 +109,10 @@ function found(ip: string, container: ContainerSnapshot): AddressLookup {
 /** Lowest declared port: `rediacc.tcp_ports`/`udp_ports`, then the container's exposed ports (any protocol, as Traefik). */
 export function defaultPort(container: ContainerSnapshot, protocol: 'tcp' | 'udp'): string {
   const declared = declaredPorts(container, protocol);
-  if (declared.length > 0) return String(Math.min(...declared));
+  // reduce, not Math.min(...): a container may expose every port, and a spread that long overflows the stack.
+  if (declared.length > 0) return String(declared.reduce((a, b) => Math.min(a, b)));
   if (container.ports.length === 0) return '';
-  return String(Math.min(...container.ports.map((p) => p.port)));
+  return String(container.ports.reduce((lowest, p) => Math.min(lowest, p.port), Infinity));
 }
 
 /** Valid ports of `rediacc.tcp_ports` / `rediacc.udp_ports` (invalid items are reported by the caller). */

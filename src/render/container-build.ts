@@ -48,7 +48,10 @@ export function buildLabelConfig(container: ContainerSnapshot, context: Containe
     });
     return undefined;
   }
-  for (const note of decoded.notes) sink.warning('label-ignored', note.message, { ...where, label: note.label });
+  for (const note of decoded.notes) {
+    if (note.kind === 'not-settable') sink.info('label-not-settable', note.message, { ...where, label: note.label });
+    else sink.warning('label-ignored', note.message, { ...where, label: note.label });
+  }
   if (context.dockerNetwork !== undefined && !Object.prototype.hasOwnProperty.call(container.networks, context.dockerNetwork)) {
     const networks = Object.keys(container.networks).sort().join(', ') || 'none';
     const label = findLabel(container, 'traefik.docker.network');

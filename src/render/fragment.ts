@@ -43,7 +43,11 @@ export function finalName(name: string, tenantId: string): string {
   return `${name}-${tenantId}`;
 }
 
-/** The tenant's fragment; an empty config when nothing routable is left. */
+/**
+ * The tenant's fragment: every definition it kept, used by a router or not, as Traefik's Docker
+ * provider keeps them (an operator's own file may use `name-{id}@file`); an empty config when the
+ * tenant kept nothing.
+ */
 export function assembleFragment(tenantId: string, config: TenantConfig, allowRefs: ReadonlySet<string>): TenantFragment {
   const out = emptyObject();
   const rename = (name: string) => finalName(name, tenantId);
@@ -59,8 +63,6 @@ export function assembleFragment(tenantId: string, config: TenantConfig, allowRe
       map[rename(name)] = value;
     }
   }
-  const hasRouter = ['http', 'tcp', 'udp'].some((top) => Object.keys(ownObject(ownObject(out, top), 'routers') ?? {}).length > 0);
-  if (!hasRouter) return { config: emptyObject(), routes: [] };
   return { config: out, routes: routesOf(tenantId, config, out) };
 }
 

@@ -1,6 +1,8 @@
 // What the renderer needs to know about the host: the same options for `run` and `render`.
 
 import { explainCidr, parseCidr, type Cidr } from '../model/addresses.ts';
+import { canonicalHost } from '../model/host-name.ts';
+import { parseHostPattern, type HostPattern } from '../model/host-patterns.ts';
 import type { HostEntrypoints } from './host-entrypoints.ts';
 
 export interface PortRange {
@@ -22,8 +24,10 @@ export interface RenderOptions {
   readonly defaultRule: string | undefined;
   /** References to names outside a tenant that are allowed (`secure-headers@file`). */
   readonly allowRefs: readonly string[];
-  /** Extra backend ranges tenants may use. */
-  readonly allowBackends: readonly Cidr[];
+  /** Extra backend ranges and host names tenants may use. */
+  readonly allowBackends: BackendAllowList;
+  /** Plugin names (`experimental.plugins.<name>`) tenants' middlewares may use, settings unchecked. */
+  readonly allowPlugins: readonly string[];
   /** Accept routers whose rule is not bound to literal hosts (single-tenant hosts). */
   readonly allowUnboundedRules: boolean;
   /** Ranges for TCP/UDP routers declared without entrypoints. */
@@ -53,7 +57,8 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
   exposedByDefault: false,
   defaultRule: undefined,
   allowRefs: [],
-  allowBackends: [],
+  allowBackends: { ranges: [], names: [] },
+  allowPlugins: [],
   allowUnboundedRules: false,
   tcpRange: { first: 10000, last: 10010 },
   udpRange: undefined,
@@ -76,23 +81,48 @@ export function parsePortRange(text: string, flag: string): OptionsParse<PortRan
   return { ok: true, value: { first, last } };
 }
 
-export function parseAllowBackends(values: readonly string[]): OptionsParse<Cidr[]> {
-  const out: Cidr[] = [];
-  for (const value of values) {
-    const cidr = parseCidr(value.trim());
-    if (!cidr) {
-      const why = explainCidr(value.trim()) ?? 'not a CIDR';
-      return { ok: false, error: `Expected \`--allow-backend\` to be a CIDR like 10.0.0.0/8: ${why}` };
+export interface BackendAllowList {
+  readonly ranges: readonly Cidr[];
+  readonly names: readonly HostPattern[];
+}
+
+/** `10.0.0.0/8`, `fd00::/8`, `10.1.2.3` (a /32), `auth.example.com` or `*.example.com`. */
+export function parseAllowBackends(values: readonly string[]): OptionsParse<BackendAllowList> {
+  const ranges: Cidr[] = [];
+  const names: HostPattern[] = [];
+  for (const raw of values) {
+    const value = raw.trim();
+    // What looks like an address is read as one, so `10.0.0.5/8` gets the CIDR message.
+    const looksLikeAddress = /^[0-9.]*$/.test(value) || value.includes(':') || value.includes('/');
+    const cidr = looksLikeAddress ? parseCidr(value) : undefined;
+    const pattern = looksLikeAddress ? undefined : parseHostPattern(value);
+    if (cidr) ranges.push(cidr);
+    else if (pattern !== undefined && typeof pattern !== 'string') names.push(pattern);
+    else {
+      const why = looksLikeAddress ? (explainCidr(value) ?? 'not a CIDR') : (pattern as string);
+      return { ok: false, error: `Expected \`--allow-backend\` to be a CIDR like 10.0.0.0/8, a host name like auth.example.com or a pattern like *.example.com: ${why}` };
     }
-    out.push(cidr);
   }
-  return { ok: true, value: out };
+  return { ok: true, value: { ranges, names } };
+}
+
+const PLUGIN_NAME = /^[A-Za-z0-9_-]+$/;
+
+/** Plugin names as the static configuration declares them; compared exactly, as Traefik does. */
+export function parseAllowPlugins(values: readonly string[]): OptionsParse<string[]> {
+  for (const value of values) {
+    if (!PLUGIN_NAME.test(value)) {
+      return { ok: false, error: `Expected \`--allow-plugin\` to be a plugin name like plugindemo (letters, digits, "-", "_"), got ${JSON.stringify(value)}` };
+    }
+  }
+  return { ok: true, value: [...values] };
 }
 
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 export function parseBaseDomain(text: string): OptionsParse<string | undefined> {
-  const domain = text.trim().toLowerCase().replace(/\.$/, '');
+  // Canonical, as every host it is compared with: `Example.COM.` and `bücher.de` are accepted.
+  const domain = canonicalHost(text);
   if (domain === '') return { ok: true, value: undefined };
   if (!DNS_NAME.test(domain)) return { ok: false, error: `Expected \`--base-domain\` to be a DNS name like example.com, got ${JSON.stringify(text)}` };
   return { ok: true, value: domain };

@@ -3,7 +3,12 @@
 // it, so what it claimed goes to the next claimant in age order: only routers that pass every
 // check hold anything. Refusals only ever remove routers, so the loop ends; one kind of refusal is
 // looked for per round, because each one changes which routers the next kind should count.
+// Each round is a whole contest, so there are at most MAX_OWNERSHIP_ROUNDS: past them, routers
+// refused in the last round give up what they claimed to nobody (only a cascade built on purpose
+// across many daemons gets there), and the cost stays a few contests whatever the labels.
 
+import { listed } from '../model/diagnostics.ts';
+import { MAX_OWNERSHIP_ROUNDS } from '../model/limits.ts';
 import { ownObject } from '../traefik/config.ts';
 import { resolveClaims } from './claims.ts';
 import { overCertificateQuota, planCertificates, type CertificatePlan } from './certificates.ts';
@@ -23,7 +28,7 @@ interface Round {
 export function resolveOwnership(builds: readonly TenantBuild[], options: RenderOptions, held: readonly HeldClaim[], ports: PortContext): void {
   const byId = new Map(builds.map((b) => [b.daemon.id, b]));
   const excluded = new Map<RouterClaim, ClaimRefusal & { readonly tenantId: string }>();
-  for (;;) {
+  for (let round = 1; ; round++) {
     const tenants = builds
       .filter((b) => b.tenant)
       .map((b) => ({ tenantId: b.daemon.id, claims: liveClaims(b).filter((claim) => !excluded.has(claim)) }));
@@ -31,16 +36,16 @@ export function resolveOwnership(builds: readonly TenantBuild[], options: Render
     const refused = new Set(outcome.refusals.map((r) => r.claim));
     const accepted = tenants.flatMap(({ tenantId, claims }) => claims.filter((claim) => !refused.has(claim)).map((claim) => ({ tenantId, claim })));
     const plans = new Map(accepted.map(({ claim }) => [claim, planCertificates(claim, options)]));
-    const round: Round = { accepted, ownedHosts: outcome.ownedHosts, plans };
+    const contest: Round = { accepted, ownedHosts: outcome.ownedHosts, plans };
     const found = firstNonEmpty([
-      () => foreignCertificates(round),
-      () => certificatesOverQuota(round, options),
+      () => foreignCertificates(contest),
+      () => certificatesOverQuota(contest, options),
       () => portShortfall(accepted, ports, options),
     ]);
     if (found.size > 0) {
       const tenantOf = new Map(accepted.map(({ tenantId, claim }) => [claim, tenantId]));
       for (const [claim, refusal] of found) excluded.set(claim, { ...refusal, tenantId: tenantOf.get(claim) as string });
-      continue;
+      if (round < MAX_OWNERSHIP_ROUNDS) continue;
     }
     for (const refusal of outcome.refusals) refuseClaim(byId.get(refusal.tenantId) as TenantBuild, refusal.claim, refusal.code, refusal.reason);
     for (const [claim, refusal] of excluded) refuseClaim(byId.get(refusal.tenantId) as TenantBuild, claim, refusal.code, refusal.reason);
@@ -68,7 +73,7 @@ function foreignCertificates(round: Round): Map<RouterClaim, ClaimRefusal> {
     const owned = round.ownedHosts.get(tenantId) ?? new Set<string>();
     const foreign = tlsDomains(claim.resource.value).filter((domain) => !owned.has(domain));
     if (foreign.length === 0) continue;
-    out.set(claim, { code: 'tls-domain-refused', reason: `it requests certificates for ${foreign.join(', ')}, which this daemon's routers do not own` });
+    out.set(claim, { code: 'tls-domain-refused', reason: `it requests certificates for ${listed(foreign)}, which this daemon's routers do not own` });
   }
   return out;
 }

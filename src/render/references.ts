@@ -5,6 +5,7 @@
 
 import type { DiagnosticSink } from '../model/diagnostics.ts';
 import { own, ownObject, type ConfigObject } from '../traefik/config.ts';
+import { refuseBadChains } from './chain-graph.ts';
 import { refuse, sectionWords, type Section, type TenantConfig } from './tenant-config.ts';
 
 type Target = Section | 'tls.options' | 'http.serversTransports' | 'tcp.serversTransports';
@@ -83,9 +84,10 @@ export function referencesAt(value: ConfigObject, field: ReferenceField): string
 }
 
 /**
- * Refuses every resource with a reference that does not resolve, until nothing changes (a refusal
- * can strand a router that used the refused middleware). `refused` collects `section\0name` of
- * everything refused so far, for clearer messages.
+ * Refuses every resource with a reference that does not resolve, and then everything that used a
+ * refused resource (a refusal can strand a router that used the refused middleware). Each resource
+ * is checked once, and again only when something it names is refused: linear in the references.
+ * `refused` collects `section\0name` of everything refused so far, for clearer messages.
  */
 export function enforceReferences(
   config: TenantConfig,
@@ -93,19 +95,37 @@ export function enforceReferences(
   refused: Set<string>,
   sink: DiagnosticSink,
 ): void {
-  refuseChainCycles(config, refused, sink);
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const [section, fields] of Object.entries(REFERENCE_FIELDS) as [Section, ReferenceField[]][]) {
-      for (const [name, resource] of [...config[section]]) {
-        const refusal = firstRefusal(resource.value, fields, config, allowRefs, refused);
-        if (refusal === undefined) continue;
-        refuse(config, section, name, sink, 'reference-refused', refusal.reason, refusal.labelPath);
-        refused.add(`${section}\u0000${name}`);
-        changed = true;
+  refuseBadChains(config, refused, sink);
+  const sections = Object.entries(REFERENCE_FIELDS) as [Section, ReferenceField[]][];
+  // `target\0name` → resources naming that own resource, to check again when it is refused.
+  const users = new Map<string, { section: Section; name: string }[]>();
+  for (const [section, fields] of sections) {
+    for (const [name, resource] of config[section]) {
+      for (const field of fields) {
+        for (const reference of referencesAt(resource.value, field)) {
+          const local = reference.endsWith('@file') ? reference.slice(0, -'@file'.length) : reference;
+          if (local.includes('@')) continue;
+          const key = `${field.target}\u0000${local}`;
+          const list = users.get(key);
+          if (list) list.push({ section, name });
+          else users.set(key, [{ section, name }]);
+        }
       }
     }
+  }
+  const pending: string[] = [];
+  const check = (section: Section, name: string) => {
+    const resource = config[section].get(name);
+    if (!resource) return;
+    const refusal = firstRefusal(resource.value, REFERENCE_FIELDS[section] ?? [], config, allowRefs, refused);
+    if (refusal === undefined) return;
+    refuse(config, section, name, sink, 'reference-refused', refusal.reason, refusal.labelPath);
+    refused.add(`${section}\u0000${name}`);
+    pending.push(`${section}\u0000${name}`);
+  };
+  for (const [section] of sections) for (const name of [...config[section].keys()]) check(section, name);
+  for (let i = 0; i < pending.length; i++) {
+    for (const user of users.get(pending[i] as string) ?? []) check(user.section, user.name);
   }
 }
 
@@ -123,37 +143,6 @@ function firstRefusal(
     }
   }
   return undefined;
-}
-
-/** Chains that reach themselves: Traefik refuses them at runtime ("recursion detected"). */
-function refuseChainCycles(config: TenantConfig, refused: Set<string>, sink: DiagnosticSink): void {
-  const middlewares = config['http.middlewares'];
-  const children = (name: string): string[] => {
-    const chain = ownObject(middlewares.get(name)?.value, 'chain');
-    const list = own(chain, 'middlewares');
-    return Array.isArray(list)
-      ? list.filter((item): item is string => typeof item === 'string').map((item) => item.replace(/@file$/, ''))
-      : [];
-  };
-  const cyclic = new Set<string>();
-  for (const start of middlewares.keys()) {
-    const stack = [...children(start)];
-    const seen = new Set<string>();
-    while (stack.length > 0) {
-      const next = stack.pop() as string;
-      if (next === start) {
-        cyclic.add(start);
-        break;
-      }
-      if (seen.has(next) || !middlewares.has(next)) continue;
-      seen.add(next);
-      stack.push(...children(next));
-    }
-  }
-  for (const name of cyclic) {
-    refuse(config, 'http.middlewares', name, sink, 'chain-recursion', 'its chain reaches itself', 'chain.middlewares');
-    refused.add(`http.middlewares\u0000${name}`);
-  }
 }
 
 /** Rewrites own references to their final names (`name` → `name-{id}`), leaving allowed ones as written. */

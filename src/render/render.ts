@@ -4,7 +4,7 @@
 
 import { compareDiagnostics, DiagnosticSink, type Diagnostic } from '../model/diagnostics.ts';
 import type { Snapshot } from '../model/snapshot.ts';
-import { compareDaemonIds } from '../model/ordering.ts';
+import { compareCodePoints, compareDaemonIds } from '../model/ordering.ts';
 import type { ConfigObject } from '../traefik/config.ts';
 import { compileDefaultRule } from './default-rule.ts';
 import type { HeldClaim } from './held-claims.ts';
@@ -15,6 +15,7 @@ import { resolveOwnership } from './ownership.ts';
 import { assignPorts, holdAllocatedPorts, portContext } from './port-assignment.ts';
 import type { PortAllocation } from './ports.ts';
 import { enforceReferences } from './references.ts';
+import { networkHolders } from './network-holders.ts';
 import { allowedRefs, buildTenant, type TenantBuild } from './tenant-build.ts';
 import type { TenantBuildCache } from './tenant-build-cache.ts';
 import { refuse, resourceAge, SECTIONS } from './tenant-config.ts';
@@ -46,9 +47,25 @@ export interface RenderResult {
   readonly allocations: readonly PortAllocation[];
   /** Entrypoints routers name themselves (not allocated), for /ports. */
   readonly explicitEntrypoints: readonly string[];
+  /**
+   * Daemons whose own render failed unexpectedly (a bug, reported as `render-failed`): they have no
+   * new fragment, and the caller keeps their last file as it does for an unreachable daemon.
+   */
+  readonly failedDaemons: readonly string[];
 }
 
-export function renderSnapshot(snapshot: Snapshot, options: RenderOptions, state: RenderState = { allocations: [], now: 0 }): RenderResult {
+/** Test seams: called inside a daemon's own build, and inside the steps across daemons, so that a test can make them throw. */
+export interface RenderSeams {
+  readonly duringTenant?: (daemonId: string) => void;
+  readonly acrossTenants?: () => void;
+}
+
+export function renderSnapshot(
+  snapshot: Snapshot,
+  options: RenderOptions,
+  state: RenderState = { allocations: [], now: 0 },
+  seams: RenderSeams = {},
+): RenderResult {
   let defaultRule;
   if (options.defaultRule !== undefined) {
     const compiled = compileDefaultRule(options.defaultRule);
@@ -56,46 +73,88 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions, state
     defaultRule = compiled.render;
   }
   const allowRefs = allowedRefs(options);
-  const context = { options, defaultRule, allowRefs };
-  const builds: TenantBuild[] = [];
+  const context = { options, defaultRule, allowRefs, networkHolders: networkHolders(snapshot.daemons) };
+  const built: TenantBuild[] = [];
   const seen = new Set<string>();
   const extra: Diagnostic[] = [];
-  // Ordered by id, then socket: which of two daemons claiming one id wins must not depend on discovery order.
-  const ordered = [...snapshot.daemons].sort((a, b) => compareDaemonIds(a.id, b.id) || (a.socket < b.socket ? -1 : a.socket > b.socket ? 1 : 0));
+  const failed = new Set<string>();
+  // Ordered by id: the output never depends on the order daemons were discovered in.
+  const ordered = [...snapshot.daemons].sort((a, b) => compareDaemonIds(a.id, b.id) || compareCodePoints(a.id, b.id));
   for (const daemon of ordered) {
-    if (seen.has(daemon.id)) {
-      const sink = new DiagnosticSink(daemon.id, extra);
-      sink.error('daemon-duplicate', `daemon at ${JSON.stringify(daemon.socket)} refused: another daemon already has id ${daemon.id}`);
-      continue;
-    }
+    // parseSnapshot and discovery never hand over one id twice; which of two would win is no render's call.
+    if (seen.has(daemon.id)) throw new TypeError(`the snapshot was not validated: daemon id ${JSON.stringify(daemon.id)} appears twice`);
     seen.add(daemon.id);
-    builds.push(state.buildCache ? state.buildCache.build(daemon, context) : buildTenant(daemon, context));
+    const build = isolated(daemon.id, extra, failed, () => {
+      seams.duringTenant?.(daemon.id);
+      return state.buildCache ? state.buildCache.build(daemon, context) : buildTenant(daemon, context);
+    });
+    if (build) built.push(build);
   }
 
   const held = state.heldClaims ?? [];
   // The order matters: per-name refusals first, so that the contest only sees routers nothing
   // else refuses; persisted ports on their routers before the contest, so that it counts them;
   // new ports last, so that only routers that passed everything get one.
-  refuseNameCollisions(builds);
-  for (const build of builds) if (build.tenant) enforceReferences(build.config, allowRefs, build.refused, build.sink);
-  const ports = portContext(state.allocations, held, options);
-  holdAllocatedPorts(builds, ports);
-  resolveOwnership(builds, options, held, ports);
-  const { allocations, explicit } = assignPorts(builds, ports, options, state.now);
+  let builds: TenantBuild[];
+  let assigned: ReturnType<typeof assignPorts>;
+  try {
+    refuseNameCollisions(built);
+    for (const build of built) {
+      if (build.tenant) isolated(build.daemon.id, extra, failed, () => enforceReferences(build.config, allowRefs, build.refused, build.sink));
+    }
+    // A daemon whose own steps threw takes no part in what is decided across daemons.
+    builds = built.filter((b) => !failed.has(b.daemon.id));
+    seams.acrossTenants?.();
+    const ports = portContext(state.allocations, held, options);
+    holdAllocatedPorts(builds, ports);
+    resolveOwnership(builds, options, held, ports);
+    assigned = assignPorts(builds, ports, options, state.now);
+  } catch (error) {
+    // A step across daemons failed (a bug): no daemon can be blamed, so every one keeps its last file.
+    for (const build of built) {
+      if (!failed.has(build.daemon.id)) reportFailure(build.daemon.id, extra, failed, error);
+    }
+    return { fragments: [], routes: [], diagnostics: extra.sort(compareDiagnostics), allocations: [...state.allocations], explicitEntrypoints: [], failedDaemons: [...failed] };
+  }
+  const { allocations, explicit } = assigned;
 
   const fragments: Fragment[] = [];
   const routes: RouteInfo[] = [];
   for (const build of builds) {
-    if (!build.tenant) continue;
-    const fragment = assembleFragment(build.tenant.id, build.config, allowRefs);
-    routes.push(...fragment.routes);
+    const tenant = build.tenant;
+    if (!tenant) continue;
+    const fragment = isolated(build.daemon.id, extra, failed, () => assembleFragment(tenant.id, build.config, allowRefs));
+    if (!fragment) continue;
+    for (const route of fragment.routes) routes.push(route);
     if (Object.keys(fragment.config).length > 0) {
       fragments.push({ daemon: build.daemon.id, socket: build.daemon.socket, config: fragment.config });
     }
   }
-  if (options.hostEntrypoints) extra.push(...missingEntrypointDiagnostics(routes, options.hostEntrypoints));
-  const diagnostics = [...extra, ...builds.flatMap((b) => b.sink.items)].sort(compareDiagnostics);
-  return { fragments, routes, diagnostics, allocations, explicitEntrypoints: explicit };
+  if (options.hostEntrypoints) for (const item of missingEntrypointDiagnostics(routes, options.hostEntrypoints)) extra.push(item);
+  const diagnostics = [...extra, ...builds.flatMap((b) => (failed.has(b.daemon.id) ? [] : b.sink.items))].sort(compareDiagnostics);
+  return { fragments, routes, diagnostics, allocations, explicitEntrypoints: explicit, failedDaemons: [...failed] };
+}
+
+/**
+ * One daemon's own steps, caught: an exception there is a bug, but it must cost that daemon its
+ * update only, never the other daemons' output. Undefined when it threw.
+ */
+function isolated<T>(daemonId: string, extra: Diagnostic[], failed: Set<string>, step: () => T): T | undefined {
+  try {
+    return step();
+  } catch (error) {
+    reportFailure(daemonId, extra, failed, error);
+    return undefined;
+  }
+}
+
+function reportFailure(daemonId: string, extra: Diagnostic[], failed: Set<string>, error: unknown): void {
+  const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  new DiagnosticSink(daemonId, extra).error(
+    'render-failed',
+    `render of this daemon failed (a bug in route-server, please report it); its last file is kept: ${why.slice(0, 300)}`,
+  );
+  failed.add(daemonId);
 }
 
 /** `{name}-{id}` can collide between named daemons (`a` + `b-c` vs `c-a` + `b`); the oldest keeps it. */

@@ -3,9 +3,11 @@
 // router claims — hosts, entrypoints, whole entrypoints — feeds the cross-tenant claims.
 
 import type { DiagnosticSink } from '../model/diagnostics.ts';
+import { canonicalHost } from '../model/host-name.ts';
 import { own, ownObject, ownString, ownStrings, type ConfigObject } from '../traefik/config.ts';
-import { parseRule, ruleHosts, type RuleTree } from '../traefik/rules.ts';
-import { entrypointProtocolProblem, httpEntrypointNames } from './entrypoint-protocol.ts';
+import { formatMatcher, negatedHostMatchers, parseRule, ruleHosts, type Matcher, type RuleTree } from '../traefik/rules.ts';
+import { DaemonRegexpBudget } from '../traefik/go-regexp.ts';
+import { entrypointProtocol, entrypointProtocolProblem, httpEntrypointNames } from './entrypoint-protocol.ts';
 import type { RenderOptions } from './options.ts';
 import { refuse, type Resource, type TenantConfig } from './tenant-config.ts';
 
@@ -15,7 +17,7 @@ export interface RouterClaim {
   readonly section: RouterSection;
   readonly name: string;
   readonly resource: Resource;
-  /** Literal hosts the router serves (HTTP Host, TCP HostSNI), normalized. */
+  /** Literal hosts the router serves (HTTP Host, TCP HostSNI), in canonical form. */
   readonly hosts: readonly string[];
   /** Entrypoints; for a router that needs a port, empty until one is allocated. */
   entrypoints: string[];
@@ -34,6 +36,8 @@ export function checkRouters(
 ): RouterClaim[] {
   const claims: RouterClaim[] = [];
   const httpNames = httpEntrypointNames(options);
+  // One budget for every rule of the daemon: a thousand routers with costly regexps cannot stall the render.
+  const regexps = new DaemonRegexpBudget();
   const drop = (section: RouterSection, name: string, code: string, reason: string, label = 'rule') => {
     refuse(config, section, name, sink, code, reason, label);
     refused.add(`${section}\u0000${name}`);
@@ -46,9 +50,9 @@ export function checkRouters(
   };
   for (const [name, resource] of [...config['http.routers']]) {
     const router = resource.value;
-    const parsed = parseRouterRule(router, 'http');
+    const parsed = parseRouterRule(router, 'http', regexps);
     if (!parsed.ok) {
-      drop('http.routers', name, 'rule-invalid', parsed.error);
+      drop('http.routers', name, parsed.limit ?? 'rule-invalid', parsed.error);
       continue;
     }
     const bounds = ruleHosts(parsed.tree, 'http');
@@ -61,17 +65,28 @@ export function checkRouters(
     }
     const entrypoints = ownStrings(router, 'entryPoints') ?? [];
     if (!protocolFits('http.routers', name, entrypoints)) continue;
+    const negated = negatedHostMatchers(parsed.tree, 'http');
+    const tls = negated.length > 0 ? httpTlsSource(router, entrypoints) : undefined;
+    if (tls !== undefined) {
+      drop('http.routers', name, 'rule-negated-host-tls', negatedHostReason(negated, tls));
+      continue;
+    }
     claims.push({ section: 'http.routers', name, resource, hosts: bounds.hosts, entrypoints, needsPort: false, whole: false });
   }
   for (const [name, resource] of [...config['tcp.routers']]) {
     const router = resource.value;
-    const parsed = parseRouterRule(router, 'tcp');
+    const parsed = parseRouterRule(router, 'tcp', regexps);
     if (!parsed.ok) {
-      drop('tcp.routers', name, 'rule-invalid', parsed.error);
+      drop('tcp.routers', name, parsed.limit ?? 'rule-invalid', parsed.error);
       continue;
     }
     if (own(router, 'tls') === undefined && hasNamedHostSni(parsed.tree)) {
       drop('tcp.routers', name, 'rule-invalid', 'its rule has a HostSNI matcher other than `*` but the router has no TLS');
+      continue;
+    }
+    const negated = negatedHostMatchers(parsed.tree, 'tcp');
+    if (negated.length > 0 && own(router, 'tls') !== undefined) {
+      drop('tcp.routers', name, 'rule-negated-host-tls', negatedHostReason(negated, 'it has a tls section'));
       continue;
     }
     const bounds = ruleHosts(parsed.tree, 'tcp');
@@ -80,10 +95,12 @@ export function checkRouters(
     // HostSNI(`*`), no HostSNI, a wildcard or a regexp: it can take any host's connections there.
     const whole = bounds.catchAll || !bounds.bounded;
     if (whole && !options.allowUnboundedRules) {
-      const taken = entrypoints.filter((ep) => httpNames.has(ep.toLowerCase()));
+      // Only `tcp-*` entrypoints may be taken whole: any other name is HTTP or the operator's own
+      // (Traefik's `traefik`, `ping` or `metrics` entrypoints, which route-server cannot see).
+      const taken = entrypoints.filter((ep) => entrypointProtocol(ep, httpNames) !== 'tcp');
       if (taken.length > 0) {
         const what = bounds.catchAll ? 'a TCP catch-all' : `a TCP router not bound to literal hosts (${bounds.reason ?? 'no HostSNI'})`;
-        drop('tcp.routers', name, 'rule-unbounded', `${what} may not take the HTTP entrypoint ${taken.join(', ')}`);
+        drop('tcp.routers', name, 'rule-unbounded', `${what} may take only tcp-* entrypoints whole, not ${taken.join(', ')}`);
         continue;
       }
     }
@@ -97,12 +114,18 @@ export function checkRouters(
   return claims;
 }
 
-function parseRouterRule(router: ConfigObject, protocol: 'http' | 'tcp'): { ok: true; tree: RuleTree } | { ok: false; error: string } {
+function parseRouterRule(
+  router: ConfigObject,
+  protocol: 'http' | 'tcp',
+  regexps: DaemonRegexpBudget,
+): { ok: true; tree: RuleTree } | { ok: false; error: string; limit?: string } {
   const rule = ownString(router, 'rule') ?? '';
   if (rule === '') return { ok: false, error: 'it has no rule' };
   const syntax = ownString(router, 'ruleSyntax');
-  const parsed = parseRule(rule, protocol, syntax);
-  return parsed.ok ? parsed : { ok: false, error: `its rule does not parse: ${parsed.error}` };
+  const parsed = parseRule(rule, protocol, syntax, regexps);
+  if (parsed.ok) return parsed;
+  const error = `its rule does not parse: ${parsed.error}`;
+  return parsed.limit === undefined ? { ok: false, error } : { ok: false, error, limit: parsed.limit };
 }
 
 /** Traefik requires TLS on a TCP router whose rule names a host (tcpmuxer.ParseHostSNI). */
@@ -111,12 +134,34 @@ function hasNamedHostSni(tree: RuleTree): boolean {
   return hasNamedHostSni(tree.left) || hasNamedHostSni(tree.right);
 }
 
-/** `tls.domains` of a router: every main and SAN, normalized like hosts. */
+// SPEC's static configuration: `web` (:80) only redirects to HTTPS. Any other entrypoint may carry
+// `http.tls` in Traefik's static configuration, which route-server does not see.
+const PLAIN_HTTP_ENTRYPOINT = 'web';
+
+/**
+ * Why an HTTP router may get TLS, or undefined: its own tls section, or an entrypoint whose TLS
+ * settings Traefik copies into routers without one (the entrypoint's model).
+ */
+function httpTlsSource(router: ConfigObject, entrypoints: readonly string[]): string | undefined {
+  if (own(router, 'tls') !== undefined) return 'it has a tls section';
+  if (entrypoints.length === 0) return 'without entrypoints it is on every entrypoint, and an entrypoint can give it TLS';
+  const secure = entrypoints.filter((ep) => ep !== PLAIN_HTTP_ENTRYPOINT);
+  if (secure.length === 0) return undefined;
+  return `${secure.length > 1 ? 'entrypoints' : 'entrypoint'} ${secure.join(', ')} can give it TLS (Traefik applies an entrypoint's http.tls to routers without a tls section)`;
+}
+
+function negatedHostReason(negated: readonly Matcher[], tls: string): string {
+  const listed = negated.map(formatMatcher).join(', ');
+  const what = listed.length > 300 ? `${listed.slice(0, 300)}…` : listed; // a hostile rule makes no huge diagnostic
+  return `its rule has ${what} and ${tls}: Traefik requests certificates and picks TLS options for every host a rule names, negated or not`;
+}
+
+/** `tls.domains` of a router: every main and SAN, in canonical form. */
 export function tlsDomains(router: ConfigObject): string[] {
   return tlsDomainEntries(router).flat();
 }
 
-/** `tls.domains` entry by entry (main first, then SANs), normalized like hosts; Traefik asks one certificate per entry. */
+/** `tls.domains` entry by entry (main first, then SANs), in canonical form; Traefik asks one certificate per entry. */
 export function tlsDomainEntries(router: ConfigObject): string[][] {
   const domains = own(ownObject(router, 'tls'), 'domains');
   const out: string[][] = [];
@@ -125,8 +170,8 @@ export function tlsDomainEntries(router: ConfigObject): string[][] {
     const names: string[] = [];
     const main = ownString(domain, 'main');
     if (main) names.push(main);
-    names.push(...(ownStrings(domain, 'sans') ?? []));
-    out.push(names.map((host) => host.trim().toLowerCase().replace(/\.$/, '')));
+    for (const san of ownStrings(domain, 'sans') ?? []) names.push(san);
+    out.push(names.map(canonicalHost).filter((host) => host !== ''));
   }
   return out;
 }

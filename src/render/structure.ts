@@ -117,6 +117,8 @@ function valueProblem(value: ConfigValue, type: FieldType, at: string, allowEmpt
     }
     case 'raw':
       return isConfigObject(value) ? undefined : `${at} is not an object`;
+    case 'opaque':
+      return `${at} cannot be written to a file`;
   }
 }
 

@@ -1,10 +1,12 @@
-// A daemon's own build (decode, defaults, isolation within the tenant) depends on its containers
-// and the render options only, so it is redone only when those change: a change on one daemon of a
+// A daemon's own build (decode, defaults, isolation within the tenant) depends on its containers,
+// the render options, and which daemon holds each bridge address its containers list (a named
+// daemon's backends), so it is redone only when one of those changes: a change on one daemon of a
 // thousand rebuilds one. The key is the daemon snapshot object (discovery hands out a new one when
 // the daemon's containers change); a new options object empties the cache. The cross-tenant passes
 // of a render refuse and rewrite what they find in a build, so every render gets a copy and the
 // kept build stays as buildTenant made it: the output is the one a full rebuild gives.
 
+import { parseStrictIp } from '../model/addresses.ts';
 import { DiagnosticSink } from '../model/diagnostics.ts';
 import type { DaemonSnapshot } from '../model/snapshot.ts';
 import { copyConfig } from '../traefik/config.ts';
@@ -13,7 +15,7 @@ import { SECTIONS, type Resource, type TenantConfig } from './tenant-config.ts';
 import type { RenderOptions } from './options.ts';
 
 export class TenantBuildCache {
-  #builds = new WeakMap<DaemonSnapshot, TenantBuild>();
+  #builds = new WeakMap<DaemonSnapshot, Kept>();
   #options: RenderOptions | undefined;
   /** Builds made (not copied) since the cache was created: what a change cost. */
   built = 0;
@@ -24,13 +26,32 @@ export class TenantBuildCache {
       this.#options = context.options;
     }
     let kept = this.#builds.get(daemon);
-    if (kept === undefined) {
-      kept = buildTenant(daemon, context);
+    if (kept === undefined || kept.holders.some(([address, holder]) => context.networkHolders.get(address) !== holder)) {
+      const addresses = listedAddresses(daemon);
+      kept = { build: buildTenant(daemon, context), holders: addresses.map((address) => [address, context.networkHolders.get(address)]) };
       this.#builds.set(daemon, kept);
       this.built++;
     }
-    return copyBuild(kept);
+    return copyBuild(kept.build);
   }
+}
+
+interface Kept {
+  readonly build: TenantBuild;
+  /** The holder of each address the daemon's containers list, as the build saw it. */
+  readonly holders: readonly (readonly [string, string | undefined])[];
+}
+
+/** Every address the daemon's containers list, in the form networkHolders keys them by. */
+function listedAddresses(daemon: DaemonSnapshot): string[] {
+  const addresses = new Set<string>();
+  for (const container of daemon.containers) {
+    for (const text of Object.values(container.networks)) {
+      const address = parseStrictIp(text)?.toString();
+      if (address !== undefined) addresses.add(address);
+    }
+  }
+  return [...addresses];
 }
 
 /** Everything a later pass may change is copied; containers and diagnostics are never changed. */

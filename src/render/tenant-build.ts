@@ -6,6 +6,8 @@ import { DiagnosticSink } from '../model/diagnostics.ts';
 import type { ContainerSnapshot, DaemonSnapshot } from '../model/snapshot.ts';
 import { parseTenant, type Tenant } from '../model/tenant.ts';
 import { contains, parseStrictIp } from '../model/addresses.ts';
+import { MAX_LABEL_KEY_SEGMENTS, MAX_LABEL_VALUE_LENGTH, MAX_LABELS_PER_CONTAINER } from '../model/limits.ts';
+import { compareCodePoints } from '../model/ordering.ts';
 import { own, ownObject, ownString } from '../traefik/config.ts';
 import { decodeLabelsInto } from '../traefik/labels.ts';
 import { DockerLabels } from '../traefik/fields.ts';
@@ -15,7 +17,9 @@ import { backendPolicy, enforceBackends } from './backends.ts';
 import { SERVICE_IP_LABEL } from './container-address.ts';
 import { buildLabelConfig, traefikName } from './container-build.ts';
 import type { DefaultRuleTemplate } from './default-rule.ts';
+import type { NetworkHolders } from './network-holders.ts';
 import type { RenderOptions } from './options.ts';
+import { enforcePlugins } from './plugins.ts';
 import { enforceReferences, qualify } from './references.ts';
 import { checkRouters, type RouterClaim } from './router-rules.ts';
 import { enforceStructure } from './structure.ts';
@@ -56,6 +60,7 @@ export interface TenantBuildContext {
   readonly options: RenderOptions;
   readonly defaultRule: DefaultRuleTemplate | undefined;
   readonly allowRefs: ReadonlySet<string>;
+  readonly networkHolders: NetworkHolders;
 }
 
 export function allowedRefs(options: RenderOptions): ReadonlySet<string> {
@@ -81,7 +86,8 @@ export function buildTenant(daemon: DaemonSnapshot, context: TenantBuildContext)
   addAutoRoutes(config, autoRoutes, sink, refused);
   refuseTenantWide(config, refused, sink);
   enforceStructure(config, refused, sink);
-  enforceBackends(config, (origins) => backendPolicy(tenant, origins, daemon, context.options.allowBackends), refused, sink);
+  enforceBackends(config, (origins) => backendPolicy(tenant, origins, daemon, context.options.allowBackends, context.networkHolders), refused, sink);
+  enforcePlugins(config, context.options.allowPlugins, refused, sink);
   enforceReferences(config, context.allowRefs, refused, sink);
   const claims = checkRouters(config, context.options, refused, sink);
   return { daemon, tenant, config, claims, refused, sink };
@@ -111,6 +117,7 @@ function routeContainer(
     sink.info('container-unhealthy', `not routed: health is ${container.health}`, where);
     return undefined;
   }
+  if (!withinLabelLimits(container, sink)) return undefined;
   const docker = decodeLabelsInto(labels, DockerLabels, ['traefik.docker.', 'traefik.enable']);
   if (!docker.ok) {
     sink.error('label-decode', `container skipped: ${docker.error}`, docker.label === undefined ? where : { ...where, label: docker.label });
@@ -142,6 +149,36 @@ function routeContainer(
     defaultRule: (c, name) => defaultRuleFor(c, name, tenant, context),
   });
   return config ? { container, key, config, autoRoute: false } : undefined;
+}
+
+const READ_LABEL = /^(?:traefik|rediacc)\./i;
+
+/** The bounds of model/limits.ts on the labels route-server reads; beyond them the container is skipped. */
+function withinLabelLimits(container: ContainerSnapshot, sink: DiagnosticSink): boolean {
+  const read = Object.keys(container.labels).filter((key) => READ_LABEL.test(key));
+  const skip = (code: string, message: string, label?: string) => {
+    sink.error(code, `container skipped: ${message}`, label === undefined ? { container: container.name } : { container: container.name, label });
+    return false;
+  };
+  if (read.length > MAX_LABELS_PER_CONTAINER) {
+    return skip('labels-too-many', `it has ${read.length} traefik.*/rediacc.* labels, route-server accepts at most ${MAX_LABELS_PER_CONTAINER}`);
+  }
+  for (const key of read.sort(compareCodePoints)) {
+    const segments = key.split('.').length;
+    if (segments > MAX_LABEL_KEY_SEGMENTS) {
+      return skip('label-key-too-deep', `the label key has ${segments} segments, route-server accepts at most ${MAX_LABEL_KEY_SEGMENTS}`, clipLabel(key));
+    }
+    const length = (container.labels[key] as string).length;
+    if (length > MAX_LABEL_VALUE_LENGTH) {
+      return skip('label-value-too-large', `the label value is ${length} characters long, route-server accepts at most ${MAX_LABEL_VALUE_LENGTH}`, clipLabel(key));
+    }
+  }
+  return true;
+}
+
+/** A hostile key must not make a huge diagnostic: its start names it well enough. */
+function clipLabel(key: string): string {
+  return key.length > 200 ? `${key.slice(0, 200)}…` : key;
 }
 
 /** `rediacc.service_ip` must be an IPv4 address in the tenant's service range (numeric ids). */

@@ -81,6 +81,7 @@ export function mergeContainers(items: readonly ContainerConfig[], sink: Diagnos
   const merged = emptyTenantConfig();
   const conflicts = new Map<string, { section: Section; name: string; origins: ContainerSnapshot[] }>();
   const ordered = [...items].sort((a, b) => compareCodePoints(a.key, b.key));
+  const serverIds = new WeakMap<ConfigObject, Set<string>>();
   for (const item of ordered) {
     for (const section of SECTIONS) {
       const [top, key] = section.split('.') as [string, string];
@@ -95,7 +96,7 @@ export function mergeContainers(items: readonly ContainerConfig[], sink: Diagnos
           continue;
         }
         existing.origins.push(item.container);
-        if (!tryMerge(section, existing.value, value)) {
+        if (!tryMerge(section, existing.value, value, serverIds)) {
           const id = `${section}\u0000${name}`;
           const conflict = conflicts.get(id) ?? { section, name, origins: existing.origins };
           conflicts.set(id, conflict);
@@ -135,22 +136,37 @@ const STRUCTS: Record<Section, StructDef> = {
  * Equal means equal after Traefik's defaults and parsing (pkg/provider/merge.go compares decoded
  * structs), so `passhostheader=true` on one replica only still merges.
  */
-function tryMerge(section: Section, existing: ConfigObject, incoming: ConfigObject): boolean {
+function tryMerge(section: Section, existing: ConfigObject, incoming: ConfigObject, serverIds: WeakMap<ConfigObject, Set<string>>): boolean {
   if (section === 'http.services' || section === 'tcp.services' || section === 'udp.services') {
     const left = ownObject(existing, 'loadBalancer');
     const right = ownObject(incoming, 'loadBalancer');
     const loadBalancer = findField(STRUCTS[section], 'loadBalancer');
     if (left && right && loadBalancer?.type.kind === 'struct') {
-      return mergeLoadBalancers(left, right, section === 'http.services' ? 'url' : 'address', loadBalancer.type.struct);
+      return mergeLoadBalancers(left, right, section === 'http.services' ? 'url' : 'address', loadBalancer.type.struct, serverIds);
     }
   }
   return semanticallyEqual(existing, incoming, STRUCTS[section]);
 }
 
-function mergeLoadBalancers(left: ConfigObject, right: ConfigObject, identity: 'url' | 'address', struct: StructDef): boolean {
+/**
+ * Adds the incoming replica's servers to the merged load balancer. The merged server list and the
+ * ids in it are kept between merges (`serverIds`), so N replicas cost N steps, not N².
+ */
+function mergeLoadBalancers(
+  left: ConfigObject,
+  right: ConfigObject,
+  identity: 'url' | 'address',
+  struct: StructDef,
+  serverIds: WeakMap<ConfigObject, Set<string>>,
+): boolean {
   if (!semanticallyEqual(withoutServers(left), withoutServers(right), struct)) return false;
-  const servers = serversOf(left);
-  const seen = new Set(servers.map((server) => String(own(server, identity) ?? '')));
+  let seen = serverIds.get(left);
+  if (!seen) {
+    left['servers'] = serversOf(left);
+    seen = new Set((left['servers'] as ConfigObject[]).map((server) => String(own(server, identity) ?? '')));
+    serverIds.set(left, seen);
+  }
+  const servers = left['servers'] as ConfigObject[];
   for (const server of serversOf(right)) {
     const id = String(own(server, identity) ?? '');
     if (seen.has(id)) continue;
@@ -199,5 +215,6 @@ export function refuse(
 /** Oldest known creation time of a resource's containers; undefined when none is known. */
 export function resourceAge(resource: Resource): number | undefined {
   const times = resource.origins.map((c) => c.created).filter((t): t is number => t !== null);
-  return times.length > 0 ? Math.min(...times) : undefined;
+  // reduce, not Math.min(...): a spread of 130,000 replicas overflows the stack.
+  return times.length > 0 ? times.reduce((a, b) => Math.min(a, b)) : undefined;
 }

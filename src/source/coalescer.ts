@@ -10,6 +10,8 @@
 // (providersThrottleDuration), so batching a burst costs nothing it would have shown sooner.
 // The clock is injected: tests drive time by hand and never sleep.
 
+import { expectAtLeast, expectDuration } from '../model/expect.ts';
+
 export type TimerHandle = unknown;
 
 export interface Clock {
@@ -54,19 +56,15 @@ export class Coalescer<K> {
   readonly #pending = new Map<K, Pending>();
 
   constructor(options: CoalescerOptions, flush: (key: K) => void) {
-    checkWait('minWaitMs', options.minWaitMs);
-    checkWait('maxWaitMs', options.maxWaitMs);
-    if (options.maxWaitMs < options.minWaitMs) {
-      throw new RangeError(
-        `Expected \`maxWaitMs\` to be >= \`minWaitMs\` (${options.minWaitMs}), got ${options.maxWaitMs}`,
-      );
-    }
+    expectDuration('minWaitMs', options.minWaitMs, 0);
+    expectDuration('maxWaitMs', options.maxWaitMs, 0);
+    expectAtLeast('maxWaitMs', options.maxWaitMs, 'minWaitMs', options.minWaitMs);
     this.#minWaitMs = options.minWaitMs;
     this.#maxWaitMs = options.maxWaitMs;
     this.#burstWaitMs = options.burstWaitMs ?? Math.max(options.minWaitMs, options.maxWaitMs / 2);
     this.#busyWindowMs = options.busyWindowMs ?? Math.min(this.#burstWaitMs, 250);
-    checkWait('burstWaitMs', this.#burstWaitMs);
-    checkWait('busyWindowMs', this.#busyWindowMs);
+    expectDuration('burstWaitMs', this.#burstWaitMs, 0);
+    expectDuration('busyWindowMs', this.#busyWindowMs, 0);
     this.#clock = options.clock ?? systemClock;
     this.#flush = flush;
   }
@@ -106,10 +104,6 @@ export class Coalescer<K> {
     this.#pending.delete(key);
   }
 
-  isPending(key: K): boolean {
-    return this.#pending.has(key);
-  }
-
   /** Cancels every pending flush; nothing fires afterwards. */
   close(): void {
     for (const key of [...this.#pending.keys()]) this.cancel(key);
@@ -127,11 +121,5 @@ export class Coalescer<K> {
       this.#lastFlush.set(key, this.#clock.now());
       this.#flush(key);
     }, Math.max(0, ms));
-  }
-}
-
-function checkWait(name: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`Expected \`${name}\` to be a finite number >= 0, got ${String(value)}`);
   }
 }

@@ -3,6 +3,7 @@
 // version and by network mode. Records come out in a canonical order (labels, ports, networks
 // sorted) so two records of the same container compare equal byte for byte.
 
+import { compareCodePoints } from '../model/ordering.ts';
 import type { ContainerHealth, ContainerSnapshot, PortSpec } from '../model/snapshot.ts';
 
 /** The part of `GET /containers/{id}/json` that is read; everything may be missing or null. */
@@ -56,7 +57,7 @@ export function sameContainer(a: ContainerSnapshot, b: ContainerSnapshot): boole
 
 /** Sorts by name, then id: snapshots and status lists come out in a stable order. */
 export function compareContainers(a: ContainerSnapshot, b: ContainerSnapshot): number {
-  return compareText(a.name, b.name) || compareText(a.id, b.id);
+  return compareCodePoints(a.name, b.name) || compareCodePoints(a.id, b.id);
 }
 
 /** RFC 3339 with nanoseconds → Unix seconds; Docker's zero time (year 1) means unknown. */
@@ -84,7 +85,7 @@ function portsOf(sources: readonly (Readonly<Record<string, unknown>> | null | u
       seen.set(`${port}/${protocol}`, { port, protocol: protocol as PortSpec['protocol'] });
     }
   }
-  return [...seen.values()].sort((a, b) => a.port - b.port || compareText(a.protocol, b.protocol));
+  return [...seen.values()].sort((a, b) => a.port - b.port || compareCodePoints(a.protocol, b.protocol));
 }
 
 /** Network name → IPv4, else global IPv6; networks without an address (host mode) are left out. */
@@ -92,7 +93,7 @@ function networksOf(
   networks: Readonly<Record<string, { readonly IPAddress?: string; readonly GlobalIPv6Address?: string } | null>>,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of Object.keys(networks).sort(compareText)) {
+  for (const name of Object.keys(networks).sort(compareCodePoints)) {
     const network = networks[name];
     const address = network?.IPAddress || network?.GlobalIPv6Address || '';
     if (address !== '') defineEntry(out, name, address);
@@ -102,7 +103,7 @@ function networksOf(
 
 function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of Object.keys(record).sort(compareText)) {
+  for (const key of Object.keys(record).sort(compareCodePoints)) {
     const value = record[key];
     if (typeof value === 'string') defineEntry(out, key, value);
   }
@@ -114,6 +115,3 @@ function defineEntry(record: Record<string, string>, key: string, value: string)
   Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

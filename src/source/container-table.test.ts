@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { waitFor } from '../../test/support/wait.ts';
 import type { DockerContainerInspect } from './container-record.ts';
 import { ContainerTable, type ContainerSource } from './container-table.ts';
+import { ContainerInspectFailed } from './docker-client.ts';
 
 /** A daemon whose answers the test releases one by one. */
 class FakeDaemon implements ContainerSource {
   readonly containers = new Map<string, DockerContainerInspect>();
   readonly calls: string[] = [];
+  /** Inspects of these ids fail: with an HTTP status (the container's fault) or a socket error. */
+  readonly failing = new Map<string, number | 'socket'>();
   readonly #held: (() => void)[] = [];
   hold = false;
 
@@ -25,7 +29,10 @@ class FakeDaemon implements ContainerSource {
     this.calls.push(`inspect ${id}`);
     // The answer is what the daemon knew when the request arrived, as for a real daemon.
     const answer = this.containers.get(id) ?? null;
+    const failure = this.failing.get(id);
     await this.#wait(signal);
+    if (failure === 'socket') throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    if (failure !== undefined) throw new ContainerInspectFailed(`inspect ${id}`, failure, new Error(`(HTTP code ${failure}) server error - boom`));
     return answer;
   }
 
@@ -186,5 +193,88 @@ describe('ContainerTable', () => {
     await table.handleEvent({ containerId: 'a', action: 'die' });
     await resync;
     assert.deepEqual(names(table), [], 'a stopped after the resync saw it running; b was gone');
+  });
+
+  describe('one container the daemon fails to inspect', () => {
+    const retry = { initialMs: 1, maxMs: 5 };
+
+    it('does not fail the resync: the others are current, it keeps its last known record and is named', async () => {
+      const daemon = new FakeDaemon();
+      const table = new ContainerTable(daemon, () => {}, { retry });
+      table.beginSession(new AbortController().signal);
+      daemon.run('a');
+      daemon.run('bad');
+      await table.resync();
+      daemon.failing.set('bad', 500);
+      daemon.run('c');
+      daemon.run('bad', 'paused');
+      await table.resync();
+      assert.deepEqual(names(table), ['a:running', 'bad:running', 'c:running'], 'its last known state stays');
+      assert.deepEqual(
+        table.faults().map((f) => [f.id, f.name, f.error]),
+        [['bad', 'bad', 'inspect bad failed: (HTTP code 500) server error - boom']],
+      );
+    });
+
+    it('a container never read stays unknown, not empty, and is named by id', async () => {
+      const daemon = new FakeDaemon();
+      const table = new ContainerTable(daemon, () => {}, { retry });
+      table.beginSession(new AbortController().signal);
+      daemon.run('a');
+      daemon.run('new');
+      daemon.failing.set('new', 500);
+      await table.resync();
+      assert.deepEqual(names(table), ['a:running']);
+      assert.deepEqual(table.faults().map((f) => [f.id, f.name]), [['new', null]]);
+    });
+
+    it('an event for it does not end the connection; it is retried until it reads, then its fault is gone', async () => {
+      const daemon = new FakeDaemon();
+      let changes = 0;
+      const faults: unknown[] = [];
+      const table = new ContainerTable(daemon, () => changes++, { retry });
+      table.beginSession(new AbortController().signal, (error) => faults.push(error));
+      daemon.run('bad');
+      await table.resync();
+      daemon.failing.set('bad', 409);
+      daemon.run('bad', 'paused');
+      await table.handleEvent({ containerId: 'bad', action: 'pause' }); // resolves: not a connection fault
+      assert.equal(table.faults().length, 1);
+      const before = changes;
+      await waitFor(() => daemon.calls.filter((c) => c === 'inspect bad').length >= 4, { what: 'retries with backoff' });
+      assert.equal(changes, before, 'the same failure again is not a change');
+      daemon.failing.delete('bad');
+      await waitFor(() => table.faults().length === 0, { what: 'a retry that reads it' });
+      assert.deepEqual(names(table), ['bad:paused']);
+      assert.deepEqual(faults, []);
+    });
+
+    it('a socket error is still the connection\'s fault', async () => {
+      const daemon = new FakeDaemon();
+      const table = new ContainerTable(daemon, () => {}, { retry });
+      table.beginSession(new AbortController().signal);
+      daemon.run('a');
+      daemon.failing.set('a', 'socket');
+      await assert.rejects(table.resync(), /ECONNREFUSED/);
+      await assert.rejects(table.handleEvent({ containerId: 'a', action: 'start' }), /ECONNREFUSED/);
+      assert.deepEqual(table.faults(), []);
+    });
+
+    it('stays reported after the connection ends (until a new session reads it)', async () => {
+      const daemon = new FakeDaemon();
+      const table = new ContainerTable(daemon, () => {}, { retry: { initialMs: 30_000, maxMs: 30_000 } });
+      const session = new AbortController();
+      table.beginSession(session.signal);
+      daemon.run('bad');
+      daemon.failing.set('bad', 500);
+      await table.resync();
+      session.abort();
+      assert.equal(table.faults().length, 1);
+      daemon.failing.delete('bad');
+      table.beginSession(new AbortController().signal);
+      await table.resync();
+      assert.deepEqual(table.faults(), []);
+      assert.deepEqual(names(table), ['bad:running']);
+    });
   });
 });

@@ -6,12 +6,20 @@
 // is at least as fresh. Work belongs to a session (one connection); when the session's signal aborts,
 // its queued work is dropped and its in-flight results are discarded. The last known set survives a
 // disconnect (routes stay up while the daemon is away).
+//
+// One bad container never stops its daemon. A deadline or a socket error is the connection's fault
+// (thrown: the watcher reconnects). The daemon answering one container's inspect with an HTTP error
+// (ContainerInspectFailed) is that container's fault: its last known record is kept (or it stays
+// unknown), the fault is listed in `faults()` for /health and /routes.json, and that container alone
+// is inspected again with backoff, while every other container stays current.
 
 import PQueue from 'p-queue';
 
+import { backoffDelay, type BackoffOptions } from '../model/backoff.ts';
+import { compareCodePoints } from '../model/ordering.ts';
 import type { ContainerSnapshot } from '../model/snapshot.ts';
 import { compareContainers, isListedState, sameContainer, toContainerSnapshot } from './container-record.ts';
-import type { DockerClient } from './docker-client.ts';
+import { ContainerInspectFailed, type DockerClient } from './docker-client.ts';
 import type { ContainerEvent } from './docker-events.ts';
 
 /** Inspects in flight during a resync: fast on a big daemon, gentle on a small one. */
@@ -31,36 +39,66 @@ type PendingWork = 'refresh' | 'drop';
 /** What the table needs of a Docker client (a fake in unit tests). */
 export type ContainerSource = Pick<DockerClient, 'listContainerIds' | 'inspectContainer'>;
 
+export interface ContainerTableOptions {
+  /** How a container at fault is inspected again. */
+  readonly retry?: BackoffOptions;
+  /** Where a resync's calls wait for room (shared by every daemon of the host). */
+  readonly resyncSlot?: CallSlot;
+}
+
+/** A container whose inspect keeps failing while its daemon answers everything else. */
+export interface ContainerFault {
+  readonly id: string;
+  /** Its name as last known; null when it was never inspected successfully. */
+  readonly name: string | null;
+  readonly error: string;
+  /** Ms epoch of the first failure in a row. */
+  readonly since: number;
+  readonly failures: number;
+}
+
 interface Session {
   readonly signal: AbortSignal;
   /** Containers with work queued but not started; a later event only updates what it will do. */
   readonly pending: Map<string, PendingWork>;
+  /** Where a failure of work started by a retry timer goes (the connection's fault handler). */
+  readonly fault: (error: unknown) => void;
 }
 
 export class ContainerTable {
   readonly #client: ContainerSource;
   readonly #onChange: () => void;
+  readonly #retry: BackoffOptions;
   readonly #queue = new PQueue({ concurrency: 1 });
   #containers = new Map<string, ContainerSnapshot>();
+  readonly #faults = new Map<string, ContainerFault>();
+  readonly #retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   #session: Session | null = null;
   /** Per resync under way: the containers that had an event since it began. */
   readonly #resyncs = new Set<Set<string>>();
 
   readonly #slot: CallSlot;
 
-  constructor(client: ContainerSource, onChange: () => void, slot: CallSlot = unlimited) {
+  constructor(client: ContainerSource, onChange: () => void, options: ContainerTableOptions = {}) {
     this.#client = client;
     this.#onChange = onChange;
-    this.#slot = slot;
+    this.#retry = options.retry ?? { initialMs: 500, maxMs: 30_000 };
+    this.#slot = options.resyncSlot ?? unlimited;
   }
 
   /** Starts the work of a new connection; work of the previous one is dropped with its signal. */
-  beginSession(signal: AbortSignal): void {
-    this.#session = { signal, pending: new Map() };
+  beginSession(signal: AbortSignal, fault: (error: unknown) => void = () => {}): void {
+    this.#session = { signal, pending: new Map(), fault };
+    signal.addEventListener('abort', () => this.#cancelRetries(), { once: true });
   }
 
   containers(): ContainerSnapshot[] {
     return [...this.#containers.values()].sort(compareContainers);
+  }
+
+  /** Containers whose inspect fails with an HTTP error, by id. */
+  faults(): ContainerFault[] {
+    return [...this.#faults.values()].sort((a, b) => compareCodePoints(a.id, b.id));
   }
 
   get size(): number {
@@ -88,13 +126,15 @@ export class ContainerTable {
    * container whose work has not started yet are merged into it: one inspect answers them all.
    */
   handleEvent(event: ContainerEvent): Promise<void> {
-    const session = this.#requireSession();
-    const work: PendingWork = event.action === 'destroy' ? 'drop' : 'refresh';
-    for (const touched of this.#resyncs) touched.add(event.containerId);
-    const alreadyQueued = session.pending.has(event.containerId);
-    session.pending.set(event.containerId, work);
+    return this.#enqueue(this.#requireSession(), event.containerId, event.action === 'destroy' ? 'drop' : 'refresh');
+  }
+
+  #enqueue(session: Session, id: string, work: PendingWork): Promise<void> {
+    for (const touched of this.#resyncs) touched.add(id);
+    const alreadyQueued = session.pending.has(id);
+    session.pending.set(id, work);
     if (alreadyQueued) return Promise.resolve();
-    return this.#queue.add(() => this.#settle(session, event.containerId), { signal: session.signal });
+    return this.#queue.add(() => this.#settle(session, id), { signal: session.signal });
   }
 
   async #resync(session: Session, touched: ReadonlySet<string>): Promise<void> {
@@ -106,14 +146,16 @@ export class ContainerTable {
     const inspectNext = async (): Promise<void> => {
       while (next < ids.length && !signal.aborted) {
         const id = ids[next++]!;
-        const info = await this.#slot(() => this.#client.inspectContainer(id, signal));
-        if (info === null) continue; // removed between list and inspect
-        const record = toContainerSnapshot(info);
-        if (isListedState(record.state)) found.set(record.id, record);
+        const record = await this.#inspect(session, id, this.#slot);
+        // A container at fault keeps its last known record until it can be read again.
+        const kept = record === undefined ? this.#containers.get(id) : record;
+        if (kept && isListedState(kept.state)) found.set(kept.id, kept);
       }
     };
     await Promise.all(Array.from({ length: Math.min(RESYNC_INSPECT_CONCURRENCY, ids.length) }, inspectNext));
     signal.throwIfAborted();
+    const listed = new Set(ids);
+    for (const id of [...this.#faults.keys()]) if (!listed.has(id) && !touched.has(id)) this.#clearFault(id);
     this.#replaceAll(found, touched);
   }
 
@@ -123,14 +165,55 @@ export class ContainerTable {
     pending.delete(id);
     signal.throwIfAborted();
     if (work === 'drop') {
+      this.#clearFault(id);
       this.#remove(id);
       return;
     }
-    const info = await this.#client.inspectContainer(id, signal);
+    const record = await this.#inspect(session, id);
     signal.throwIfAborted();
-    const record = info === null ? null : toContainerSnapshot(info);
+    if (record === undefined) return; // at fault: what we knew stays
     if (record === null || !isListedState(record.state)) this.#remove(id);
     else this.#upsert(record);
+  }
+
+  /** The container's record, null when it is gone, undefined when its inspect failed (its fault). */
+  async #inspect(session: Session, id: string, slot: CallSlot = unlimited): Promise<ContainerSnapshot | null | undefined> {
+    try {
+      const info = await slot(() => this.#client.inspectContainer(id, session.signal));
+      if (session.signal.aborted) return undefined;
+      this.#clearFault(id);
+      return info === null ? null : toContainerSnapshot(info);
+    } catch (error) {
+      if (!(error instanceof ContainerInspectFailed) || session.signal.aborted) throw error;
+      this.#recordFault(session, id, error.message);
+      return undefined;
+    }
+  }
+
+  #recordFault(session: Session, id: string, error: string): void {
+    const previous = this.#faults.get(id);
+    const failures = (previous?.failures ?? 0) + 1;
+    const name = this.#containers.get(id)?.name ?? previous?.name ?? null;
+    this.#faults.set(id, { id, name, error, since: previous?.since ?? Date.now(), failures });
+    const timer = setTimeout(() => {
+      this.#retryTimers.delete(id);
+      if (!session.signal.aborted) this.#enqueue(session, id, 'refresh').catch(session.fault);
+    }, backoffDelay(failures - 1, this.#retry));
+    timer.unref();
+    clearTimeout(this.#retryTimers.get(id));
+    this.#retryTimers.set(id, timer);
+    if (previous?.error !== error) this.#onChange();
+  }
+
+  #clearFault(id: string): void {
+    clearTimeout(this.#retryTimers.get(id));
+    this.#retryTimers.delete(id);
+    if (this.#faults.delete(id)) this.#onChange();
+  }
+
+  #cancelRetries(): void {
+    for (const timer of this.#retryTimers.values()) clearTimeout(timer);
+    this.#retryTimers.clear();
   }
 
   #upsert(record: ContainerSnapshot): void {

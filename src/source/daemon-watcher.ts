@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '../model/logger.ts';
 import type { ContainerSnapshot } from '../model/snapshot.ts';
 import { backoffDelay } from '../model/backoff.ts';
-import { ContainerTable, type CallSlot } from './container-table.ts';
+import { ContainerTable, type CallSlot, type ContainerFault } from './container-table.ts';
 import type { DaemonEndpoint } from './daemon-endpoints.ts';
 import { DockerClient } from './docker-client.ts';
 import { LineSplitter, parseContainerEvent } from './docker-events.ts';
@@ -39,6 +39,8 @@ export interface DaemonStatus {
   readonly reconnects: number;
   /** Container events received (after filtering). */
   readonly eventsReceived: number;
+  /** Containers the daemon fails to inspect (HTTP errors): kept as last known, retried. */
+  readonly containerFaults: readonly ContainerFault[];
 }
 
 export interface DaemonWatcherOptions {
@@ -91,7 +93,10 @@ export class DaemonWatcher {
     this.endpoint = endpoint;
     this.#options = options;
     this.#client = new DockerClient(endpoint.address, options.requestTimeoutMs);
-    this.#table = new ContainerTable(this.#client, () => this.#changed(), options.resyncSlot);
+    this.#table = new ContainerTable(this.#client, () => this.#changed(), {
+      retry: { initialMs: options.backoffInitialMs, maxMs: options.backoffMaxMs },
+      resyncSlot: options.resyncSlot,
+    });
     this.firstOutcome = new Promise((resolve) => (this.#resolveFirstOutcome = resolve));
   }
 
@@ -125,6 +130,7 @@ export class DaemonWatcher {
       lastError: this.#lastError,
       reconnects: this.#reconnects,
       eventsReceived: this.#eventsReceived,
+      containerFaults: this.#table.faults(),
     };
   }
 
@@ -180,7 +186,7 @@ export class DaemonWatcher {
     let events: Readable | null = null;
     try {
       await this.#client.ping(signal);
-      this.#table.beginSession(signal);
+      this.#table.beginSession(signal, fault);
       events = (await this.#client.openEvents(signal)) as Readable;
       this.#follow(events, fault);
       // The synced containers and the state `connected` are one change: two would look like a burst

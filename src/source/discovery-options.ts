@@ -1,6 +1,7 @@
 // Discovery's options, validated once at construction: a bad value fails at start with a message
 // naming the option, never later inside a loop.
 
+import { expectAtLeast, expectDuration } from '../model/expect.ts';
 import { silentLogger, type Logger } from '../model/logger.ts';
 import {
   dockerHostEndpoint,
@@ -13,7 +14,7 @@ import {
 export interface DiscoveryOptions {
   /** Socket glob with one `*` in the file name (the daemon id); '' watches no directory. */
   readonly sockets: string;
-  /** Explicit endpoints (`--docker-host ID=URL`); an id here wins over the same id in the glob. */
+  /** Explicit endpoints (`--docker-host ID=URL`); a socket in the glob with one of their ids is refused. */
   readonly dockerHosts: readonly DockerHostSpec[];
   /** Full resync of every connected daemon this often; 0 turns it off. */
   readonly resyncIntervalMs: number;
@@ -55,9 +56,6 @@ export const DISCOVERY_DEFAULTS = Object.freeze({
   heartbeatIntervalMs: 10_000,
 });
 
-/** setTimeout fires at once for longer delays. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export function resolveDiscoveryOptions(options: DiscoveryOptions): ResolvedDiscoveryOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Expected discovery options to be an object, got ${String(options)}`);
@@ -74,41 +72,26 @@ export function resolveDiscoveryOptions(options: DiscoveryOptions): ResolvedDisc
     if (ids.has(id)) throw new TypeError(`Expected \`dockerHosts\` to have unique ids, got ${JSON.stringify(id)} twice`);
     ids.add(id);
   }
-  const debounceMinMs = duration('debounceMinMs', options.debounceMinMs, 0);
-  const debounceMaxMs = duration('debounceMaxMs', options.debounceMaxMs, 0);
-  atLeast('debounceMaxMs', debounceMaxMs, 'debounceMinMs', debounceMinMs);
-  const backoffInitialMs = duration('backoffInitialMs', options.backoffInitialMs ?? DISCOVERY_DEFAULTS.backoffInitialMs, 1);
-  const backoffMaxMs = duration('backoffMaxMs', options.backoffMaxMs ?? DISCOVERY_DEFAULTS.backoffMaxMs, 1);
-  atLeast('backoffMaxMs', backoffMaxMs, 'backoffInitialMs', backoffInitialMs);
+  const debounceMinMs = expectDuration('debounceMinMs', options.debounceMinMs, 0);
+  const debounceMaxMs = expectDuration('debounceMaxMs', options.debounceMaxMs, 0);
+  expectAtLeast('debounceMaxMs', debounceMaxMs, 'debounceMinMs', debounceMinMs);
+  const backoffInitialMs = expectDuration('backoffInitialMs', options.backoffInitialMs ?? DISCOVERY_DEFAULTS.backoffInitialMs, 1);
+  const backoffMaxMs = expectDuration('backoffMaxMs', options.backoffMaxMs ?? DISCOVERY_DEFAULTS.backoffMaxMs, 1);
+  expectAtLeast('backoffMaxMs', backoffMaxMs, 'backoffInitialMs', backoffInitialMs);
   return {
     pattern: options.sockets === '' ? null : parseSocketGlob(options.sockets),
     endpoints,
-    resyncIntervalMs: duration('resyncIntervalMs', options.resyncIntervalMs, 0),
+    resyncIntervalMs: expectDuration('resyncIntervalMs', options.resyncIntervalMs, 0),
     debounceMinMs,
     debounceMaxMs,
     backoffInitialMs,
     backoffMaxMs,
-    requestTimeoutMs: duration('requestTimeoutMs', options.requestTimeoutMs ?? DISCOVERY_DEFAULTS.requestTimeoutMs, 1),
-    heartbeatIntervalMs: duration(
+    requestTimeoutMs: expectDuration('requestTimeoutMs', options.requestTimeoutMs ?? DISCOVERY_DEFAULTS.requestTimeoutMs, 1),
+    heartbeatIntervalMs: expectDuration(
       'heartbeatIntervalMs',
       options.heartbeatIntervalMs ?? DISCOVERY_DEFAULTS.heartbeatIntervalMs,
       1,
     ),
     logger: options.logger ?? silentLogger,
   };
-}
-
-function duration(name: string, value: unknown, minimum: 0 | 1): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum) {
-    const bound = minimum === 0 ? '>= 0' : '> 0';
-    throw new TypeError(`Expected \`${name}\` to be a finite number ${bound}, got ${String(value)}`);
-  }
-  if (value > MAX_TIMER_MS) {
-    throw new RangeError(`Expected \`${name}\` to be at most ${MAX_TIMER_MS} (about 24.8 days), got ${value}`);
-  }
-  return value;
-}
-
-function atLeast(name: string, value: number, otherName: string, other: number): void {
-  if (value < other) throw new RangeError(`Expected \`${name}\` to be >= \`${otherName}\` (${other}), got ${value}`);
 }

@@ -10,14 +10,17 @@ import type { DaemonSnapshot, Snapshot } from '../model/snapshot.ts';
 import { Coalescer } from './coalescer.ts';
 import type { CallSlot } from './container-table.ts';
 import type { DaemonEndpoint } from './daemon-endpoints.ts';
+import { endpointLabel, sameSocket, type RefusedDaemon } from './daemon-ids.ts';
 import { DaemonWatcher, type DaemonStatus } from './daemon-watcher.ts';
 import { resolveDiscoveryOptions, type DiscoveryOptions, type ResolvedDiscoveryOptions } from './discovery-options.ts';
 import { SocketDirectory } from './socket-directory.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 
 export type { DaemonState, DaemonStatus } from './daemon-watcher.ts';
+export type { ContainerFault } from './container-table.ts';
 export { DISCOVERY_DEFAULTS, type DiscoveryOptions } from './discovery-options.ts';
 export { parseDockerHost, type DockerHostSpec } from './daemon-endpoints.ts';
+export type { RefusedDaemon } from './daemon-ids.ts';
 
 export interface DiscoveryEvents {
   /** Coalesced: the containers or the state of this daemon changed. */
@@ -27,8 +30,6 @@ export interface DiscoveryEvents {
   attach: [daemonId: string];
   /** The daemon's socket went away; no update for it follows. */
   detach: [daemonId: string];
-  /** Every daemon present at start has synced or failed once (emitted once). */
-  settled: [];
 }
 
 /** Resync calls in flight over all daemons: enough to keep resyncs fast, few enough that no call waits in our own queue past its deadline. */
@@ -39,8 +40,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   readonly #daemons = new Map<string, DaemonWatcher>();
   /** Ids attached because their socket matched the glob (explicit endpoints never detach). */
   readonly #fromGlob = new Set<string>();
-  /** Glob ids shadowed by an explicit endpoint, reported once each. */
-  readonly #shadowed = new Set<string>();
+  /** Sockets refused because an explicit endpoint has their id (see daemon-ids.ts), by id. */
+  readonly #refused = new Map<string, RefusedDaemon>();
   readonly #stopping = new Set<Promise<void>>();
   readonly #coalescer: Coalescer<string>;
   readonly #resyncCalls = new PQueue({ concurrency: HOST_RESYNC_CALLS });
@@ -87,6 +88,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     return [...this.#daemons.values()].map((watcher) => watcher.status()).sort((a, b) => compareDaemonIds(a.id, b.id));
   }
 
+  /** Sockets not attached because another daemon has their id. */
+  refused(): RefusedDaemon[] {
+    return [...this.#refused.values()].sort((a, b) => compareDaemonIds(a.id, b.id));
+  }
+
   /** One daemon's status, without building everyone's (called per event). */
   daemonStatus(id: string): DaemonStatus | undefined {
     return this.#daemons.get(id)?.status();
@@ -129,10 +135,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       await this.#directory.start();
     }
     const initial = [...this.#daemons.values()];
-    void Promise.all(initial.map((watcher) => watcher.firstOutcome)).then(() => {
-      if (!this.#stopped) this.#announce('settled');
-      this.#resolveSettled();
-    });
+    void Promise.all(initial.map((watcher) => watcher.firstOutcome)).then(() => this.#resolveSettled());
   }
 
   #reconcile(found: ReadonlyMap<string, DaemonEndpoint>): void {
@@ -140,17 +143,27 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     for (const id of [...this.#fromGlob]) if (!found.has(id)) this.#detach(id);
     for (const [id, endpoint] of found) {
       if (this.#fromGlob.has(id)) continue;
-      if (this.#daemons.has(id)) {
-        if (!this.#shadowed.has(id)) {
-          this.#options.logger.warn('socket ignored: an explicit docker host has the same id', { daemon: id, socket: endpoint.socket });
-          this.#shadowed.add(id);
-        }
+      // Only explicit endpoints are attached and not from the glob: the one already served keeps the id.
+      const holder = this.#daemons.get(id)?.endpoint;
+      if (holder !== undefined) {
+        if (!sameSocket(holder, endpoint)) this.#refuse(endpoint, holder);
         continue;
       }
       this.#fromGlob.add(id);
       this.#attach(endpoint);
     }
-    for (const id of this.#shadowed) if (!found.has(id)) this.#shadowed.delete(id);
+    for (const [id, refused] of this.#refused) {
+      if (found.get(id)?.socket === refused.socket) continue;
+      this.#refused.delete(id);
+      this.#options.logger.info('refused socket gone', { daemon: id, socket: refused.socket });
+    }
+  }
+
+  #refuse(endpoint: DaemonEndpoint, holder: DaemonEndpoint): void {
+    if (this.#refused.get(endpoint.id)?.socket === endpoint.socket) return;
+    const heldBy = endpointLabel(holder, true);
+    this.#refused.set(endpoint.id, { id: endpoint.id, socket: endpoint.socket, heldBy, since: Date.now() });
+    this.#options.logger.warn('socket refused: its daemon id is taken', { daemon: endpoint.id, socket: endpoint.socket, heldBy });
   }
 
   #attach(endpoint: DaemonEndpoint): void {

@@ -39,14 +39,19 @@ export class DockerClient {
     return list.map((container) => container.Id);
   }
 
-  /** The container's inspect JSON, or null when it no longer exists. */
+  /**
+   * The container's inspect JSON, or null when it no longer exists. The daemon answering with
+   * another HTTP error is that container's fault (ContainerInspectFailed); a deadline or a socket
+   * error is the connection's, thrown as it is.
+   */
   async inspectContainer(id: string, signal: AbortSignal): Promise<DockerContainerInspect | null> {
+    const what = `inspect ${id.slice(0, 12)}`;
     try {
-      return await this.#call(`inspect ${id.slice(0, 12)}`, signal, (abortSignal) =>
-        this.#docker.getContainer(id).inspect({ abortSignal }),
-      );
+      return await this.#call(what, signal, (abortSignal) => this.#docker.getContainer(id).inspect({ abortSignal }));
     } catch (error) {
-      if ((error as { statusCode?: unknown }).statusCode === 404) return null;
+      const status = (error as { statusCode?: unknown }).statusCode;
+      if (status === 404) return null;
+      if (typeof status === 'number' && !(error instanceof CallTimeout)) throw new ContainerInspectFailed(what, status, error);
       throw error;
     }
   }
@@ -110,6 +115,20 @@ export class CallTimeout extends Error {
 
   constructor(what: string, ms: number) {
     super(`${what} timed out after ${ms} ms`);
+  }
+}
+
+/** The daemon answered an inspect with an HTTP error other than 404: that one container is at fault. */
+export class ContainerInspectFailed extends Error {
+  override readonly name = 'ContainerInspectFailed';
+
+  constructor(
+    what: string,
+    readonly statusCode: number,
+    cause: unknown,
+  ) {
+    // dockerode's message already reads `(HTTP code 500) server error - …`.
+    super(`${what} failed: ${cause instanceof Error ? cause.message.trim() : `HTTP ${statusCode}`}`, { cause });
   }
 }
 

@@ -16,7 +16,12 @@ export type FieldType =
   /** Slice of structs: indexed in labels (`domains[0].main`), or singular (`server.port`) when `singular` is set. */
   | { readonly kind: 'structList'; readonly struct: StructDef; readonly singular?: string }
   /** map[string]any: plugin configuration, decoded as nested string maps and lists. */
-  | { readonly kind: 'raw' };
+  | { readonly kind: 'raw' }
+  /**
+   * A Go type the label decoder cannot descend into (`*http.Header`, a pointer to a map): a bare
+   * label is accepted, a child is an error (`invalid node <name>: ptr`).
+   */
+  | { readonly kind: 'opaque'; readonly goKind: string };
 
 /**
  * How the `label` (and `file`) struct tags treat a field:
@@ -82,6 +87,8 @@ const def = (name: string, ...fields: FieldDef[]): StructDef => ({ name, fields 
 const defaults = (struct: StructDef, values: NonNullable<StructDef['defaults']>): StructDef => ({ ...struct, defaults: values });
 
 const ignore: FieldOptions = { label: 'ignore' };
+/** `label:"-" file:"-"`: set only by Traefik itself or by other providers (Kubernetes, ingress-nginx). */
+const internal: FieldOptions = { label: 'ignore', file: 'ignore' };
 const allowEmpty: FieldOptions = { label: 'allowEmpty' };
 
 // ---- shared pieces -------------------------------------------------------------------------
@@ -100,10 +107,31 @@ const SourceCriterion = def(
 
 // ---- HTTP ----------------------------------------------------------------------------------
 
-const RouterTLS = def('RouterTLSConfig', str('options'), str('certResolver'), subs('domains', Domain));
+const RouterTLS = def('RouterTLSConfig', str('options'), str('resolvedOptions', internal), str('certResolver'), subs('domains', Domain));
+const ObservabilityMetadata = def(
+  'ObservabilityMetadata',
+  sub('ingress', def('KubernetesIngressMetadata', str('namespace'), str('ingressName'), str('serviceName'), str('servicePort')), internal),
+);
 const RouterObservability = defaults(
-  def('RouterObservabilityConfig', bool('accessLogs'), bool('metrics'), bool('tracing'), str('traceVerbosity')),
+  def(
+    'RouterObservabilityConfig',
+    bool('accessLogs'),
+    bool('metrics'),
+    bool('tracing'),
+    str('traceVerbosity'),
+    sub('metadata', ObservabilityMetadata, internal),
+  ),
   { traceVerbosity: 'minimal' },
+);
+const DeniedEncodedPathCharacters = def(
+  'RouterDeniedEncodedPathCharacters',
+  bool('allowEncodedSlash'),
+  bool('allowEncodedBackSlash'),
+  bool('allowEncodedNullCharacter'),
+  bool('allowEncodedSemicolon'),
+  bool('allowEncodedPercent'),
+  bool('allowEncodedQuestionMark'),
+  bool('allowEncodedHash'),
 );
 
 export const HttpRouter = def(
@@ -117,6 +145,8 @@ export const HttpRouter = def(
   int('priority'),
   sub('tls', RouterTLS, allowEmpty),
   sub('observability', RouterObservability),
+  bool('defaultRule', internal),
+  sub('deniedEncodedPathCharacters', DeniedEncodedPathCharacters, internal),
 );
 
 export const Model = def(
@@ -124,10 +154,12 @@ export const Model = def(
   strs('middlewares'),
   sub('tls', RouterTLS, allowEmpty),
   sub('observability', RouterObservability),
+  sub('deniedEncodedPathCharacters', DeniedEncodedPathCharacters, internal),
+  str('defaultRuleSyntax', internal),
 );
 
 const Cookie = defaults(
-  def('Cookie', str('name'), bool('secure'), bool('httpOnly'), str('sameSite'), int('maxAge'), str('path'), str('domain')),
+  def('Cookie', str('name'), bool('secure'), bool('httpOnly'), str('sameSite'), int('maxAge'), str('path'), str('domain'), int('expires', internal)),
   { path: '/' },
 );
 const Sticky = def('Sticky', sub('cookie', Cookie, allowEmpty));
@@ -137,6 +169,7 @@ export const HttpServer = def(
   str('url'),
   int('weight'),
   bool('preservePath'),
+  bool('fenced', internal),
   str('scheme', { labelOnly: true, file: 'ignore' }),
   str('port', { labelOnly: true, file: 'ignore' }),
 );
@@ -172,9 +205,17 @@ export const HttpLoadBalancer = defaults(def(
   bool('passHostHeader'),
   sub('responseForwarding', defaults(def('ResponseForwarding', dur('flushInterval')), { flushInterval: '100ms' })),
   str('serversTransport'),
+  str('nginxUpstreamHashBy', internal),
 ), { passHostHeader: 'true', strategy: 'wrr', responseForwarding: {} });
 
-const WeightedService = def('WRRService', str('name'), int('weight'));
+const WeightedService = def(
+  'WRRService',
+  str('name'),
+  int('weight'),
+  strMap('headers', internal),
+  int('status', internal),
+  sub('grpcStatus', def('GRPCStatus', int('code'), str('msg')), internal),
+);
 const Weighted = def(
   'WeightedRoundRobin',
   subs('services', WeightedService),
@@ -312,7 +353,8 @@ export const HttpMiddleware = def(
       str('service'),
       str('query'),
       strs('errorRequestHeaders'),
-      field('nginxHeaders', { kind: 'map', value: { kind: 'list', scalar: 'string' } }, ignore),
+      // `*http.Header`: ingress-nginx only; labels cannot reach inside it, so Traefik refuses them.
+      field('nginxHeaders', { kind: 'opaque', goKind: 'ptr' }, internal),
     ),
   ),
   sub(
@@ -388,8 +430,8 @@ export const HttpMiddleware = def(
       int('maxResponseBodyBytes'),
       int('memResponseBodyBytes'),
       str('retryExpression'),
-      bool('disableRequestBuffer', ignore),
-      bool('disableResponseBuffer', ignore),
+      bool('disableRequestBuffer', internal),
+      bool('disableResponseBuffer', internal),
     ),
   ),
   sub(
@@ -476,14 +518,48 @@ export const HttpMiddleware = def(
   sub('appRoot', def('AppRoot', str('path')), { label: 'ignore', file: 'ignore' }),
 );
 
+// Servers transports (HTTP and TCP) as the file provider takes them; labels only get them checked.
+const TransportCertificate = def('Certificate', str('certFile'), str('keyFile'));
+const PeerCertSAN = def('SAN', str('type'), str('value'));
+const Spiffe = def('Spiffe', strs('ids'), str('trustDomain'));
+const ServersTransport = def(
+  'ServersTransport',
+  str('serverName'),
+  bool('insecureSkipVerify'),
+  strs('rootCAs'),
+  subs('certificates', TransportCertificate),
+  strs('cipherSuites'),
+  str('minVersion'),
+  str('maxVersion'),
+  int('maxIdleConnsPerHost'),
+  sub(
+    'forwardingTimeouts',
+    def(
+      'ForwardingTimeouts',
+      dur('dialTimeout'),
+      dur('responseHeaderTimeout'),
+      dur('idleConnTimeout'),
+      dur('readIdleTimeout'),
+      dur('pingTimeout'),
+      dur('readTimeout', { file: 'ignore' }),
+      dur('writeTimeout', { file: 'ignore' }),
+    ),
+  ),
+  bool('disableHTTP2'),
+  str('peerCertURI'),
+  subs('peerCertSANs', PeerCertSAN),
+  sub('spiffe', Spiffe, allowEmpty),
+);
+
 const HttpConfiguration = def(
   'HTTPConfiguration',
   named('routers', HttpRouter),
   named('services', HttpService),
   named('middlewares', HttpMiddleware),
   named('models', Model),
-  // Servers transports cannot come from labels (label:"-"); a tenant can only reference one.
-  named('serversTransports', def('ServersTransport'), ignore),
+  // Servers transports cannot come from labels (label:"-": checked, never set); a tenant can only
+  // reference one.
+  named('serversTransports', ServersTransport, ignore),
 );
 
 // ---- TCP -----------------------------------------------------------------------------------
@@ -547,13 +623,35 @@ export const TcpMiddleware = def(
   sub('ipAllowList', def('TCPIPAllowList', strs('sourceRange'))),
 );
 
+const TcpServersTransport = def(
+  'TCPServersTransport',
+  dur('dialKeepAlive'),
+  dur('dialTimeout'),
+  sub('proxyProtocol', def('ProxyProtocol', int('version')), allowEmpty),
+  dur('terminationDelay'),
+  sub(
+    'tls',
+    def(
+      'TLSClientConfig',
+      str('serverName'),
+      bool('insecureSkipVerify'),
+      strs('rootCAs'),
+      subs('certificates', TransportCertificate),
+      str('peerCertURI'),
+      subs('peerCertSANs', PeerCertSAN),
+      sub('spiffe', Spiffe, allowEmpty),
+    ),
+    allowEmpty,
+  ),
+);
+
 const TcpConfiguration = def(
   'TCPConfiguration',
   named('routers', TcpRouter),
   named('services', TcpService),
   named('middlewares', TcpMiddleware),
-  named('models', def('TCPModel'), { label: 'ignore', file: 'ignore' }),
-  named('serversTransports', def('TCPServersTransport'), ignore),
+  named('models', def('TCPModel', str('defaultRuleSyntax', internal)), internal),
+  named('serversTransports', TcpServersTransport, ignore),
 );
 
 // ---- UDP -----------------------------------------------------------------------------------

@@ -5,13 +5,20 @@
 // slow to compile large programs, so hostile patterns are priced first and refused past a budget.
 import { RE2JS } from 're2js';
 import { isGoUnicodeClassName } from './go-regexp-unicode.ts';
+import { MAX_DAEMON_REGEXP_INSTRUCTIONS, MAX_RULE_REGEXP_INSTRUCTIONS } from '../model/limits.ts';
 
-/** Estimated program size shared by all regexps of one rule (~3 µs per instruction in re2js). */
-export const RULE_REGEXP_BUDGET = 50_000;
+/** How much regexp work one daemon's rules may still cause together. Create one per daemon and render. */
+export class DaemonRegexpBudget {
+  remaining = MAX_DAEMON_REGEXP_INSTRUCTIONS;
+}
 
 /** How much regexp work one rule may still cause. Create one per rule. */
 export class RegexpBudget {
-  remaining = RULE_REGEXP_BUDGET;
+  remaining = MAX_RULE_REGEXP_INSTRUCTIONS;
+  /** Set when a regexp was refused because the daemon's budget ran out (not the rule's). */
+  daemonExhausted = false;
+
+  constructor(readonly daemon?: DaemonRegexpBudget) {}
 }
 
 /** Returns Go's error for `pattern` (`error parsing regexp: …`), or undefined when it compiles. */
@@ -20,9 +27,14 @@ export function checkGoRegexp(pattern: string, validUtf8: boolean, budget: Regex
   const { size, compilable, error: nameError } = inspectPattern(pattern);
   if (nameError !== undefined) return nameError;
   if (size > budget.remaining) {
-    return `regexp too large to check: about ${size} instructions, route-server allows ${RULE_REGEXP_BUDGET} per rule`;
+    return `regexp too large to check: about ${size} instructions, route-server allows ${MAX_RULE_REGEXP_INSTRUCTIONS} per rule`;
+  }
+  if (budget.daemon && size > budget.daemon.remaining) {
+    budget.daemonExhausted = true;
+    return `regexp not checked: this daemon's rules already use about ${MAX_DAEMON_REGEXP_INSTRUCTIONS - budget.daemon.remaining} of the ${MAX_DAEMON_REGEXP_INSTRUCTIONS} regexp instructions route-server checks per daemon, and this one needs about ${size}`;
   }
   budget.remaining -= size;
+  if (budget.daemon) budget.daemon.remaining -= size;
   try {
     // The message may show the stand-ins (`(?P<g1>`, `\pL`) where the pattern was rewritten.
     RE2JS.compile(compilable);

@@ -212,6 +212,56 @@ test('fields Traefik tags label:"-" are checked but never filled', () => {
   });
 });
 
+test('labels for label:"-" fields are accepted and ignored, one note per label', () => {
+  const result = decodeLabels({
+    'traefik.http.routers.r.rule': 'Host(`a.example.com`)',
+    'traefik.http.routers.r.defaultRule': 'true',
+    'traefik.http.routers.r.DeniedEncodedPathCharacters.allowEncodedSlash': 'true',
+    'traefik.http.services.s.loadbalancer.server.port': '80',
+    'traefik.http.services.s.loadbalancer.server.fenced': 'true',
+    'traefik.http.serversTransports.t.insecureSkipVerify': 'true',
+    // Never filled, so never parsed: Traefik does not reject a bad duration here.
+    'traefik.http.serversTransports.t.forwardingTimeouts.dialTimeout': 'soon',
+    'traefik.tcp.serversTransports.t.tls': 'true',
+    'traefik.http.middlewares.e.errors.nginxHeaders': 'x',
+    'traefik.http.middlewares.e.errors.status': '500',
+  });
+  assert.ok(result.ok, result.ok ? '' : result.error);
+  assert.deepEqual(toJsonValue(result.config), {
+    http: {
+      middlewares: { e: { errors: { status: ['500'] } } },
+      routers: { r: { rule: 'Host(`a.example.com`)' } },
+      services: { s: { loadBalancer: { servers: [{ port: '80' }] } } },
+    },
+    tcp: {},
+  });
+  const notes = result.notes.map((note) => `${note.kind} ${note.label}: ${note.message}`).sort();
+  assert.deepEqual(notes, [
+    'not-settable traefik.http.middlewares.e.errors.nginxHeaders: nginxHeaders is accepted and ignored: Traefik does not set it from labels',
+    'not-settable traefik.http.routers.r.DeniedEncodedPathCharacters.allowEncodedSlash: deniedEncodedPathCharacters is accepted and ignored: Traefik does not set it from labels',
+    'not-settable traefik.http.routers.r.defaultRule: defaultRule is accepted and ignored: Traefik does not set it from labels',
+    'not-settable traefik.http.serversTransports.t.forwardingTimeouts.dialTimeout: serversTransports is accepted and ignored: Traefik does not set it from labels',
+    'not-settable traefik.http.serversTransports.t.insecureSkipVerify: serversTransports is accepted and ignored: Traefik does not set it from labels',
+    'not-settable traefik.http.services.s.loadbalancer.server.fenced: fenced is accepted and ignored: Traefik does not set it from labels',
+    'not-settable traefik.tcp.serversTransports.t.tls: serversTransports is accepted and ignored: Traefik does not set it from labels',
+  ]);
+});
+
+test('below a label:"-" field, names and shapes are still checked as Traefik checks them', () => {
+  assert.equal(failure({ 'traefik.http.serversTransports.t.nope': 'x' }).error, 'field not found, node: nope');
+  const standalone = failure({ 'traefik.http.serversTransports.t.forwardingTimeouts': '5s' });
+  assert.equal(standalone.error, 'forwardingTimeouts cannot be a standalone element');
+  assert.equal(standalone.label, 'traefik.http.serversTransports.t.forwardingTimeouts');
+  assert.equal(failure({ 'traefik.http.routers.r.defaultRule.x': 'y' }).error, 'invalid node defaultRule: bool');
+  assert.equal(failure({ 'traefik.tcp.models.m.defaultRuleSyntax.x': 'y' }).error, 'invalid node defaultRuleSyntax: string');
+});
+
+test('errors.nginxHeaders.<name> is refused: a pointer to a map that labels cannot enter', () => {
+  const error = failure({ 'traefik.http.middlewares.e.errors.nginxheaders.X-Code': 'a', 'traefik.http.middlewares.e.errors.status': '500' });
+  assert.equal(error.error, 'invalid node nginxheaders: ptr');
+  assert.equal(error.label, 'traefik.http.middlewares.e.errors.nginxheaders.X-Code');
+});
+
 test('plugin configuration decodes into nested string maps and lists', () => {
   assert.deepEqual(
     decoded({

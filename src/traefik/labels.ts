@@ -2,18 +2,24 @@
 // table: labels → tree of nodes (case-insensitive, first name kept, last value wins) → checked
 // against the table (unknown fields, standalone elements) → filled (comma lists, indexed struct
 // lists, the singular `server`, bool/int/duration parsing). Any error skips the whole container,
-// as in Traefik.
+// as in Traefik. Fields Traefik tags `label:"-"` are checked like any other but never filled: their
+// labels are accepted and ignored, each reported in a note.
 
 import { emptyObject, type ConfigObject, type ConfigValue } from './config.ts';
 import { Configuration, findField, foldCase, type FieldDef, type FieldType, type ScalarKind, type StructDef } from './fields.ts';
 import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
 import { compareCodePoints } from '../model/ordering.ts';
+import { MAX_LABEL_KEY_SEGMENTS } from '../model/limits.ts';
 
 /** Prefixes Traefik decodes (case-insensitive); every other label is ignored silently. */
 export const DECODED_PREFIXES = ['traefik.http', 'traefik.tcp', 'traefik.udp', 'traefik.tls.stores.default'] as const;
 
-/** Something decoded without error that the user probably did not mean (`tls=maybe`). */
+/**
+ * Something decoded without error that the user probably did not mean: a block switched off by its
+ * value (`tls=maybe`), or a label for a field Traefik never sets from labels (`label:"-"`).
+ */
 export interface LabelNote {
+  readonly kind: 'switched-off' | 'not-settable';
   readonly label: string;
   readonly message: string;
 }
@@ -32,6 +38,8 @@ interface LabelNode {
   readonly label: string;
   /** Label whose value the node holds (the last one written). */
   valueLabel: string;
+  /** Every label that ends at this node (several when they differ only in case). */
+  readonly ends: string[];
   field?: FieldDef;
   disabled?: boolean;
 }
@@ -61,7 +69,7 @@ export function decodeLabelsInto(
     if (!tree) return { ok: true, config: emptyObject(), notes: [] };
     const notes: LabelNote[] = [];
     checkStruct(tree, root, notes);
-    return { ok: true, config: fillStruct(tree), notes };
+    return { ok: true, config: fillStruct(tree, notes), notes };
   } catch (error) {
     if (error instanceof DecodeError) {
       return error.label === undefined ? { ok: false, error: error.message } : { ok: false, error: error.message, label: error.label };
@@ -98,14 +106,14 @@ function buildTree(labels: Readonly<Record<string, string>>, prefixes: readonly 
   let root: LabelNode | undefined;
   for (const key of decodedLabelKeys(labels, prefixes)) {
     const parts = splitKey(key);
-    root ??= { name: parts[0] as string, value: '', children: [], byFolded: new Map(), label: key, valueLabel: key };
+    root ??= { name: parts[0] as string, value: '', children: [], byFolded: new Map(), label: key, valueLabel: key, ends: [] };
     let node = root;
     for (let i = 1; i < parts.length; i++) {
       const part = parts[i] as string;
       const folded = foldCase(part);
       let child = node.byFolded.get(folded);
       if (!child) {
-        child = { name: part, value: '', children: [], byFolded: new Map(), label: key, valueLabel: key };
+        child = { name: part, value: '', children: [], byFolded: new Map(), label: key, valueLabel: key, ends: [] };
         node.children.push(child);
         node.byFolded.set(folded, child);
       }
@@ -113,12 +121,15 @@ function buildTree(labels: Readonly<Record<string, string>>, prefixes: readonly 
     }
     node.value = labels[key] ?? '';
     node.valueLabel = key;
+    node.ends.push(key);
   }
   return root;
 }
 
 function splitKey(key: string): string[] {
   const split = key.split('.');
+  // The tree is walked recursively: depth must stay bounded whatever the caller checked before.
+  if (split.length > MAX_LABEL_KEY_SEGMENTS) throw new DecodeError(`label key has ${split.length} segments, route-server accepts at most ${MAX_LABEL_KEY_SEGMENTS}`, key);
   if (split[0] !== 'traefik') throw new DecodeError(`invalid label root ${split[0]}`, key);
   const parts: string[] = [];
   for (const element of split) {
@@ -155,7 +166,7 @@ function checkField(node: LabelNode, struct: StructDef, notes: LabelNote[]): voi
     }
     node.disabled = node.value !== '' && foldCase(node.value) !== 'true' && field.label === 'allowEmpty';
     if (node.disabled && foldCase(node.value) !== 'false') {
-      notes.push({ label: node.valueLabel, message: `${node.name}=${JSON.stringify(node.value)} is not "true", so Traefik switches ${node.name} off` });
+      notes.push({ kind: 'switched-off', label: node.valueLabel, message: `${node.name}=${JSON.stringify(node.value)} is not "true", so Traefik switches ${node.name} off` });
     }
   }
   node.disabled = node.disabled === true || field.label === 'ignore';
@@ -187,6 +198,8 @@ function checkChildren(node: LabelNode, type: FieldType, notes: LabelNote[]): vo
       return;
     case 'scalar':
       throw new DecodeError(`invalid node ${node.name}: ${goKind(type.scalar)}`, node.label);
+    case 'opaque':
+      throw new DecodeError(`invalid node ${node.name}: ${type.goKind}`, node.label);
     case 'raw':
       return;
   }
@@ -198,18 +211,35 @@ function goKind(scalar: ScalarKind): string {
 
 // ---- pass 2: filling values (paerser element_fill.go) --------------------------------------
 
-function fillStruct(node: LabelNode): ConfigObject {
+function fillStruct(node: LabelNode, notes: LabelNote[]): ConfigObject {
   const object = emptyObject();
   for (const child of node.children) {
     const field = child.field;
-    if (!field || child.disabled) continue;
-    const value = fillValue(child, field.type);
+    if (!field) continue;
+    if (child.disabled) {
+      if (field.label === 'ignore') noteNotSettable(child, field, notes);
+      continue;
+    }
+    const value = fillValue(child, field.type, notes);
     if (value !== undefined) object[field.name] = value;
   }
   return object;
 }
 
-function fillValue(node: LabelNode, type: FieldType): ConfigValue | undefined {
+/** One note per label below a `label:"-"` field: Traefik accepts each and sets nothing. */
+function noteNotSettable(node: LabelNode, field: FieldDef, notes: LabelNote[]): void {
+  const message = `${field.name} is accepted and ignored: Traefik does not set it from labels`;
+  const stack = [node];
+  const labels: string[] = [];
+  while (stack.length > 0) {
+    const next = stack.pop() as LabelNode;
+    labels.push(...next.ends);
+    stack.push(...next.children);
+  }
+  for (const label of labels.sort(compareCodePoints)) notes.push({ kind: 'not-settable', label, message });
+}
+
+function fillValue(node: LabelNode, type: FieldType, notes: LabelNote[]): ConfigValue | undefined {
   switch (type.kind) {
     case 'scalar':
       return parseScalar(node.value, type.scalar, node.valueLabel);
@@ -218,23 +248,26 @@ function fillValue(node: LabelNode, type: FieldType): ConfigValue | undefined {
       if (node.value === '') return undefined;
       return node.value.split(',').map((item) => parseScalar(item.trim(), type.scalar, node.valueLabel));
     case 'struct':
-      return fillStruct(node);
+      return fillStruct(node, notes);
     case 'structList':
       if (type.singular) {
         if (node.children.length === 0) throw new DecodeError(`invalid slice: node ${node.name}`, node.label);
-        return [fillStruct(node)];
+        return [fillStruct(node, notes)];
       }
-      return node.children.map((element) => fillStruct(element));
+      return node.children.map((element) => fillStruct(element, notes));
     case 'map': {
       const map = emptyObject();
       for (const entry of node.children) {
-        const value = type.value.kind === 'raw' ? fillRawMap(entry) : fillValue(entry, type.value);
+        const value = type.value.kind === 'raw' ? fillRawMap(entry) : fillValue(entry, type.value, notes);
         if (value !== undefined) map[entry.name] = value;
       }
       return map;
     }
     case 'raw':
       return fillRawMap(node);
+    case 'opaque':
+      // Never filled: the only such field is tagged label:"-".
+      return undefined;
   }
 }
 

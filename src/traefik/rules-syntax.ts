@@ -3,6 +3,7 @@
 // calls whose arguments are string literals. This reads exactly that subset of Go, with Go's tokens
 // (comments, automatic semicolons at line ends); everything else is an error, as in Traefik.
 import { describeRune, scanGoString } from './go-string.ts';
+import { MAX_RULE_LENGTH, MAX_RULE_MATCHERS, MAX_RULE_NESTING } from '../model/limits.ts';
 
 /** A matcher call as written, with `!` already pushed down to it (rules.Tree's `Not`). */
 export interface RuleCall {
@@ -19,23 +20,24 @@ export type RuleCallTree =
 
 export type RuleSyntaxParse =
   | { readonly ok: true; readonly tree: RuleCallTree; readonly calls: readonly RuleCall[] }
-  | { readonly ok: false; readonly error: string };
+  | { readonly ok: false; readonly error: string; readonly limit?: RuleLimit };
 
-// Limits for hostile input; Traefik has none, real rules stay far below them.
-export const MAX_RULE_LENGTH = 32_768;
-export const MAX_NESTING = 100;
-export const MAX_CALLS = 1_000;
+/** Which of route-server's bounds (model/limits.ts) a rule exceeded; Traefik itself has none. */
+export type RuleLimit = 'rule-too-long' | 'rule-too-deep' | 'rule-too-many-matchers' | 'daemon-regexp-budget';
 
 /** Parses `rule` as Traefik's predicate parser would; calls are listed in Traefik's check order. */
 export function parseRuleSyntax(rule: string): RuleSyntaxParse {
   if (rule.length > MAX_RULE_LENGTH) {
-    return { ok: false, error: `rule is ${rule.length} characters long, route-server accepts at most ${MAX_RULE_LENGTH}` };
+    return { ok: false, error: `rule is ${rule.length} characters long, route-server accepts at most ${MAX_RULE_LENGTH}`, limit: 'rule-too-long' };
   }
   try {
     checkSourceText(rule);
     return new RuleParser(rule).parse();
   } catch (error) {
-    if (error instanceof RuleSyntaxError) return { ok: false, error: `${position(rule, error.at)}: ${error.message}` };
+    if (error instanceof RuleSyntaxError) {
+      const message = `${position(rule, error.at)}: ${error.message}`;
+      return error.limit === undefined ? { ok: false, error: message } : { ok: false, error: message, limit: error.limit };
+    }
     throw error;
   }
 }
@@ -44,6 +46,7 @@ class RuleSyntaxError extends Error {
   constructor(
     readonly at: number,
     message: string,
+    readonly limit?: RuleLimit,
   ) {
     super(message);
   }
@@ -203,8 +206,8 @@ class RuleParser {
     return this.token.type === type;
   }
 
-  private fail(message: string, at = this.token.at): never {
-    throw new RuleSyntaxError(at, message);
+  private fail(message: string, at = this.token.at, limit?: RuleLimit): never {
+    throw new RuleSyntaxError(at, message, limit);
   }
 
   // Negation swaps the operator (De Morgan, as rules/parser.go `invert` does) and reaches the calls.
@@ -251,12 +254,12 @@ class RuleParser {
   }
 
   private enter(): void {
-    if (++this.depth > MAX_NESTING) this.fail(`rule nests deeper than ${MAX_NESTING} levels`);
+    if (++this.depth > MAX_RULE_NESTING) this.fail(`rule nests deeper than ${MAX_RULE_NESTING} levels`, this.token.at, 'rule-too-deep');
   }
 
   private parseCall(negated: boolean): RuleCallTree {
     const name = this.token.text;
-    if (this.calls.length >= MAX_CALLS) this.fail(`rule has more than ${MAX_CALLS} matchers`);
+    if (this.calls.length >= MAX_RULE_MATCHERS) this.fail(`rule has more than ${MAX_RULE_MATCHERS} matchers`, this.token.at, 'rule-too-many-matchers');
     this.advance();
     if (!this.at('(')) this.fail(`expected '(' after ${name}, found ${describe(this.token)}`);
     this.advance();

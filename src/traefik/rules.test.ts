@@ -6,6 +6,7 @@ import {
   type RuleTree,
   formatMatcher,
   formatRule,
+  negatedHostMatchers,
   parseRule,
   ruleBranches,
   ruleHosts,
@@ -419,9 +420,22 @@ describe('ruleHosts', () => {
     assert.deepEqual(result.hosts, []);
     assert.equal(hosts('!(Host(`a`) || Path(`/`))').bounded, false);
   });
-  test('names are normalized', () => {
+  test('names are in canonical form', () => {
     assert.deepEqual(hosts('Host(`A.Example.COM.`)').hosts, ['a.example.com']);
     assert.deepEqual(hosts('Host(`b`) || host(`B.`) || Host(`a`)').hosts, ['a', 'b']);
+    assert.deepEqual(hosts('Host(`app.example.com..`)').hosts, ['app.example.com']);
+    assert.deepEqual(hosts('Host(`XN--BCHER-KVA.example.com`)').hosts, ['xn--bcher-kva.example.com']);
+    assert.deepEqual(hosts('HostSNI(`Db.Example.com..`)', 'tcp').hosts, ['db.example.com']);
+  });
+  test('Go escapes are decoded before the host is compared', () => {
+    const spelled = ['"\\x61pp.example.com"', '"\\u0061pp.example.com"', '"\\141pp.example.com"', '"\\U00000061pp.example.com"'];
+    for (const arg of spelled) assert.deepEqual(hosts(`Host(${arg})`).hosts, ['app.example.com'], arg);
+  });
+  test('a host the ACME client would trim into a wildcard is a wildcard', () => {
+    const result = hosts('Host(` *.example.com`)');
+    assert.equal(result.bounded, false);
+    assert.deepEqual(result.wildcards, ['*.example.com']);
+    assert.deepEqual(hosts('Host(` app.example.com `)').hosts, ['app.example.com']);
   });
   test('catch-alls, wildcards and regexps are not literal hosts', () => {
     assert.equal(hosts('Host(`*`)').reason, 'Host(`*`) matches every host');
@@ -462,6 +476,28 @@ describe('ruleHosts', () => {
     const result = hosts(rule);
     assert.equal(result.bounded, false);
     assert.equal(result.hosts.length, 20);
+  });
+});
+
+describe('negatedHostMatchers', () => {
+  const negated = (rule: string, protocol: RuleProtocol = 'http', syntax?: string) =>
+    negatedHostMatchers(parsed(rule, protocol, syntax), protocol).map(formatMatcher);
+
+  test('a negated Host at any depth', () => {
+    assert.deepEqual(negated('Host(`evil`) && !Host(`app`) && !Host(`*.example.com`)'), ['!Host(`app`)', '!Host(`*.example.com`)']);
+    assert.deepEqual(negated('Host(`evil`) && !(Host(`a`) || Path(`/x`))'), ['!Host(`a`)']);
+    assert.deepEqual(negated('Host(`evil`) && !(Path(`/x`) && !(Method(`GET`) || !host(`b`)))'), ['!Host(`b`)']);
+    assert.deepEqual(negated('Host(`evil`) && !!Host(`a`)'), []);
+  });
+  test('only the matchers Traefik collects certificate domains from', () => {
+    assert.deepEqual(negated('Host(`evil`) && !HostRegexp(`^a$`) && !Path(`/x`)'), []);
+    assert.deepEqual(negated('Host(`evil`) && !HostHeader(`a`)', 'http', 'v2'), []);
+    assert.deepEqual(negated('Host(`evil`) && !Host(`a`, `b`)', 'http', 'v2'), ['!Host(`a`, `b`)']);
+  });
+  test('TCP: a negated HostSNI', () => {
+    assert.deepEqual(negated('HostSNI(`evil`) && !HostSNI(`db`)', 'tcp'), ['!HostSNI(`db`)']);
+    assert.deepEqual(negated('HostSNI(`evil`) && !ClientIP(`10.0.0.0/8`)', 'tcp'), []);
+    assert.deepEqual(negated('HostSNI(`evil`) && !HostSNIRegexp(`^d`)', 'tcp'), []);
   });
 });
 

@@ -1,7 +1,8 @@
 // Traefik v3 router rules: parsed and checked exactly as Traefik builds a router, so route-server
 // never writes a router Traefik would disable, and shaped for the host-ownership checks.
+import { canonicalHost } from '../model/host-name.ts';
 import { formatGoString } from './go-string.ts';
-import { RegexpBudget } from './go-regexp.ts';
+import { type DaemonRegexpBudget, RegexpBudget } from './go-regexp.ts';
 import {
   HTTP_MATCHERS_V3,
   type MatcherSet,
@@ -9,7 +10,7 @@ import {
   canonicalMatcherName,
   checkRuleArgs,
 } from './rules-matchers.ts';
-import { type RuleCallTree, parseRuleSyntax } from './rules-syntax.ts';
+import { type RuleCallTree, type RuleLimit, parseRuleSyntax } from './rules-syntax.ts';
 import { HTTP_MATCHERS_V2, TCP_MATCHERS_V2 } from './rules-v2.ts';
 
 export type RuleProtocol = 'http' | 'tcp';
@@ -30,7 +31,7 @@ export type RuleTree =
 
 export type RuleParse =
   | { readonly ok: true; readonly tree: RuleTree; readonly syntax: RuleSyntax }
-  | { readonly ok: false; readonly error: string };
+  | { readonly ok: false; readonly error: string; readonly limit?: RuleLimit };
 
 /** Traefik uses v2 only for exactly `v2`; any other value (empty, `v1`, `V2`) means v3. */
 export function ruleSyntaxOf(syntax: string | undefined): RuleSyntax {
@@ -45,8 +46,9 @@ const MATCHER_SETS: Readonly<Record<RuleProtocol, Readonly<Record<RuleSyntax, Ma
 /**
  * Parses and checks `rule` for an HTTP or TCP router. `syntax` is the router's `ruleSyntax`
  * (Traefik's default when absent is the static `core.defaultRuleSyntax`, normally v3).
+ * `daemonBudget` bounds the regexp work of all rules of one daemon together.
  */
-export function parseRule(rule: string, protocol: RuleProtocol, syntax?: string): RuleParse {
+export function parseRule(rule: string, protocol: RuleProtocol, syntax?: string, daemonBudget?: DaemonRegexpBudget): RuleParse {
   const ruleSyntax = ruleSyntaxOf(syntax);
   const matchers = MATCHER_SETS[protocol][ruleSyntax];
   const parsed = parseRuleSyntax(rule);
@@ -58,14 +60,17 @@ export function parseRule(rule: string, protocol: RuleProtocol, syntax?: string)
     if (name === undefined) return { ok: false, error: `unsupported function: ${clip(call.name, 100)}` };
     names.set(call.name, name);
   }
-  const budget = new RegexpBudget();
+  const budget = new RegexpBudget(daemonBudget);
   for (const call of parsed.calls) {
     const name = names.get(call.name) as string;
     const args = call.args.map((value, index) => ({ value, validUtf8: call.argsUtf8[index] !== false }));
     const missing = checkRuleArgs(name, args);
     if (missing !== undefined) return { ok: false, error: missing };
     const error = matchers.get(name)?.(args, budget);
-    if (error !== undefined) return { ok: false, error: clip(`${name}: ${error}`, 500) };
+    if (error !== undefined) {
+      const message = clip(`${name}: ${error}`, 500);
+      return budget.daemonExhausted ? { ok: false, error: message, limit: 'daemon-regexp-budget' } : { ok: false, error: message };
+    }
   }
   return { ok: true, tree: toRuleTree(parsed.tree, names), syntax: ruleSyntax };
 }
@@ -124,9 +129,9 @@ export function formatRule(tree: RuleTree): string {
 }
 
 export interface RuleHosts {
-  /** Normalized (lowercase, trailing dot removed) literal host names over all branches. */
+  /** Literal host names over all branches, in canonical form (model/host-name.ts). */
   readonly hosts: readonly string[];
-  /** Normalized wildcard patterns (`*.example.com`) the rule claims positively. */
+  /** Wildcard patterns (`*.example.com`) the rule claims positively, in canonical form. */
   readonly wildcards: readonly string[];
   /** True when every branch has a positive literal host (not `*`, not `*.x`): the rule cannot match a host outside `hosts`. */
   readonly bounded: boolean;
@@ -142,12 +147,9 @@ export interface RuleHosts {
 const HOST_MATCHERS: Readonly<Record<RuleProtocol, readonly string[]>> = { http: ['Host', 'HostHeader'], tcp: ['HostSNI'] };
 const HOST_PATTERN_MATCHERS: Readonly<Record<RuleProtocol, readonly string[]>> = { http: ['HostRegexp'], tcp: ['HostSNIRegexp'] };
 
-/** Lowercase without the trailing dot, the form hosts are compared in. */
-export function normalizeHost(host: string): string {
-  return host.toLowerCase().replace(/\.$/, '');
-}
-
-const isWildcard = (host: string): boolean => host.startsWith('*');
+// Judged on the canonical form: ` *.example.com` matches no request, but Traefik's ACME client
+// trims it into a wildcard certificate request.
+const isWildcard = (arg: string): boolean => canonicalHost(arg).startsWith('*');
 
 /** The hosts a rule binds to: positive `Host` (HTTP) or `HostSNI` (TCP) literals. */
 export function ruleHosts(tree: RuleTree, protocol: RuleProtocol): RuleHosts {
@@ -158,7 +160,8 @@ export function ruleHosts(tree: RuleTree, protocol: RuleProtocol): RuleHosts {
   for (const matcher of leaves(tree)) {
     if (!claims(matcher)) continue;
     for (const arg of matcher.args) {
-      if (arg !== '*') (isWildcard(arg) ? wildcards : hosts).add(normalizeHost(arg));
+      const host = canonicalHost(arg);
+      if (arg !== '*' && host !== '') (host.startsWith('*') ? wildcards : hosts).add(host);
     }
   }
   const unbounded = branchWithout(tree, (m) => claims(m) && m.args.every((arg) => !isWildcard(arg)));
@@ -166,6 +169,18 @@ export function ruleHosts(tree: RuleTree, protocol: RuleProtocol): RuleHosts {
   const result = { hosts: [...hosts].sort(), wildcards: [...wildcards].sort(), catchAll: unbound !== undefined };
   if (unbounded === undefined) return { ...result, bounded: true };
   return { ...result, bounded: false, reason: unboundedReason(unbounded, protocol) };
+}
+
+/** The matcher whose hosts Traefik collects from a rule for certificates and TLS options. */
+const CERTIFICATE_HOST_MATCHER: Readonly<Record<RuleProtocol, string>> = { http: 'Host', tcp: 'HostSNI' };
+
+/**
+ * `Host` (HTTP) or `HostSNI` (TCP) matchers under a `!`. Traefik's ACME provider and its per-host
+ * choice of TLS options collect hosts from the rule without looking at `!` (muxer ParseDomains and
+ * ParseHostSNI, rules.Tree.ParseMatchers), so a negated host still asks for a certificate.
+ */
+export function negatedHostMatchers(tree: RuleTree, protocol: RuleProtocol): Matcher[] {
+  return leaves(tree).filter((m) => m.negated && m.name === CERTIFICATE_HOST_MATCHER[protocol]);
 }
 
 function leaves(tree: RuleTree, into: Matcher[] = []): Matcher[] {
@@ -176,15 +191,26 @@ function leaves(tree: RuleTree, into: Matcher[] = []): Matcher[] {
 
 /**
  * A DNF branch none of whose matchers satisfies `binds`, or undefined when every branch has one.
- * Computed on the tree (an `and` is covered when either side is), so it never expands the DNF.
+ * Computed on the tree (an `and` is covered when either side is), so it never expands the DNF;
+ * matchers are collected in one list, so a long `&&` chain costs linear time.
  */
 function branchWithout(tree: RuleTree, binds: (matcher: Matcher) => boolean): Matcher[] | undefined {
-  if (tree.kind === 'matcher') return binds(tree.matcher) ? undefined : [tree.matcher];
-  const left = branchWithout(tree.left, binds);
-  if (tree.kind === 'or') return left ?? branchWithout(tree.right, binds);
-  if (left === undefined) return undefined;
-  const right = branchWithout(tree.right, binds);
-  return right === undefined ? undefined : [...left, ...right];
+  const branch: Matcher[] = [];
+  return collectUnbound(tree, binds, branch) ? branch : undefined;
+}
+
+/** Appends an unbound branch's matchers to `into` and returns true, or leaves `into` as it was. */
+function collectUnbound(tree: RuleTree, binds: (matcher: Matcher) => boolean, into: Matcher[]): boolean {
+  if (tree.kind === 'matcher') {
+    if (binds(tree.matcher)) return false;
+    into.push(tree.matcher);
+    return true;
+  }
+  if (tree.kind === 'or') return collectUnbound(tree.left, binds, into) || collectUnbound(tree.right, binds, into);
+  const mark = into.length;
+  if (collectUnbound(tree.left, binds, into) && collectUnbound(tree.right, binds, into)) return true;
+  into.length = mark;
+  return false;
 }
 
 function unboundedReason(branch: readonly Matcher[], protocol: RuleProtocol): string {

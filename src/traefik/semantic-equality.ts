@@ -48,6 +48,7 @@ function normalize(value: ConfigValue, type: FieldType): ConfigValue {
       return out;
     }
     case 'raw':
+    case 'opaque':
       return value;
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { daemonOfFileName, fragmentFileName, isDaemonId, prefixProblem } from './fragment-name.ts';
+import { isDaemonId } from '../model/tenant.ts';
+import { daemonOfFileName, fragmentFileName, prefixProblem } from './fragment-name.ts';
 
 describe('fragment names', () => {
   it('owns exactly `{prefix}{daemon id}.yml`', () => {

@@ -1,15 +1,12 @@
 // The file names the writer owns: `{prefix}{daemon}.yml` and nothing else. Everything else in the
 // output directory (traefik.yml, another tool's fragments, our own temp files) is someone else's.
 
-const DAEMON_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+import { isDaemonId } from '../model/tenant.ts';
+
 const PREFIX = /^[A-Za-z0-9._-]+$/;
 const EXTENSION = '.yml';
 /** Leaves room for a 63-character id and `.yml` under the 255-byte name limit of common filesystems. */
 export const MAX_PREFIX_LENGTH = 128;
-
-export function isDaemonId(value: string): boolean {
-  return DAEMON_ID.test(value);
-}
 
 /**
  * Null when the prefix is usable, else why not. An empty prefix is refused: it would claim every

@@ -11,19 +11,18 @@ import { describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../test/support/wait.ts';
 import { FragmentWriter, type WriterStatus } from './fragment-writer.ts';
-import type { WriterReply, WriterRequest } from './writer-process.fixture.ts';
-import { recordingLogger, scratchDirectory } from './writer.fixture.ts';
+import type { WriterReply, WriterRequest } from '../../test/support/writer-process.ts';
+import { recordingLogger } from '../../test/support/recording-logger.ts';
+import { scratchDirectory } from '../../test/support/scratch-directory.ts';
 
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = WithoutId<WriterRequest>;
 
-/** A writer in a child process as `nobody`, driven over IPC. */
+/** A writer in a child process that becomes `nobody` once loaded, driven over IPC. */
 function unprivilegedWriter(t: TestContext, dir: string) {
-  const child = fork(fileURLToPath(new URL('./writer-process.fixture.ts', import.meta.url)), [dir], {
-    uid: NOBODY,
-    gid: NOBODY,
+  const child = fork(fileURLToPath(new URL('../../test/support/writer-process.ts', import.meta.url)), [dir, String(NOBODY)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { FragmentWriter } from './fragment-writer.ts';
 import { errorCode } from './fragment-file.ts';
-import { scratchDirectory } from './writer.fixture.ts';
+import { scratchDirectory } from '../../test/support/scratch-directory.ts';
 
 /** `count` comes first, so a torn file parses with fewer routers than it announces. */
 function fragment(daemon: string, seq: number): string {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { waitFor } from '../../test/support/wait.ts';
 import { FragmentWriter, type RestoreReason } from './fragment-writer.ts';
-import { recordingLogger, scratchDirectory } from './writer.fixture.ts';
+import { recordingLogger } from '../../test/support/recording-logger.ts';
+import { scratchDirectory } from '../../test/support/scratch-directory.ts';
 
 const WEB = 'http:\n  routers:\n    web-2816:\n      rule: Host(`a.example.com`)\n';
 const API = 'http:\n  routers:\n    api-2880:\n      rule: Host(`api.example.com`)\n';

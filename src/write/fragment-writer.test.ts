@@ -5,7 +5,8 @@ import { extname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import writeFileAtomic from 'write-file-atomic';
 import { FragmentWriter } from './fragment-writer.ts';
-import { recordingLogger, scratchDirectory } from './writer.fixture.ts';
+import { recordingLogger } from '../../test/support/recording-logger.ts';
+import { scratchDirectory } from '../../test/support/scratch-directory.ts';
 
 const FRAGMENT = '# daemon: 2816 — é\nhttp:\n  routers:\n    web-2816:\n      rule: Host(`a.example.com`)\n';
 

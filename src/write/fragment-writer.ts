@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import PQueue from 'p-queue';
 import { backoffDelay, type BackoffOptions } from '../model/backoff.ts';
+import { compareDaemonIds } from '../model/ordering.ts';
 import { readFragment, removeFragment, writeFragment } from './fragment-file.ts';
 import { daemonOfFileName, fragmentFileName } from './fragment-name.ts';
 import { FragmentSlot, type Trigger } from './fragment-slot.ts';
@@ -103,7 +104,7 @@ export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
     const files = [...this.#slots.values()]
       .map((slot) => slot.status())
       .filter((file) => file !== null)
-      .sort((a, b) => (a.daemon < b.daemon ? -1 : a.daemon > b.daemon ? 1 : 0));
+      .sort((a, b) => compareDaemonIds(a.daemon, b.daemon));
     return {
       dir: this.#options.dir,
       files,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { waitFor } from '../../test/support/wait.ts';
 import { HeldClaimSource, keptDaemons } from './held-claim-source.ts';
-import { recordingLogger, scratchDirectory } from './writer.fixture.ts';
+import { recordingLogger } from '../../test/support/recording-logger.ts';
+import { scratchDirectory } from '../../test/support/scratch-directory.ts';
 
 const DASHBOARD = 'http:\n  routers:\n    dashboard:\n      rule: "Host(`traefik.example.com`)"\n      service: api@internal\n';
 const KEPT = 'http:\n  routers:\n    web-2880:\n      entryPoints: [websecure]\n      rule: "Host(`app.example.com`)"\n      service: web-2880\n';

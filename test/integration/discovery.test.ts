@@ -1,11 +1,11 @@
-// Discovery against real dockerd processes and real containers (scripts/daemons.ts). Needs root,
+// Discovery against real dockerd processes and real containers (test/support/daemons.ts). Needs root,
 // docker.io and busybox-static; without them every suite is reported as skipped, with the reason.
 
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
-import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DaemonFarm, type DockerDaemon } from '../../scripts/daemons.ts';
+import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DaemonFarm, type DockerDaemon } from '../support/daemons.ts';
 import type { ContainerSnapshot } from '../../src/model/snapshot.ts';
 import { collectSnapshot, Discovery, type DaemonStatus } from '../../src/source/discovery.ts';
 import { waitFor } from '../support/wait.ts';
@@ -108,9 +108,8 @@ if (unavailable !== null) {
       farm = await startDaemons(3);
       discovery = new Discovery({ sockets: `${farm.root}/docker-*.sock`, dockerHosts: [], ...TIMINGS });
       discovery.on('update', (id) => updates.push(id));
-      const settled = new Promise<void>((resolve) => discovery.once('settled', resolve));
       await discovery.start();
-      await settled;
+      await discovery.whenSettled();
     },
     { timeout: 180_000 },
   );

@@ -5,13 +5,13 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 
-import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DaemonFarm, type DockerDaemon } from '../../scripts/daemons.ts';
+import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DaemonFarm, type DockerDaemon } from '../support/daemons.ts';
 import { executeGoTemplate } from '../support/go-template.ts';
 import { RouteServerProcess } from '../support/route-server-process.ts';
 import { waitFor } from '../support/wait.ts';
@@ -113,9 +113,9 @@ describe('infra options with real daemons', { concurrency: false }, () => {
         message: "tcp router smtp-2816 is written, but this host's Traefik has no entrypoint tcp-25 (add 25 to --tcp-ports)",
       },
     ]);
-    // /routes.json shows a render at once; its files land after their atomic write (fsync).
-    await waitFor(() => readdirSync(out).includes('rs-2816.yml'), { what: 'rs-2816.yml', ...WAIT });
-    const file = parseYaml(executeGoTemplate(readFileSync(join(out, 'rs-2816.yml'), 'utf8')));
+    // /routes.json shows a render as soon as it is done; its file is written right after.
+    const text = await waitFor(() => (existsSync(join(out, 'rs-2816.yml')) ? readFileSync(join(out, 'rs-2816.yml'), 'utf8') : ''), { what: 'rs-2816.yml', ...WAIT });
+    const file = parseYaml(executeGoTemplate(text));
     assert.deepEqual(file.tcp.routers['smtp-2816'].entryPoints, ['tcp-25']);
     const ports = (await server.getJson('/ports')).body;
     assert.ok(ports.entrypoints.includes('tcp-587') && !ports.entrypoints.includes('tcp-25'));

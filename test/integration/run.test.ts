@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 
-import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DaemonFarm, type DockerDaemon } from '../../scripts/daemons.ts';
+import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DaemonFarm, type DockerDaemon } from '../support/daemons.ts';
 import { executeGoTemplate } from '../support/go-template.ts';
 import { RouteServerProcess } from '../support/route-server-process.ts';
 import { waitFor } from '../support/wait.ts';

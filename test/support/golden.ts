@@ -18,6 +18,7 @@ import { serializeFragment } from '../../src/render/yaml.ts';
 import type { HeldClaim } from '../../src/render/held-claims.ts';
 import { isDynamicFileName } from '../../src/traefik/dynamic-file.ts';
 import { readingOf } from '../../src/write/held-files.ts';
+import { fragmentFileName } from '../../src/write/fragment-name.ts';
 
 export const FIXTURES = new URL('../../fixtures/render/', import.meta.url).pathname;
 export const GOLDEN_GENERATOR = 'route-server (golden)';
@@ -54,7 +55,7 @@ export function renderCase(name: string): GoldenOutput {
   const result = renderSnapshot(snapshot, options, state);
   const files = new Map<string, string>();
   for (const fragment of result.fragments) {
-    files.set(`rs-${fragment.daemon}.yml`, serializeFragment(fragment.config, { daemon: fragment.daemon, socket: fragment.socket, generator: GOLDEN_GENERATOR }));
+    files.set(fragmentFileName('rs-', fragment.daemon), serializeFragment(fragment.config, { daemon: fragment.daemon, socket: fragment.socket, generator: GOLDEN_GENERATOR }));
   }
   const diagnostics = result.diagnostics.map((d) => JSON.stringify(d)).join('\n');
   return { files, diagnostics: diagnostics === '' ? '' : `${diagnostics}\n`, result };

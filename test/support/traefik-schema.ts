@@ -63,6 +63,25 @@ function addTraefik37Fields(schema: JsonObject): void {
   d['errorsMiddleware'].properties.errorRequestHeaders = strs;
   // dynamic.ForwardAuth.AuthSigninURL (middlewares.go)
   d['forwardAuthMiddleware'].properties.authSigninURL = str;
+  // dynamic.RateLimit.Redis (middlewares.go Redis, types.ClientTLS): distributed rate limiting.
+  const duration = { oneOf: [str, { type: 'number' }] };
+  d['rateLimitMiddleware'].properties.redis = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      endpoints: strs,
+      tls: { type: 'object', additionalProperties: false, properties: { ca: str, cert: str, key: str, insecureSkipVerify: bool } },
+      username: str,
+      password: str,
+      db: int,
+      poolSize: int,
+      minIdleConns: int,
+      maxActiveConns: int,
+      readTimeout: duration,
+      writeTimeout: duration,
+      dialTimeout: duration,
+    },
+  };
   // dynamic.Service.Middlewares (http_config.go): accepted beside the load balancer.
   for (const variant of d['httpService'].oneOf) variant.properties.middlewares = strs;
 }

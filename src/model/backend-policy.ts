@@ -1,0 +1,69 @@
+// Whether a tenant may send Traefik to a backend address (SPEC §3 "Backends"): an IP in its own
+// ranges or in a range the operator allowed (middleware calls may also reach public IPs); a DNS
+// name only when the operator allowed that name, since a name can resolve to any address.
+
+import {
+  classifyHostName,
+  classifyIp,
+  contains,
+  embeddedIpv4,
+  type AddressRange,
+  type HostNameClass,
+  type Ip,
+  type ParsedHost,
+} from './addresses.ts';
+import { formatHostPattern, matchesHostPattern, type HostPattern } from './host-patterns.ts';
+
+/** `ownRanges` takes CIDRs or an IpRange, since a tenant's service range is not one CIDR. */
+export interface BackendPolicy {
+  readonly ownRanges: readonly AddressRange[];
+  readonly allowed: readonly AddressRange[];
+  readonly allowedNames: readonly HostPattern[];
+}
+
+export type TargetVerdict = { ok: true; ip?: Ip } | { ok: false; reason: string };
+
+/** Servers: an IP in ownRanges or allowed, or an allowed name. */
+export function checkServerTarget(host: ParsedHost, policy: BackendPolicy): TargetVerdict {
+  if (host.hostKind === 'name') return checkName(host.host, host.name, policy);
+  return checkIp(host.host, host.ip, policy, false);
+}
+
+/** Middleware calls (forwardAuth, redis): as servers, and public IPs too. */
+export function checkMiddlewareTarget(host: ParsedHost, policy: BackendPolicy): TargetVerdict {
+  if (host.hostKind === 'name') return checkName(host.host, host.name, policy);
+  return checkIp(host.host, host.ip, policy, true);
+}
+
+function checkName(written: string, name: string, policy: BackendPolicy): TargetVerdict {
+  if (policy.allowedNames.some((pattern) => matchesHostPattern(pattern, name))) return { ok: true };
+  const cls = classifyHostName(name);
+  // Names that tell where they lead (localhost, 127.0.0.1.nip.io) say so: a clearer message.
+  if (cls !== 'public') return { ok: false, reason: describeName(written, cls) };
+  const allowed = policy.allowedNames.length === 0 ? 'no host name is allowed' : `allowed names are ${policy.allowedNames.map(formatHostPattern).join(', ')}`;
+  return { ok: false, reason: `"${written}" is a host name and ${allowed} (a name can resolve to any address)` };
+}
+
+function checkIp(written: string, ip: Ip, policy: BackendPolicy, publicAllowed: boolean): TargetVerdict {
+  const ranges = [...policy.ownRanges, ...policy.allowed];
+  if (ranges.some((range) => contains(range, ip))) return { ok: true, ip };
+  const cls = classifyIp(ip);
+  if (publicAllowed && cls === 'public') return { ok: true, ip };
+  const embedded = embeddedIpv4(ip);
+  const target = embedded?.ipv4 ?? ip;
+  const spelled = written !== target.toString();
+  const subject = written === '' ? 'an empty host' : `"${written}"`;
+  const outside = ranges.length === 0 ? 'and no backend range is allowed' : `outside ${ranges.join(', ')}`;
+  if (cls === 'metadata') {
+    if (!spelled) return { ok: false, reason: `${target} is a cloud metadata address` };
+    return { ok: false, reason: `${subject} is ${target}${embedded ? ` (${embedded.via})` : ''}, a cloud metadata address` };
+  }
+  if (!spelled) return { ok: false, reason: `${target} is ${cls}, ${outside}` };
+  return { ok: false, reason: `${subject} is ${target} (${embedded ? `${embedded.via}, ` : ''}${cls}), ${outside}` };
+}
+
+function describeName(written: string, cls: Exclude<HostNameClass, 'public'>): string {
+  if (cls === 'localhost') return `"${written}" is this host`;
+  if (cls === 'internal') return `"${written}" is an internal name (resolves inside private networks)`;
+  return `"${written}" is not a valid host name`;
+}

@@ -1,0 +1,31 @@
+// Bounds on what one tenant's labels may ask of the render. Traefik has none of these; they sit far
+// above what a real configuration needs, so that a hostile or broken container costs at most a
+// bounded amount of work and is skipped with a diagnostic instead of stalling every tenant.
+// README "Isolation between tenants" lists them; change both together.
+
+/** Labels route-server reads (`traefik.*`, `rediacc.*`) on one container. */
+export const MAX_LABELS_PER_CONTAINER = 1_000;
+/** Dot-separated segments of one label key (`traefik.http.routers.web.rule` has 5). */
+export const MAX_LABEL_KEY_SEGMENTS = 64;
+/** Characters of one label value (UTF-16 units, as JavaScript counts them). */
+export const MAX_LABEL_VALUE_LENGTH = 65_536;
+/** Characters of one router rule. */
+export const MAX_RULE_LENGTH = 32_768;
+/** Parentheses and `!` nested inside one rule. */
+export const MAX_RULE_NESTING = 100;
+/** Matcher calls in one rule. */
+export const MAX_RULE_MATCHERS = 1_000;
+/**
+ * Estimated regexp program size (Go's instructions) of one rule, and of all rules of one daemon:
+ * checking a regexp costs ~3-7 µs per instruction, and `a{1000}` is a thousand of them.
+ */
+export const MAX_RULE_REGEXP_INSTRUCTIONS = 50_000;
+export const MAX_DAEMON_REGEXP_INSTRUCTIONS = 100_000;
+/** Chain middlewares nested inside each other (a chain of plain middlewares has depth 1). */
+export const MAX_CHAIN_DEPTH = 16;
+/**
+ * Times the host contest runs again after routers were refused for their certificates (each run
+ * hands the hosts they gave up to the next claimant). Past it, refused routers give their hosts up
+ * to nobody, so a cascade across many daemons costs a bounded number of contests.
+ */
+export const MAX_OWNERSHIP_ROUNDS = 8;

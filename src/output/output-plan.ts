@@ -1,0 +1,61 @@
+// Which fragment each daemon gets after a render: the promises of the README in one pure function.
+//   connected and synced      → its new fragment (none when nothing is routable: removed)
+//   synced but unreachable    → its last fragment stays, marked stale
+//   never synced since start  → whatever is there stays (its containers are unknown, not empty)
+//   listed in `keep`          → its last fragment stays, marked stale (e.g. its render failed)
+//   no longer listed (socket gone, or never seen since start) → removed
+// The caller delivers `set` to its sinks and carries `owned` into the next plan.
+
+import type { Fragment } from '../render/render.ts';
+import type { DaemonState } from '../source/daemon-watcher.ts';
+
+export interface DaemonOutputState {
+  readonly synced: boolean;
+  readonly state: DaemonState;
+}
+
+export interface OutputPlanInput {
+  /** Every daemon discovery lists now. */
+  readonly daemons: ReadonlyMap<string, DaemonOutputState>;
+  /** The render's fragments, by daemon. */
+  readonly fragments: ReadonlyMap<string, Fragment>;
+  /** Daemons the sinks hold a fragment for: delivered by us, or left by a previous run. */
+  readonly owned: ReadonlySet<string>;
+  /** Owned daemons whose fragment is still the one a previous run left. */
+  readonly inherited?: ReadonlySet<string>;
+  /** Daemons whose fragment must stay as it is this time, whatever the render says. */
+  readonly keep?: ReadonlySet<string>;
+}
+
+export interface OutputPlan {
+  /** What to hand to the sinks: a fragment, or null for none. Daemons not in here are left alone. */
+  readonly set: ReadonlyMap<string, Fragment | null>;
+  /** Daemons whose fragment stays although it may no longer be current. */
+  readonly stale: ReadonlySet<string>;
+  /** `owned` after this plan is delivered. */
+  readonly owned: ReadonlySet<string>;
+  /** `inherited` after this plan: a daemon given a fragment (or none) no longer has the old one. */
+  readonly inherited: ReadonlySet<string>;
+}
+
+export function planOutputs({ daemons, fragments, owned, inherited = new Set(), keep = new Set() }: OutputPlanInput): OutputPlan {
+  const set = new Map<string, Fragment | null>();
+  const stale = new Set<string>();
+  for (const [id, daemon] of daemons) {
+    if (!daemon.synced) continue;
+    if (daemon.state !== 'connected' || keep.has(id)) {
+      if (owned.has(id)) stale.add(id);
+      continue;
+    }
+    set.set(id, fragments.get(id) ?? null);
+  }
+  for (const id of owned) if (!daemons.has(id)) set.set(id, null);
+
+  const nextOwned = new Set(owned);
+  for (const [id, fragment] of set) {
+    if (fragment === null) nextOwned.delete(id);
+    else nextOwned.add(id);
+  }
+  const nextInherited = new Set([...inherited].filter((id) => nextOwned.has(id) && !set.has(id)));
+  return { set, stale, owned: nextOwned, inherited: nextInherited };
+}
