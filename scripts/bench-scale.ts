@@ -9,6 +9,7 @@
 //   a full render + serialize of the same containers, in this process.
 // The last line is `bench-scale: {json}` so runs can be compared.
 // Usage: node --import tsx scripts/bench-scale.ts [--daemons 1000] [--per-daemon 10] [--churn 100] [--churn-period 5000]
+//          [--profile DIR]   (route-server runs with --cpu-prof and --heap-prof, written into DIR when it stops)
 
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -26,7 +27,12 @@ import { RouteServerProcess } from '../test/support/route-server-process.ts';
 import { waitFor } from '../test/support/wait.ts';
 
 const flags = new Map<string, number>();
-for (let i = 2; i < process.argv.length; i += 2) flags.set((process.argv[i] ?? '').replace(/^--/, ''), Number(process.argv[i + 1]));
+let profileDir: string | undefined;
+for (let i = 2; i < process.argv.length; i += 2) {
+  const flag = (process.argv[i] ?? '').replace(/^--/, '');
+  if (flag === 'profile') profileDir = process.argv[i + 1];
+  else flags.set(flag, Number(process.argv[i + 1]));
+}
 const daemonCount = flags.get('daemons') ?? 1000;
 const perDaemon = flags.get('per-daemon') ?? 10;
 const churnCount = Math.min(flags.get('churn') ?? 100, Math.floor(daemonCount / 2));
@@ -116,7 +122,7 @@ try {
   server = await RouteServerProcess.start([
     '--sockets', farm.glob, '--out', out, '--state-dir', join(root, 'state'),
     '--base-domain', 'example.com', '--log-level', 'info',
-  ]);
+  ], {}, profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir, '--heap-prof', '--heap-prof-dir', profileDir]);
   const pid = server.pid;
   await waitFor(() => readdirSync(out).filter((f) => /^rs-\d+\.yml$/.test(f)).length === daemonCount, {
     what: 'every fragment written', timeoutMs: 300_000, intervalMs: 20,

@@ -123,7 +123,8 @@ export function renderSnapshot(
   for (const build of builds) {
     const tenant = build.tenant;
     if (!tenant) continue;
-    const fragment = isolated(build.daemon.id, extra, failed, () => assembleFragment(tenant.id, build.config, allowRefs));
+    const assemble = () => assembleFragment(tenant.id, build.config, allowRefs);
+    const fragment = isolated(build.daemon.id, extra, failed, () => (state.buildCache ? state.buildCache.assemble(build, assemble) : assemble()));
     if (!fragment) continue;
     for (const route of fragment.routes) routes.push(route);
     if (Object.keys(fragment.config).length > 0) {
