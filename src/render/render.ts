@@ -100,7 +100,8 @@ export function renderSnapshot(
   try {
     refuseNameCollisions(built);
     for (const build of built) {
-      if (build.tenant) isolated(build.daemon.id, extra, failed, () => enforceReferences(build.config, allowRefs, build.refused, build.sink));
+      const references = () => enforceReferences(build.config, allowRefs, build.refused, build.sink);
+      if (build.tenant) isolated(build.daemon.id, extra, failed, () => (state.buildCache ? state.buildCache.withinTenant(build, references) : references()));
     }
     // A daemon whose own steps threw takes no part in what is decided across daemons.
     builds = built.filter((b) => !failed.has(b.daemon.id));

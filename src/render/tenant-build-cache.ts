@@ -1,8 +1,9 @@
 // A daemon's own build (decode, defaults, isolation within the tenant) depends on its containers,
 // the render options, and which daemon holds each bridge address its containers list (a named
 // daemon's backends), so it is redone only when one of those changes: a change on one daemon of a
-// thousand rebuilds one. The key is the daemon snapshot object (discovery hands out a new one when
-// the daemon's containers change); a new options object empties the cache. The cross-tenant passes
+// thousand rebuilds one. The key is the daemon's list of containers (discovery hands out a new one
+// when they change, and the same one when only the daemon's state changed, e.g. a reconnect); a new
+// options object empties the cache. The cross-tenant passes
 // of a render refuse and rewrite what they find in a build, so every render gets a copy and the
 // kept build stays as buildTenant made it: the output is the one a full rebuild gives.
 // Assembling a fragment is redone only when the passes decided differently for the daemon: they
@@ -10,16 +11,17 @@
 // with the same removals and the same entrypoints and tls on its routers assembles the same.
 
 import { parseStrictIp } from '../model/addresses.ts';
-import { DiagnosticSink } from '../model/diagnostics.ts';
-import type { DaemonSnapshot } from '../model/snapshot.ts';
+import { DiagnosticSink, type Diagnostic } from '../model/diagnostics.ts';
+import type { ContainerSnapshot, DaemonSnapshot } from '../model/snapshot.ts';
 import { configEqual, copyConfig, type ConfigValue } from '../traefik/config.ts';
 import type { TenantFragment } from './fragment.ts';
 import { buildTenant, type TenantBuild, type TenantBuildContext } from './tenant-build.ts';
-import { SECTIONS, type Resource, type TenantConfig } from './tenant-config.ts';
+import { SECTIONS, type Resource, type Section, type TenantConfig } from './tenant-config.ts';
 import type { RenderOptions } from './options.ts';
 
 export class TenantBuildCache {
-  #builds = new WeakMap<DaemonSnapshot, Kept>();
+  /** By the daemon's list of containers: discovery hands out the same list until one changes. */
+  #builds = new WeakMap<readonly ContainerSnapshot[], Kept>();
   /** The copies handed out, to the build they copy. */
   readonly #copies = new WeakMap<TenantBuild, Kept>();
   #options: RenderOptions | undefined;
@@ -31,16 +33,38 @@ export class TenantBuildCache {
       this.#builds = new WeakMap();
       this.#options = context.options;
     }
-    let kept = this.#builds.get(daemon);
-    if (kept === undefined || kept.holders.some(([address, holder]) => context.networkHolders.get(address) !== holder)) {
+    let kept = this.#builds.get(daemon.containers);
+    if (kept === undefined || kept.build.daemon.id !== daemon.id || kept.build.daemon.socket !== daemon.socket || kept.holders.some(([address, holder]) => context.networkHolders.get(address) !== holder)) {
       const addresses = listedAddresses(daemon);
       kept = { build: buildTenant(daemon, context), holders: addresses.map((address) => [address, context.networkHolders.get(address)]) };
-      this.#builds.set(daemon, kept);
+      this.#builds.set(daemon.containers, kept);
       this.built++;
     }
     const copy = copyBuild(kept.build);
     this.#copies.set(copy, kept);
     return copy;
+  }
+
+  /**
+   * Runs a step that reads and refuses within the copy alone (reference checks): on a copy nothing
+   * has touched yet, what it did to the last untouched copy is done again instead.
+   */
+  withinTenant(copy: TenantBuild, step: () => void): void {
+    const kept = this.#copies.get(copy);
+    if (kept === undefined || !untouched(copy, kept.build)) return step();
+    if (kept.withinTenant !== undefined) return replay(copy, kept.withinTenant);
+    const items = copy.sink.items.length;
+    step();
+    const removed: [Section, string][] = [];
+    for (const section of SECTIONS) {
+      if (copy.config[section].size === kept.build.config[section].size) continue;
+      for (const name of kept.build.config[section].keys()) if (!copy.config[section].has(name)) removed.push([section, name]);
+    }
+    kept.withinTenant = {
+      removed,
+      refused: [...copy.refused].filter((key) => !kept.build.refused.has(key)),
+      diagnostics: copy.sink.items.slice(items),
+    };
   }
 
   /** The fragment of a copy after the passes: the last one assembled when they decided the same. */
@@ -51,6 +75,7 @@ export class TenantBuildCache {
     if (kept.assembled !== undefined && sameDecisions(kept.assembled.decided, decided)) return kept.assembled.fragment;
     // Taken before assembling: it renames references inside the routers in place.
     const frozen = { removed: decided.removed, routers: decided.routers.map((value) => (value === undefined ? undefined : copyConfig(value))) };
+    unshare(copy);
     const fragment = assemble();
     kept.assembled = { decided: frozen, fragment };
     return fragment;
@@ -61,8 +86,27 @@ interface Kept {
   readonly build: TenantBuild;
   /** The holder of each address the daemon's containers list, as the build saw it. */
   readonly holders: readonly (readonly [string, string | undefined])[];
+  /** What the within-tenant step did to an untouched copy of this build. */
+  withinTenant?: Outcome;
   /** The last fragment assembled from a copy of this build, and what the passes had decided for it. */
   assembled?: { readonly decided: Decisions; readonly fragment: TenantFragment };
+}
+
+interface Outcome {
+  readonly removed: readonly (readonly [Section, string])[];
+  readonly refused: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Nothing removed or refused since the copy was made (passes only ever remove). */
+function untouched(copy: TenantBuild, kept: TenantBuild): boolean {
+  return copy.refused.size === kept.refused.size && copy.sink.items.length === kept.sink.items.length && SECTIONS.every((section) => copy.config[section].size === kept.config[section].size);
+}
+
+function replay(copy: TenantBuild, outcome: Outcome): void {
+  for (const [section, name] of outcome.removed) copy.config[section].delete(name);
+  for (const key of outcome.refused) copy.refused.add(key);
+  for (const item of outcome.diagnostics) copy.sink.items.push(item);
 }
 
 /** What the cross-tenant passes did to a copy: resources removed; entryPoints and tls of each live router. */
@@ -104,14 +148,28 @@ function listedAddresses(daemon: DaemonSnapshot): string[] {
   return [...addresses];
 }
 
+const ROUTER_SECTIONS = new Set<Section>(['http.routers', 'tcp.routers', 'udp.routers']);
+
+/** Assembling renames references in place: what copyBuild shared with the kept build is copied first. */
+function unshare(copy: TenantBuild): void {
+  for (const section of SECTIONS) {
+    if (ROUTER_SECTIONS.has(section)) continue;
+    const resources = copy.config[section];
+    for (const [name, resource] of resources) resources.set(name, { ...resource, value: copyConfig(resource.value) });
+  }
+}
+
 /** Everything a later pass may change is copied; containers and diagnostics are never changed. */
 function copyBuild(build: TenantBuild): TenantBuild {
   const copies = new Map<Resource, Resource>();
   const config = {} as TenantConfig;
   for (const section of SECTIONS) {
     const resources = new Map<string, Resource>();
+    // Only routers are written to by the cross-tenant passes (entrypoints, certificates); the
+    // rest is shared until assembling renames references in it (see assemble).
+    const written = ROUTER_SECTIONS.has(section);
     for (const [name, resource] of build.config[section]) {
-      const copy: Resource = { ...resource, value: copyConfig(resource.value) };
+      const copy: Resource = written ? { ...resource, value: copyConfig(resource.value) } : resource;
       copies.set(resource, copy);
       resources.set(name, copy);
     }

@@ -71,6 +71,7 @@ export class ContainerTable {
   readonly #retry: BackoffOptions;
   readonly #queue = new PQueue({ concurrency: 1 });
   #containers = new Map<string, ContainerSnapshot>();
+  #sorted: readonly ContainerSnapshot[] | null = null;
   readonly #faults = new Map<string, ContainerFault>();
   readonly #retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   #session: Session | null = null;
@@ -92,8 +93,10 @@ export class ContainerTable {
     signal.addEventListener('abort', () => this.#cancelRetries(), { once: true });
   }
 
-  containers(): ContainerSnapshot[] {
-    return [...this.#containers.values()].sort(compareContainers);
+  /** Sorted by name; the same array until the set changes (a daemon's status is read on every render). */
+  containers(): readonly ContainerSnapshot[] {
+    this.#sorted ??= [...this.#containers.values()].sort(compareContainers);
+    return this.#sorted;
   }
 
   /** Containers whose inspect fails with an HTTP error, by id. */
@@ -220,11 +223,14 @@ export class ContainerTable {
     const known = this.#containers.get(record.id);
     if (known !== undefined && sameContainer(known, record)) return;
     this.#containers.set(record.id, record);
+    this.#sorted = null;
     this.#onChange();
   }
 
   #remove(id: string): void {
-    if (this.#containers.delete(id)) this.#onChange();
+    if (!this.#containers.delete(id)) return;
+    this.#sorted = null;
+    this.#onChange();
   }
 
   /** The resync's view, except for `touched` containers: the event path knows those better. */
@@ -240,6 +246,7 @@ export class ContainerTable {
       if (known === undefined || !sameContainer(known, record)) changed = true;
     }
     this.#containers = found;
+    this.#sorted = null;
     if (changed) this.#onChange();
   }
 

@@ -138,7 +138,7 @@ export class DaemonWatcher {
     return this.#synced;
   }
 
-  containers(): ContainerSnapshot[] {
+  containers(): readonly ContainerSnapshot[] {
     return this.#table.containers();
   }
 
