@@ -160,7 +160,7 @@ try {
 
   // docker start -> file while other daemons churn.
   churning = true;
-  for (const daemon of farm.daemons.slice(-churnCount)) {
+  for (const daemon of churnCount === 0 ? [] : farm.daemons.slice(-churnCount)) {
     const name = benchContainerName(Number(daemon.id), 1);
     churnLoops.push((async () => {
       await sleep(Math.random() * churnPeriodMs);
