@@ -52,7 +52,8 @@ export interface DaemonWatcherOptions {
   readonly backoffMaxMs: number;
   readonly logger: Logger;
   /** The containers or the state changed (called synchronously, once per change). */
-  readonly onChange: () => void;
+  /** `settling`: the change is the connection coming up (its containers and state `connected` as one). */
+  readonly onChange: (settling?: boolean) => void;
   /** Shared by every daemon of the host: bounds the resync calls in flight. */
   readonly resyncSlot?: CallSlot;
 }
@@ -288,7 +289,7 @@ export class DaemonWatcher {
     this.#holdChanges = false;
     if (!this.#heldChange) return;
     this.#heldChange = false;
-    this.#options.onChange();
+    this.#options.onChange(true);
   }
 
   #pause(ms: number): Promise<void> {

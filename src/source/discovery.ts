@@ -177,11 +177,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       backoffMaxMs: options.backoffMaxMs,
       logger: options.logger,
       resyncSlot: this.#resyncSlot,
-      onChange: () => {
+      onChange: (settling) => {
         // A detached watcher winding down must not announce anything.
         if (this.#daemons.get(id) !== watcher || this.#stopped) return;
         this.#announce('change', id);
-        this.#coalescer.touch(id);
+        this.#coalescer.touch(id, settling === true);
       },
     });
     this.#daemons.set(id, watcher);
