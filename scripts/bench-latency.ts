@@ -3,6 +3,10 @@
 //      over 200 starts, one at a time, round robin over the daemons (p50, p99, max);
 //   B. fragment writes caused by a burst of 100 containers started at once over 10 daemons.
 // Usage: node --import tsx scripts/bench-latency.ts [starts=200] [burst-daemons=10] [burst-per-daemon=10] [latency-daemons=5]
+//          [--gap MS] [--resync-interval DURATION]
+// --gap waits between starts (default 0), --resync-interval is handed to route-server (default its
+// own 60s): with `--gap 200 --resync-interval 2s` a periodic resync falls between most starts, so
+// the tail shows whether the safety net delays the next change (it must not).
 // Needs root, docker.io and busybox-static (test/support/daemons.ts). Exits non-zero only on errors.
 
 import { watch, readFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -14,10 +18,19 @@ import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DockerDaemo
 import { RouteServerProcess } from '../test/support/route-server-process.ts';
 import { waitFor } from '../test/support/wait.ts';
 
-const starts = Number(process.argv[2] ?? 200);
-const burstDaemons = Number(process.argv[3] ?? 10);
-const burstPerDaemon = Number(process.argv[4] ?? 10);
-const latencyDaemons = Number(process.argv[5] ?? 5);
+const flags = new Map<string, string>();
+const positional: string[] = [];
+for (let i = 2; i < process.argv.length; i++) {
+  const arg = process.argv[i] as string;
+  if (arg.startsWith('--')) flags.set(arg.slice(2), process.argv[++i] ?? '');
+  else positional.push(arg);
+}
+const starts = Number(positional[0] ?? 200);
+const burstDaemons = Number(positional[1] ?? 10);
+const burstPerDaemon = Number(positional[2] ?? 10);
+const latencyDaemons = Number(positional[3] ?? 5);
+const gapMs = Number(flags.get('gap') ?? 0);
+const resyncInterval = flags.get('resync-interval');
 const perDaemon = Math.ceil(starts / latencyDaemons);
 
 const unavailable = daemonsUnavailableReason();
@@ -66,13 +79,16 @@ try {
     '--state-dir', join(farm.root, 'bench', 'state'),
     '--base-domain', 'example.com',
     '--log-level', 'info',
+    ...(resyncInterval === undefined ? [] : ['--resync-interval', resyncInterval]),
   ]);
   await waitFor(() => server!.logged('discovery settled'), { what: 'discovery settled', timeoutMs: 60_000 });
 
   // A: one start at a time.
   const clients = new Map(daemons.map((daemon) => [daemon.id, new Docker({ socketPath: daemon.socket })]));
   const latencies: number[] = [];
+  const benchStarted = performance.now();
   for (let k = 0; k < starts; k++) {
+    if (gapMs > 0) await new Promise((done) => setTimeout(done, gapMs));
     const daemon = daemons[k % latencyDaemons] as DockerDaemon;
     const name = `s${Math.floor(k / latencyDaemons)}`;
     const file = join(out, `rs-${daemon.id}.yml`);
@@ -86,7 +102,9 @@ try {
     const started = performance.now();
     if (present()) resolve();
     await seen;
-    latencies.push(performance.now() - started);
+    const latency = performance.now() - started;
+    latencies.push(latency);
+    if (latency > 100) process.stdout.write(`   slow: start ${k} (${daemon.id}/${name}) at +${((started - benchStarted) / 1000).toFixed(1)} s took ${latency.toFixed(0)} ms\n`);
     watcher.close();
     clearInterval(poll);
   }
@@ -117,7 +135,8 @@ try {
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   process.stdout.write(
     `\nA. docker start returned -> route in the file (${latencies.length} starts over ${latencyDaemons} daemons, one at a time)\n` +
-      `   p50 ${ms(percentile(latencies, 50))}   p99 ${ms(percentile(latencies, 99))}   max ${ms(latencies[latencies.length - 1] as number)}\n` +
+      `   p50 ${ms(percentile(latencies, 50))}   p99 ${ms(percentile(latencies, 99))}   max ${ms(latencies[latencies.length - 1] as number)}` +
+      `${gapMs > 0 ? `   (${gapMs} ms between starts)` : ''}${resyncInterval ? `   (resync every ${resyncInterval})` : ''}\n` +
       `B. burst of ${burstDaemons * burstPerDaemon} starts over ${burstDaemons} daemons (all API calls at once)\n` +
       `   starts returned after ${ms(burstStartsDone)}, every route on disk after ${ms(burstOnDisk)}\n` +
       `   writes per daemon: ${burstWrites.join(' ')} (max ${Math.max(...burstWrites)})\n`,

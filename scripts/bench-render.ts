@@ -3,66 +3,17 @@
 // runs. Usage: node --import tsx scripts/bench-render.ts [daemons] [containers-per-daemon] [runs]
 
 import { performance } from 'node:perf_hooks';
-import type { ContainerSnapshot, DaemonSnapshot, Snapshot } from '../src/model/snapshot.ts';
+import type { Snapshot } from '../src/model/snapshot.ts';
 import { DEFAULT_RENDER_OPTIONS } from '../src/render/options.ts';
 import { renderSnapshot } from '../src/render/render.ts';
 import { serializeFragment } from '../src/render/yaml.ts';
+import { benchSnapshot } from '../test/support/bench-workload.ts';
 
 const daemons = Number(process.argv[2] ?? 1000);
 const perDaemon = Number(process.argv[3] ?? 10);
 const runs = Number(process.argv[4] ?? 7);
 
-function container(networkId: number, index: number): ContainerSnapshot {
-  const ip = `127.${(networkId >> 16) & 255}.${(networkId >> 8) & 255}.${(networkId & 255) + 2 + index}`;
-  const service = `svc${index}`;
-  const labels: Record<string, string> = {
-    'com.docker.compose.project': `app${networkId}`,
-    'com.docker.compose.service': service,
-    'rediacc.service_name': service,
-    'rediacc.service_ip': ip,
-    'rediacc.network_id': String(networkId),
-    'rediacc.tcp_ports': '8080,8443',
-  };
-  if (index % 3 === 1) {
-    Object.assign(labels, {
-      'traefik.enable': 'true',
-      [`traefik.http.routers.${service}.rule`]: `Host(\`${service}.app${networkId}.example.com\`) && PathPrefix(\`/api\`)`,
-      [`traefik.http.routers.${service}.entrypoints`]: 'websecure,websecure-v6',
-      [`traefik.http.routers.${service}.tls.certresolver`]: 'letsencrypt',
-      [`traefik.http.routers.${service}.middlewares`]: `${service}-hsts,${service}-strip`,
-      [`traefik.http.middlewares.${service}-hsts.headers.stsseconds`]: '15768000',
-      [`traefik.http.middlewares.${service}-hsts.headers.customrequestheaders.X-Tenant`]: String(networkId),
-      [`traefik.http.middlewares.${service}-strip.stripprefix.prefixes`]: '/api',
-      [`traefik.http.services.${service}.loadbalancer.server.port`]: '8080',
-    });
-  } else if (index % 3 === 2) {
-    Object.assign(labels, {
-      'traefik.enable': 'true',
-      [`traefik.tcp.routers.${service}.rule`]: `HostSNI(\`${service}.db${networkId}.example.com\`)`,
-      [`traefik.tcp.routers.${service}.entrypoints`]: 'tcp-5432',
-      [`traefik.tcp.routers.${service}.tls.passthrough`]: 'true',
-      [`traefik.tcp.services.${service}.loadbalancer.server.port`]: '5432',
-    });
-  }
-  return {
-    id: `${networkId.toString(16)}${index.toString(16).padStart(4, '0')}`.padEnd(64, 'a'),
-    name: `app${networkId}-${service}-1`,
-    created: 1_763_700_000 + index,
-    labels,
-    state: 'running',
-    health: index % 7 === 0 ? 'healthy' : null,
-    ports: [],
-    networkMode: 'host',
-    networks: { host: '' },
-  };
-}
-
-const snapshot: Snapshot = {
-  daemons: Array.from({ length: daemons }, (_, d): DaemonSnapshot => {
-    const id = 2816 + 64 * d;
-    return { id: String(id), socket: `/var/run/rediacc/docker-${id}.sock`, containers: Array.from({ length: perDaemon }, (_, i) => container(id, i)) };
-  }),
-};
+const snapshot: Snapshot = benchSnapshot(daemons, perDaemon);
 const options = { ...DEFAULT_RENDER_OPTIONS, baseDomain: 'example.com' };
 
 const times: { render: number; serialize: number }[] = [];

@@ -21,6 +21,7 @@ import { YamlFileSink } from '../output/yaml-file-sink.ts';
 import type { RenderOptions } from '../render/options.ts';
 import { claimsOfFile, type HeldClaim } from '../render/held-claims.ts';
 import { renderSnapshot, type Fragment, type RenderSeams } from '../render/render.ts';
+import { TenantBuildCache } from '../render/tenant-build-cache.ts';
 import { Discovery, type DaemonStatus, type DiscoveryOptions, type RefusedDaemon } from '../source/discovery.ts';
 import { containerFaultDiagnostics } from '../source/fault-diagnostics.ts';
 import { HeldClaimSource, keptDaemons, type OperatorFileStatus } from '../write/held-claim-source.ts';
@@ -72,6 +73,8 @@ export class RouteServerRuntime implements RuntimeView {
    * state: another daemon's update must not write this daemon's half-finished burst early.
    */
   #published = new Map<string, DaemonSnapshot>();
+  /** Each daemon's own build, redone only when its published snapshot changes. */
+  readonly #builds = new TenantBuildCache();
   #settled = false;
   #scheduled = false;
   #stopped = false;
@@ -208,7 +211,7 @@ export class RouteServerRuntime implements RuntimeView {
       // An inherited file is held as read at start, whether its daemon has not synced or failed.
       const kept = new Set([...keptDaemons(this.#inherited, statuses), ...[...this.#failed].filter((id) => this.#inherited.has(id))]);
       const heldClaims = [...this.#held.claims(kept), ...this.#failedClaims()];
-      return renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations.allocations, now: Date.now(), heldClaims }, this.#options.renderSeams);
+      return renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations.allocations, now: Date.now(), heldClaims, buildCache: this.#builds }, this.#options.renderSeams);
     };
     let result = render();
     // A daemon that just failed keeps its file, so it keeps that file's claims: render again with

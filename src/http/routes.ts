@@ -111,9 +111,22 @@ function fleetRoutes(fleet: FleetStatus): FleetRoutes {
   };
 }
 
-/** Serialized bodies (and their gzip form) per render; dropped with the render (WeakMap), bounded per render. */
+interface RenderBodies {
+  /** Bodies of arbitrary filters, bounded. */
+  readonly filtered: Map<string, ResponseBody>;
+  /** `?daemon=ID` of a daemon in the render: one body each, kept for the render. */
+  readonly perDaemon: Map<string, ResponseBody>;
+  /** The render's routes and diagnostics by daemon, built on the first single-daemon request. */
+  byDaemon?: Map<string, { routes: RouteInfo[]; diagnostics: Diagnostic[] }>;
+}
+
+/**
+ * Serialized bodies (and their gzip form) per render; dropped with the render (WeakMap). A body for
+ * one daemon is cut from an index of the render by daemon, not by filtering all routes, and kept
+ * for every daemon of the render: a hundred clients asking about a hundred daemons stay cheap.
+ */
 export class RoutesBodyCache {
-  readonly #bodies = new WeakMap<RenderSummary, Map<string, ResponseBody>>();
+  readonly #bodies = new WeakMap<RenderSummary, RenderBodies>();
   readonly #maxFiltersPerRender: number;
 
   constructor(maxFiltersPerRender = 32) {
@@ -123,18 +136,44 @@ export class RoutesBodyCache {
   body(summary: RenderSummary | undefined, filter: RoutesFilter, serialize: (report: RoutesReport) => string, fleet?: FleetStatus): ResponseBody {
     if (!summary) return new ResponseBody(serialize(routesReport(undefined, filter, fleet)));
     let bodies = this.#bodies.get(summary);
-    if (!bodies) this.#bodies.set(summary, (bodies = new Map()));
-    // The fleet's state changes between renders: its version is part of the key.
-    const key = `${filter.daemons.join(',')}${fleet === undefined ? '' : `#fleet${fleet.version}`}`;
-    let body = bodies.get(key);
+    if (!bodies) this.#bodies.set(summary, (bodies = { filtered: new Map(), perDaemon: new Map() }));
+    // The fleet's state changes between renders: its version is part of every key.
+    const fleetKey = fleet === undefined ? '' : `#fleet${fleet.version}`;
+    if (filter.daemons.length === 1) {
+      const daemon = filter.daemons[0] as string;
+      const own = (bodies.byDaemon ??= indexByDaemon(summary)).get(daemon);
+      if (own) {
+        let body = bodies.perDaemon.get(daemon + fleetKey);
+        if (!body) {
+          if (bodies.perDaemon.size >= bodies.byDaemon.size * 2) bodies.perDaemon.clear();
+          body = new ResponseBody(serialize(routesReport({ ...summary, ...own }, filter, fleet)));
+          bodies.perDaemon.set(daemon + fleetKey, body);
+        }
+        return body;
+      }
+    }
+    const key = filter.daemons.join(',') + fleetKey;
+    let body = bodies.filtered.get(key);
     if (!body) {
       // Arbitrary filters must not grow memory without bound; the unfiltered body is the one that matters.
-      if (bodies.size >= this.#maxFiltersPerRender) bodies.clear();
+      if (bodies.filtered.size >= this.#maxFiltersPerRender) bodies.filtered.clear();
       body = new ResponseBody(serialize(routesReport(summary, filter, fleet)));
-      bodies.set(key, body);
+      bodies.filtered.set(key, body);
     }
     return body;
   }
+}
+
+function indexByDaemon(summary: RenderSummary): Map<string, { routes: RouteInfo[]; diagnostics: Diagnostic[] }> {
+  const index = new Map<string, { routes: RouteInfo[]; diagnostics: Diagnostic[] }>();
+  const entry = (daemon: string) => {
+    let found = index.get(daemon);
+    if (!found) index.set(daemon, (found = { routes: [], diagnostics: [] }));
+    return found;
+  };
+  for (const route of summary.routes) entry(route.daemon).routes.push(route);
+  for (const diagnostic of summary.diagnostics) entry(diagnostic.daemon).diagnostics.push(diagnostic);
+  return index;
 }
 
 const PROTOCOL_ORDER = new Map(PROTOCOLS.map((p, i) => [p, i]));

@@ -17,6 +17,7 @@ import type { PortAllocation } from './ports.ts';
 import { enforceReferences } from './references.ts';
 import { networkHolders } from './network-holders.ts';
 import { allowedRefs, buildTenant, type TenantBuild } from './tenant-build.ts';
+import type { TenantBuildCache } from './tenant-build-cache.ts';
 import { resourceAge, SECTIONS } from './tenant-config.ts';
 
 export interface Fragment {
@@ -34,6 +35,8 @@ export interface RenderState {
    * kept fragments of daemons not synced yet (theirs until they sync). None when absent.
    */
   readonly heldClaims?: readonly HeldClaim[];
+  /** Keeps each daemon's own build between renders (`run`); the output is the same without it. */
+  readonly buildCache?: TenantBuildCache;
 }
 
 export interface RenderResult {
@@ -83,7 +86,7 @@ export function renderSnapshot(
     seen.add(daemon.id);
     const build = isolated(daemon.id, extra, failed, () => {
       seams.duringTenant?.(daemon.id);
-      return buildTenant(daemon, context);
+      return state.buildCache ? state.buildCache.build(daemon, context) : buildTenant(daemon, context);
     });
     if (build) built.push(build);
   }
@@ -97,8 +100,9 @@ export function renderSnapshot(
   try {
     refuseNameCollisions(built);
     // Again: a collision can leave a router pointing at a middleware or service that is now gone.
-    for (const { checks, daemon } of built) {
-      if (checks) isolated(daemon.id, extra, failed, () => enforceReferences(checks));
+    for (const build of built) {
+      const checks = build.checks;
+      if (checks) isolated(build.daemon.id, extra, failed, () => (state.buildCache ? state.buildCache.withinTenant(build, () => enforceReferences(checks)) : enforceReferences(checks)));
     }
     // A daemon whose own steps threw takes no part in what is decided across daemons.
     builds = built.filter((b) => !failed.has(b.daemon.id));
@@ -121,7 +125,8 @@ export function renderSnapshot(
   for (const build of builds) {
     const tenant = build.tenant;
     if (!tenant) continue;
-    const fragment = isolated(build.daemon.id, extra, failed, () => assembleFragment(tenant.id, build.config, allowRefs));
+    const assemble = () => assembleFragment(tenant.id, build.config, allowRefs);
+    const fragment = isolated(build.daemon.id, extra, failed, () => (state.buildCache ? state.buildCache.assemble(build, assemble) : assemble()));
     if (!fragment) continue;
     for (const route of fragment.routes) routes.push(route);
     if (Object.keys(fragment.config).length > 0) {

@@ -60,6 +60,23 @@ export class TenantChecks {
     this.#drop(from, section, name, 'defined-multiple-times', message, undefined);
   }
 
+  /** The same checks over a copy of the configuration (the build cache gives each render its own). */
+  copyOnto(config: TenantConfig, sink: DiagnosticSink, context: TenantBuildContext): TenantChecks {
+    const copy = new TenantChecks(this.daemon, this.tenant, config, sink, context);
+    for (const key of this.#refused) copy.#refused.add(key);
+    return copy;
+  }
+
+  /** What was refused so far, as section and name keys: what the build cache compares and replays. */
+  get refusedKeys(): ReadonlySet<string> {
+    return this.#refused;
+  }
+
+  /** Records again a refusal an identical earlier run made (the build cache's replay). */
+  replayRefused(key: string): void {
+    this.#refused.add(key);
+  }
+
   wasRefused(section: string, name: string): boolean {
     return this.#refused.has(`${section}\u0000${name}`);
   }

@@ -191,6 +191,52 @@ describe('Coalescer', () => {
     assert.deepEqual(flushed.map((f) => f.at), [20, 1140]);
   });
 
+  it('a daemon that came up (one change) and then stays quiet through its resyncs flushes its next start fast', () => {
+    // Defaults of `run`: 20 ms quiet, 4 s at most, 2 s once busy. A resync that finds nothing
+    // new does not touch; a connection coming up touches once (DaemonWatcher reports it as one).
+    const { clock, flushed, coalescer } = setup(20, 4000, 2000);
+    coalescer.touch('2816');
+    clock.advance(60_000);
+    coalescer.touch('2816');
+    clock.advance(5000);
+    assert.deepEqual(flushed.map((f) => f.at), [20, 60_020]);
+  });
+
+  it('two changes reported together count as a burst: why a connection must report one change, not two', () => {
+    const { clock, flushed, coalescer } = setup(20, 4000, 2000);
+    coalescer.touch('2816');
+    coalescer.touch('2816');
+    clock.advance(500);
+    coalescer.touch('2816'); // a start half a second after the daemon came up
+    clock.advance(5000);
+    assert.deepEqual(flushed.map((f) => f.at), [2500]);
+  });
+
+  it('a connection coming up (settling) does not make the first start after it wait for a burst', () => {
+    const { clock, flushed, coalescer } = setup(20, 4000, 2000);
+    coalescer.touch('2816', true);
+    coalescer.touch('2880', true);
+    clock.advance(20);
+    clock.advance(100);
+    coalescer.touch('2816'); // a start 120 ms after the daemon came up, others coming up meanwhile
+    coalescer.touch('2944', true);
+    clock.advance(5000);
+    assert.deepEqual(flushed.map((f) => `${f.key}@${f.at}`), ['2816@20', '2880@20', '2816@140', '2944@140']);
+  });
+
+  it('a start joining a pending settling change waits as a lone change; a second start makes it a burst', () => {
+    const { clock, flushed, coalescer } = setup(20, 4000, 2000);
+    coalescer.touch('2816', true);
+    clock.advance(10);
+    coalescer.touch('2816');
+    clock.advance(100);
+    assert.deepEqual(flushed.map((f) => f.at), [30]);
+    coalescer.touch('2816');
+    coalescer.touch('2816');
+    clock.advance(5000);
+    assert.deepEqual(flushed.map((f) => f.at), [30, 2110]);
+  });
+
   it('cancel and close drop pending flushes and their timers', () => {
     const { clock, flushed, coalescer } = setup(100, 1000);
     coalescer.touch('a');

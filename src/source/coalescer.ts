@@ -43,6 +43,8 @@ interface Pending {
   dueAt: number;
   timer: TimerHandle;
   quietMs: number;
+  /** Only a connection coming up so far: its flush does not start a busy window. */
+  settling: boolean;
 }
 
 export class Coalescer<K> {
@@ -69,17 +71,30 @@ export class Coalescer<K> {
     this.#flush = flush;
   }
 
-  /** Records a change of `key`; its flush happens after the quiet time, bounded by the maximum wait. */
-  touch(key: K): void {
+  /**
+   * Records a change of `key`; its flush happens after the quiet time, bounded by the maximum wait.
+   * A `settling` change (a daemon's connection coming up: one change, its whole state) is no part
+   * of a burst: it neither makes later changes of its key or of others wait longer, nor waits
+   * longer itself, unless a real change joins it.
+   */
+  touch(key: K, settling = false): void {
     const now = this.#clock.now();
     const pending = this.#pending.get(key);
     if (pending === undefined) {
       const lastFlush = this.#lastFlush.get(key);
-      const busy = (lastFlush !== undefined && now - lastFlush < this.#busyWindowMs) || this.#othersBusy(now);
+      const busy = !settling && ((lastFlush !== undefined && now - lastFlush < this.#busyWindowMs) || this.#othersBusy(now));
       const quietMs = busy ? this.#burstWaitMs : this.#minWaitMs;
-      const entry: Pending = { firstAt: now, lastAt: now, dueAt: now + quietMs, timer: undefined, quietMs };
+      const entry: Pending = { firstAt: now, lastAt: now, dueAt: now + quietMs, timer: undefined, quietMs, settling };
       entry.timer = this.#arm(key, entry, quietMs);
       this.#pending.set(key, entry);
+      return;
+    }
+    if (settling) return; // the pending flush carries it
+    if (pending.settling) {
+      // A real change joins a settling one: it waits as a lone change would.
+      pending.settling = false;
+      pending.lastAt = now;
+      pending.dueAt = Math.max(pending.dueAt, Math.min(now + pending.quietMs, pending.firstAt + this.#maxWaitMs));
       return;
     }
     // A second change while one waits: a burst is under way.
@@ -91,7 +106,7 @@ export class Coalescer<K> {
   }
 
   #othersBusy(now: number): boolean {
-    for (const pending of this.#pending.values()) if (now - pending.lastAt < this.#busyWindowMs) return true;
+    for (const pending of this.#pending.values()) if (!pending.settling && now - pending.lastAt < this.#busyWindowMs) return true;
     return false;
   }
 
@@ -118,7 +133,7 @@ export class Coalescer<K> {
         return;
       }
       this.#pending.delete(key);
-      this.#lastFlush.set(key, this.#clock.now());
+      if (!entry.settling) this.#lastFlush.set(key, this.#clock.now());
       this.#flush(key);
     }, Math.max(0, ms));
   }

@@ -151,12 +151,56 @@ describe('ContainerTable', () => {
     assert.deepEqual(names(table), ['a:running', 'b:running'], 'a new session works, with no stale merge state');
   });
 
+  it('an event during a slow resync is applied at once, not after the resync', async () => {
+    const daemon = new FakeDaemon();
+    daemon.run('a');
+    let changes = 0;
+    const table = new ContainerTable(daemon, () => changes++);
+    table.beginSession(new AbortController().signal);
+    await table.resync();
+    daemon.hold = true;
+    const resync = table.resync();
+    await settle();
+    assert.deepEqual(daemon.calls.slice(-1), ['list'], 'the resync waits for the daemon');
+    daemon.hold = false;
+    daemon.run('b');
+    await table.handleEvent({ containerId: 'b', action: 'start' });
+    assert.deepEqual(names(table), ['a:running', 'b:running'], 'the new container is there while the resync still waits');
+    assert.equal(changes, 2);
+    daemon.release(); // the list answers as of when it was asked: without b
+    await resync;
+    assert.deepEqual(names(table), ['a:running', 'b:running'], 'the older list does not take b away');
+    assert.equal(changes, 2, 'and finds nothing new');
+  });
+
+  it('a container with an event during the resync keeps what its event found; the rest follows the resync', async () => {
+    const daemon = new FakeDaemon();
+    daemon.run('a');
+    daemon.run('b');
+    const table = new ContainerTable(daemon, () => {});
+    table.beginSession(new AbortController().signal);
+    await table.resync();
+    daemon.containers.delete('b'); // its destroy event was lost: only a resync can notice
+    daemon.hold = true;
+    const resync = table.resync();
+    await settle();
+    daemon.release(); // list: [a]
+    await settle();
+    daemon.release(); // inspect a: running
+    await settle();
+    daemon.hold = false;
+    daemon.run('a', 'exited');
+    await table.handleEvent({ containerId: 'a', action: 'die' });
+    await resync;
+    assert.deepEqual(names(table), [], 'a stopped after the resync saw it running; b was gone');
+  });
+
   describe('one container the daemon fails to inspect', () => {
     const retry = { initialMs: 1, maxMs: 5 };
 
     it('does not fail the resync: the others are current, it keeps its last known record and is named', async () => {
       const daemon = new FakeDaemon();
-      const table = new ContainerTable(daemon, () => {}, retry);
+      const table = new ContainerTable(daemon, () => {}, { retry });
       table.beginSession(new AbortController().signal);
       daemon.run('a');
       daemon.run('bad');
@@ -174,7 +218,7 @@ describe('ContainerTable', () => {
 
     it('a container never read stays unknown, not empty, and is named by id', async () => {
       const daemon = new FakeDaemon();
-      const table = new ContainerTable(daemon, () => {}, retry);
+      const table = new ContainerTable(daemon, () => {}, { retry });
       table.beginSession(new AbortController().signal);
       daemon.run('a');
       daemon.run('new');
@@ -188,7 +232,7 @@ describe('ContainerTable', () => {
       const daemon = new FakeDaemon();
       let changes = 0;
       const faults: unknown[] = [];
-      const table = new ContainerTable(daemon, () => changes++, retry);
+      const table = new ContainerTable(daemon, () => changes++, { retry });
       table.beginSession(new AbortController().signal, (error) => faults.push(error));
       daemon.run('bad');
       await table.resync();
@@ -207,7 +251,7 @@ describe('ContainerTable', () => {
 
     it('a socket error is still the connection\'s fault', async () => {
       const daemon = new FakeDaemon();
-      const table = new ContainerTable(daemon, () => {}, retry);
+      const table = new ContainerTable(daemon, () => {}, { retry });
       table.beginSession(new AbortController().signal);
       daemon.run('a');
       daemon.failing.set('a', 'socket');
@@ -218,7 +262,7 @@ describe('ContainerTable', () => {
 
     it('stays reported after the connection ends (until a new session reads it)', async () => {
       const daemon = new FakeDaemon();
-      const table = new ContainerTable(daemon, () => {}, { initialMs: 30_000, maxMs: 30_000 });
+      const table = new ContainerTable(daemon, () => {}, { retry: { initialMs: 30_000, maxMs: 30_000 } });
       const session = new AbortController();
       table.beginSession(session.signal);
       daemon.run('bad');

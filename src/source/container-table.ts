@@ -1,8 +1,11 @@
-// The containers of one daemon, kept current by full resyncs and by events. All work runs in one
+// The containers of one daemon, kept current by full resyncs and by events. Event work runs in one
 // serial queue: an inspect that started before a `destroy` finishes before the drop is applied, so
-// it cannot bring the container back. Work belongs to a session (one connection); when the session's
-// signal aborts, its queued work is dropped and its in-flight results are discarded. The last known
-// set survives a disconnect (routes stay up while the daemon is away).
+// it cannot bring the container back. A resync (a list and an inspect of everything, slow on a big
+// or busy daemon) runs beside that queue, never in it, so no event waits behind the safety net; a
+// container that had an event while the resync was under way is left to its event's inspect, which
+// is at least as fresh. Work belongs to a session (one connection); when the session's signal aborts,
+// its queued work is dropped and its in-flight results are discarded. The last known set survives a
+// disconnect (routes stay up while the daemon is away).
 //
 // One bad container never stops its daemon. A deadline or a socket error is the connection's fault
 // (thrown: the watcher reconnects). The daemon answering one container's inspect with an HTTP error
@@ -22,10 +25,26 @@ import type { ContainerEvent } from './docker-events.ts';
 /** Inspects in flight during a resync: fast on a big daemon, gentle on a small one. */
 const RESYNC_INSPECT_CONCURRENCY = 8;
 
+/**
+ * Runs one Docker call of a resync when the host has room for it. A thousand daemons resyncing at
+ * once (start-up) would otherwise put thousands of calls in flight, and those queued behind the
+ * others in route-server's own event loop would pass their deadline without any daemon being slow.
+ */
+export type CallSlot = <T>(call: () => Promise<T>) => Promise<T>;
+
+const unlimited: CallSlot = (call) => call();
+
 type PendingWork = 'refresh' | 'drop';
 
 /** What the table needs of a Docker client (a fake in unit tests). */
 export type ContainerSource = Pick<DockerClient, 'listContainerIds' | 'inspectContainer'>;
+
+export interface ContainerTableOptions {
+  /** How a container at fault is inspected again. */
+  readonly retry?: BackoffOptions;
+  /** Where a resync's calls wait for room (shared by every daemon of the host). */
+  readonly resyncSlot?: CallSlot;
+}
 
 /** A container whose inspect keeps failing while its daemon answers everything else. */
 export interface ContainerFault {
@@ -52,14 +71,20 @@ export class ContainerTable {
   readonly #retry: BackoffOptions;
   readonly #queue = new PQueue({ concurrency: 1 });
   #containers = new Map<string, ContainerSnapshot>();
+  #sorted: readonly ContainerSnapshot[] | null = null;
   readonly #faults = new Map<string, ContainerFault>();
   readonly #retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   #session: Session | null = null;
+  /** Per resync under way: the containers that had an event since it began. */
+  readonly #resyncs = new Set<Set<string>>();
 
-  constructor(client: ContainerSource, onChange: () => void, retry: BackoffOptions = { initialMs: 500, maxMs: 30_000 }) {
+  readonly #slot: CallSlot;
+
+  constructor(client: ContainerSource, onChange: () => void, options: ContainerTableOptions = {}) {
     this.#client = client;
     this.#onChange = onChange;
-    this.#retry = retry;
+    this.#retry = options.retry ?? { initialMs: 500, maxMs: 30_000 };
+    this.#slot = options.resyncSlot ?? unlimited;
   }
 
   /** Starts the work of a new connection; work of the previous one is dropped with its signal. */
@@ -68,8 +93,10 @@ export class ContainerTable {
     signal.addEventListener('abort', () => this.#cancelRetries(), { once: true });
   }
 
-  containers(): ContainerSnapshot[] {
-    return [...this.#containers.values()].sort(compareContainers);
+  /** Sorted by name; the same array until the set changes (a daemon's status is read on every render). */
+  containers(): readonly ContainerSnapshot[] {
+    this.#sorted ??= [...this.#containers.values()].sort(compareContainers);
+    return this.#sorted;
   }
 
   /** Containers whose inspect fails with an HTTP error, by id. */
@@ -81,10 +108,19 @@ export class ContainerTable {
     return this.#containers.size;
   }
 
-  /** Lists and inspects everything, then replaces the set; queued behind work already waiting. */
-  resync(): Promise<void> {
+  /**
+   * Lists and inspects everything, then replaces the set, except the containers that had an event
+   * meanwhile. Runs at once, beside the event queue.
+   */
+  async resync(): Promise<void> {
     const session = this.#requireSession();
-    return this.#queue.add(() => this.#resync(session), { signal: session.signal });
+    const touched = new Set<string>();
+    this.#resyncs.add(touched);
+    try {
+      await this.#resync(session, touched);
+    } finally {
+      this.#resyncs.delete(touched);
+    }
   }
 
   /**
@@ -97,22 +133,23 @@ export class ContainerTable {
   }
 
   #enqueue(session: Session, id: string, work: PendingWork): Promise<void> {
+    for (const touched of this.#resyncs) touched.add(id);
     const alreadyQueued = session.pending.has(id);
     session.pending.set(id, work);
     if (alreadyQueued) return Promise.resolve();
     return this.#queue.add(() => this.#settle(session, id), { signal: session.signal });
   }
 
-  async #resync(session: Session): Promise<void> {
+  async #resync(session: Session, touched: ReadonlySet<string>): Promise<void> {
     const { signal } = session;
     signal.throwIfAborted();
-    const ids = await this.#client.listContainerIds(signal);
+    const ids = await this.#slot(() => this.#client.listContainerIds(signal));
     const found = new Map<string, ContainerSnapshot>();
     let next = 0;
     const inspectNext = async (): Promise<void> => {
       while (next < ids.length && !signal.aborted) {
         const id = ids[next++]!;
-        const record = await this.#inspect(session, id);
+        const record = await this.#inspect(session, id, this.#slot);
         // A container at fault keeps its last known record until it can be read again.
         const kept = record === undefined ? this.#containers.get(id) : record;
         if (kept && isListedState(kept.state)) found.set(kept.id, kept);
@@ -121,8 +158,8 @@ export class ContainerTable {
     await Promise.all(Array.from({ length: Math.min(RESYNC_INSPECT_CONCURRENCY, ids.length) }, inspectNext));
     signal.throwIfAborted();
     const listed = new Set(ids);
-    for (const id of [...this.#faults.keys()]) if (!listed.has(id)) this.#clearFault(id);
-    this.#replaceAll(found);
+    for (const id of [...this.#faults.keys()]) if (!listed.has(id) && !touched.has(id)) this.#clearFault(id);
+    this.#replaceAll(found, touched);
   }
 
   async #settle(session: Session, id: string): Promise<void> {
@@ -143,9 +180,9 @@ export class ContainerTable {
   }
 
   /** The container's record, null when it is gone, undefined when its inspect failed (its fault). */
-  async #inspect(session: Session, id: string): Promise<ContainerSnapshot | null | undefined> {
+  async #inspect(session: Session, id: string, slot: CallSlot = unlimited): Promise<ContainerSnapshot | null | undefined> {
     try {
-      const info = await this.#client.inspectContainer(id, session.signal);
+      const info = await slot(() => this.#client.inspectContainer(id, session.signal));
       if (session.signal.aborted) return undefined;
       this.#clearFault(id);
       return info === null ? null : toContainerSnapshot(info);
@@ -186,20 +223,30 @@ export class ContainerTable {
     const known = this.#containers.get(record.id);
     if (known !== undefined && sameContainer(known, record)) return;
     this.#containers.set(record.id, record);
+    this.#sorted = null;
     this.#onChange();
   }
 
   #remove(id: string): void {
-    if (this.#containers.delete(id)) this.#onChange();
+    if (!this.#containers.delete(id)) return;
+    this.#sorted = null;
+    this.#onChange();
   }
 
-  #replaceAll(found: Map<string, ContainerSnapshot>): void {
+  /** The resync's view, except for `touched` containers: the event path knows those better. */
+  #replaceAll(found: Map<string, ContainerSnapshot>, touched: ReadonlySet<string>): void {
+    for (const id of touched) {
+      const known = this.#containers.get(id);
+      if (known === undefined) found.delete(id);
+      else found.set(id, known);
+    }
     let changed = found.size !== this.#containers.size;
     for (const [id, record] of found) {
       const known = this.#containers.get(id);
       if (known === undefined || !sameContainer(known, record)) changed = true;
     }
     this.#containers = found;
+    this.#sorted = null;
     if (changed) this.#onChange();
   }
 

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '../model/logger.ts';
 import type { ContainerSnapshot } from '../model/snapshot.ts';
 import { backoffDelay } from '../model/backoff.ts';
-import { ContainerTable, type ContainerFault } from './container-table.ts';
+import { ContainerTable, type CallSlot, type ContainerFault } from './container-table.ts';
 import type { DaemonEndpoint } from './daemon-endpoints.ts';
 import { DockerClient } from './docker-client.ts';
 import { LineSplitter, parseContainerEvent } from './docker-events.ts';
@@ -52,7 +52,10 @@ export interface DaemonWatcherOptions {
   readonly backoffMaxMs: number;
   readonly logger: Logger;
   /** The containers or the state changed (called synchronously, once per change). */
-  readonly onChange: () => void;
+  /** `settling`: the change is the connection coming up (its containers and state `connected` as one). */
+  readonly onChange: (settling?: boolean) => void;
+  /** Shared by every daemon of the host: bounds the resync calls in flight. */
+  readonly resyncSlot?: CallSlot;
 }
 
 interface ConnectionEnd {
@@ -71,6 +74,9 @@ export class DaemonWatcher {
   readonly #table: ContainerTable;
   readonly #stopping = new AbortController();
   #resolveFirstOutcome: () => void = () => {};
+  /** While a connection comes up, its changes (containers, then state) are reported as one. */
+  #holdChanges = false;
+  #heldChange = false;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
 
@@ -88,7 +94,10 @@ export class DaemonWatcher {
     this.endpoint = endpoint;
     this.#options = options;
     this.#client = new DockerClient(endpoint.address, options.requestTimeoutMs);
-    this.#table = new ContainerTable(this.#client, options.onChange, { initialMs: options.backoffInitialMs, maxMs: options.backoffMaxMs });
+    this.#table = new ContainerTable(this.#client, () => this.#changed(), {
+      retry: { initialMs: options.backoffInitialMs, maxMs: options.backoffMaxMs },
+      resyncSlot: options.resyncSlot,
+    });
     this.firstOutcome = new Promise((resolve) => (this.#resolveFirstOutcome = resolve));
   }
 
@@ -130,7 +139,7 @@ export class DaemonWatcher {
     return this.#synced;
   }
 
-  containers(): ContainerSnapshot[] {
+  containers(): readonly ContainerSnapshot[] {
     return this.#table.containers();
   }
 
@@ -181,6 +190,9 @@ export class DaemonWatcher {
       this.#table.beginSession(signal, fault);
       events = (await this.#client.openEvents(signal)) as Readable;
       this.#follow(events, fault);
+      // The synced containers and the state `connected` are one change: two would look like a burst
+      // to the coalescer and hold the daemon's next change back.
+      this.#holdChanges = true;
       await this.#table.resync();
       this.#markSynced();
       connectedAt = Date.now();
@@ -192,6 +204,7 @@ export class DaemonWatcher {
         containers: this.#table.size,
       });
       this.#setState('connected');
+      this.#releaseChanges();
       this.#resolveFirstOutcome();
       this.#repeat(timers, signal, this.#options.heartbeatIntervalMs, () => this.#client.ping(signal), fault);
       if (this.#options.resyncIntervalMs > 0) {
@@ -204,6 +217,7 @@ export class DaemonWatcher {
     } catch (error) {
       fault(error);
     } finally {
+      this.#releaseChanges();
       connection.abort();
       events?.destroy();
       for (const timer of timers) clearTimeout(timer);
@@ -263,7 +277,19 @@ export class DaemonWatcher {
     if (state === this.#state) return;
     this.#state = state;
     this.#since = Date.now();
-    this.#options.onChange();
+    this.#changed();
+  }
+
+  #changed(): void {
+    if (this.#holdChanges) this.#heldChange = true;
+    else this.#options.onChange();
+  }
+
+  #releaseChanges(): void {
+    this.#holdChanges = false;
+    if (!this.#heldChange) return;
+    this.#heldChange = false;
+    this.#options.onChange(true);
   }
 
   #pause(ms: number): Promise<void> {

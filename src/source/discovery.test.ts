@@ -31,6 +31,8 @@ describe('Discovery (fake daemons)', { timeout: 60_000 }, () => {
   /** Containers of 2816 at each of its updates: shows what an update covered. */
   const sizesAtUpdate: number[] = [];
   const detached: string[] = [];
+  let changesOf2816 = 0;
+  let changesOf2816AtSettle = -1;
 
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'rs-discovery-'));
@@ -47,8 +49,10 @@ describe('Discovery (fake daemons)', { timeout: 60_000 }, () => {
       if (id === '2816') sizesAtUpdate.push(discovery.status().find((daemon) => daemon.id === id)!.containers.length);
     });
     discovery.on('detach', (id) => detached.push(id));
+    discovery.on('change', (id) => void (id === '2816' && changesOf2816++));
     await discovery.start();
     await discovery.whenSettled();
+    changesOf2816AtSettle = changesOf2816;
     // The update announcing the initial sync is still in its debounce; let it out first.
     await waitFor(() => sizesAtUpdate.length > 0, { what: 'the initial update of 2816' });
   });
@@ -73,6 +77,9 @@ describe('Discovery (fake daemons)', { timeout: 60_000 }, () => {
       ['2816'],
     );
     assert.deepEqual(fake.eventFilters, [CONTAINER_EVENT_FILTERS], 'events are filtered by the daemon');
+    // Its containers and its state `connected` together: two changes would look like a burst and
+    // hold the daemon's next change back for the longer quiet time.
+    assert.equal(changesOf2816AtSettle, 1, 'coming up is one change');
   });
 
   it('turns a burst of starts into one update, and ignores events it did not ask for', async () => {

@@ -4,9 +4,11 @@
 // container starts becomes one update.
 
 import { EventEmitter } from 'node:events';
+import PQueue from 'p-queue';
 
 import type { DaemonSnapshot, Snapshot } from '../model/snapshot.ts';
 import { Coalescer } from './coalescer.ts';
+import type { CallSlot } from './container-table.ts';
 import type { DaemonEndpoint } from './daemon-endpoints.ts';
 import { endpointLabel, sameSocket, type RefusedDaemon } from './daemon-ids.ts';
 import { DaemonWatcher, type DaemonStatus } from './daemon-watcher.ts';
@@ -30,6 +32,9 @@ export interface DiscoveryEvents {
   detach: [daemonId: string];
 }
 
+/** Resync calls in flight over all daemons: enough to keep resyncs fast, few enough that no call waits in our own queue past its deadline. */
+const HOST_RESYNC_CALLS = 64;
+
 export class Discovery extends EventEmitter<DiscoveryEvents> {
   readonly #options: ResolvedDiscoveryOptions;
   readonly #daemons = new Map<string, DaemonWatcher>();
@@ -39,6 +44,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   readonly #refused = new Map<string, RefusedDaemon>();
   readonly #stopping = new Set<Promise<void>>();
   readonly #coalescer: Coalescer<string>;
+  readonly #resyncCalls = new PQueue({ concurrency: HOST_RESYNC_CALLS });
+  readonly #resyncSlot: CallSlot = (call) => this.#resyncCalls.add(call);
   readonly #settled: Promise<void>;
   #resolveSettled: () => void = () => {};
   #directory: SocketDirectory | null = null;
@@ -169,11 +176,12 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       backoffInitialMs: options.backoffInitialMs,
       backoffMaxMs: options.backoffMaxMs,
       logger: options.logger,
-      onChange: () => {
+      resyncSlot: this.#resyncSlot,
+      onChange: (settling) => {
         // A detached watcher winding down must not announce anything.
         if (this.#daemons.get(id) !== watcher || this.#stopped) return;
         this.#announce('change', id);
-        this.#coalescer.touch(id);
+        this.#coalescer.touch(id, settling === true);
       },
     });
     this.#daemons.set(id, watcher);

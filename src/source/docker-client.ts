@@ -4,6 +4,7 @@
 // socket idle timeout and would also cut a quiet event stream, hence per-call abort signals.
 
 import http from 'node:http';
+import { inspect } from 'node:util';
 import Docker from 'dockerode';
 
 import type { DaemonAddress } from './daemon-endpoints.ts';
@@ -18,6 +19,7 @@ export class DockerClient {
   constructor(address: DaemonAddress, requestTimeoutMs: number) {
     // An agent per daemon: closing one daemon's sockets cannot touch another's.
     this.#agent = new http.Agent({ keepAlive: true });
+    hideFromInspect(this.#agent, 'Agent');
     const target: Docker.DockerOptions =
       address.kind === 'unix' ? { socketPath: address.path } : { host: address.host, port: address.port, protocol: 'http' };
     this.#docker = new Docker({ ...target, agent: this.#agent } as Docker.DockerOptions);
@@ -90,6 +92,7 @@ export class DockerClient {
   /** A signal that aborts with `signal` or when the deadline passes, and names a timeout as such. */
   #deadline(what: string, signal: AbortSignal, { unlinkAfter }: { unlinkAfter: boolean }) {
     const controller = new AbortController();
+    hideFromInspect(controller.signal, 'AbortSignal');
     const forward = () => controller.abort(signal.reason);
     if (signal.aborted) forward();
     else signal.addEventListener('abort', forward, { once: true });
@@ -127,6 +130,15 @@ export class ContainerInspectFailed extends Error {
     // dockerode's message already reads `(HTTP code 500) server error - …`.
     super(`${what} failed: ${cause instanceof Error ? cause.message.trim() : `HTTP ${statusCode}`}`, { cause });
   }
+}
+
+/**
+ * docker-modem formats every request's options with util.inspect (hidden fields, no depth limit)
+ * even when its debug output is off. Walking the agent's sockets and the signal's listeners was
+ * most of the CPU of a call, and kept a thousand daemons from syncing within their deadlines.
+ */
+function hideFromInspect(object: object, name: string): void {
+  Object.defineProperty(object, inspect.custom, { value: () => `${name} {}` });
 }
 
 function asError(error: unknown): Error {

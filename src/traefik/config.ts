@@ -45,6 +45,14 @@ export function ensureObject(object: ConfigObject, key: string): ConfigObject {
   return created;
 }
 
+/** A deep copy, keys in the same order, objects still without a prototype. */
+export function copyConfig<T extends ConfigValue>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyConfig) as T;
+  if (!isConfigObject(value)) return value;
+  const copy = emptyObject();
+  for (const key of Object.keys(value)) copy[key] = copyConfig(value[key] as ConfigValue);
+  return copy as T;
+}
 
 /** Structural equality (Go's reflect.DeepEqual on the decoded values). */
 export function configEqual(a: ConfigValue | undefined, b: ConfigValue | undefined): boolean {

@@ -5,13 +5,15 @@
 
 import { EventEmitter } from 'node:events';
 import type { Stats } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from '../model/logger.ts';
 import type { HeldClaim } from '../render/held-claims.ts';
 import { isDynamicFileName } from '../traefik/dynamic-file.ts';
 import { daemonOfFileName } from './fragment-name.ts';
 import { readHeldFiles, type HeldFileReading } from './held-files.ts';
+import { watchTopLevel, type TopLevelWatch } from './top-level-watch.ts';
 
 export interface OperatorFileStatus {
   readonly file: string;
@@ -23,6 +25,8 @@ export interface OperatorFileStatus {
 
 /** Changes arrive in bursts (an editor's save, a checkout): one re-read after a short quiet. */
 const REREAD_DELAY_MS = 100;
+/** How soon a lost top-level watch is tried again (the writer recreates the directory). */
+const REWATCH_DELAY_MS = 1_000;
 
 export class HeldClaimSource extends EventEmitter<{ change: [] }> {
   readonly #dir: string;
@@ -30,7 +34,11 @@ export class HeldClaimSource extends EventEmitter<{ change: [] }> {
   readonly #logger: Logger;
   #kept = new Map<string, readonly HeldClaim[]>();
   #operator = new Map<string, { claims: readonly HeldClaim[]; status: OperatorFileStatus }>();
-  #watcher: FSWatcher | undefined;
+  #topLevel: TopLevelWatch | undefined;
+  #rewatch: NodeJS.Timeout | undefined;
+  #subdirectories: FSWatcher | undefined;
+  /** Top-level subdirectories handed to chokidar. */
+  readonly #watched = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #reading: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -50,22 +58,69 @@ export class HeldClaimSource extends EventEmitter<{ change: [] }> {
       else this.#kept.set(reading.holder.daemon, reading.claims ?? []);
     }
     this.#applyOperator(readings);
-    const owned = (path: string) => dirname(path) === this.#dir && daemonOfFileName(this.#prefix, basename(path)) !== null;
-    // Traefik reads subdirectories too, so the whole tree is watched (our own fragments aside).
-    // Temp files of our own writes are not what Traefik loads either.
-    const ignored = (path: string, stats?: Stats) => owned(path) || (stats?.isFile() === true && !isDynamicFileName(path));
-    this.#watcher = watch(this.#dir, { ignoreInitial: true, persistent: true, depth: 16, ignored });
-    this.#watcher.on('all', () => this.#scheduleRead());
-    this.#watcher.on('error', (error: unknown) => this.#logger.warn('watching operator files failed', { dir: this.#dir, error }));
-    await new Promise<void>((resolve) => this.#watcher?.once('ready', resolve));
-    // Anything changed between the first read and the watcher being ready is read again.
+    // Traefik reads subdirectories too, so the whole tree is watched (our own fragments aside). The
+    // top level, where our thousand fragments are, with the kernel's events; each subdirectory with
+    // chokidar, which rescans a directory on every event.
+    const ignored = (path: string, stats?: Stats) => stats?.isFile() === true && !isDynamicFileName(path);
+    this.#watchTopLevel();
+    const entries = await readdir(this.#dir, { withFileTypes: true }).catch(() => []);
+    const subdirectories = entries.filter((entry) => entry.isDirectory()).map((entry) => join(this.#dir, entry.name));
+    for (const path of subdirectories) this.#watched.add(path);
+    this.#subdirectories = watch(subdirectories, { ignoreInitial: true, persistent: true, depth: 15, ignored });
+    this.#subdirectories.on('all', () => this.#scheduleRead());
+    this.#subdirectories.on('error', (error: unknown) => this.#logger.warn('watching operator files failed', { dir: this.#dir, error }));
+    // chokidar given no path never says it is ready.
+    if (subdirectories.length > 0) await new Promise<void>((resolve) => this.#subdirectories?.once('ready', resolve));
+    // Anything changed between the first read and the watchers being in place is read again.
     this.#scheduleRead();
+  }
+
+  #watchTopLevel(): void {
+    if (this.#stopped) return;
+    try {
+      this.#topLevel = watchTopLevel(this.#dir, {
+        entry: (name) => void this.#topLevelEntry(name),
+        lost: () => {
+          // The writer puts the directory back: watch it again once it is there.
+          this.#scheduleRead();
+          this.#rewatch = setTimeout(() => this.#watchTopLevel(), REWATCH_DELAY_MS);
+        },
+        error: (error) => this.#logger.warn('watching operator files failed', { dir: this.#dir, error }),
+      });
+    } catch {
+      this.#rewatch = setTimeout(() => this.#watchTopLevel(), REWATCH_DELAY_MS);
+    }
+  }
+
+  async #topLevelEntry(name: string | null): Promise<void> {
+    if (name === null || isDynamicFileName(name)) {
+      // Our own fragments and their temp files are not the operator's.
+      if (name === null || daemonOfFileName(this.#prefix, name) === null) this.#scheduleRead();
+      return;
+    }
+    const path = join(this.#dir, name);
+    const isDirectory = await stat(path).then((stats) => stats.isDirectory(), () => false);
+    if (isDirectory) {
+      this.#watchSubdirectory(path);
+      this.#scheduleRead();
+    } else if (this.#watched.delete(path)) {
+      this.#subdirectories?.unwatch(path);
+      this.#scheduleRead();
+    }
+  }
+
+  #watchSubdirectory(path: string): void {
+    if (this.#watched.has(path) || this.#stopped) return;
+    this.#watched.add(path);
+    this.#subdirectories?.add(path);
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    await this.#watcher?.close();
+    clearTimeout(this.#rewatch);
+    this.#topLevel?.close();
+    await this.#subdirectories?.close();
     await this.#reading;
   }
 

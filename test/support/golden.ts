@@ -10,9 +10,10 @@ import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseArgs } from '../../src/cli/parse-args.ts';
 import { renderOptionsFrom, withSnapshotDaemons } from '../../src/cli/render-config.ts';
-import { parseSnapshot } from '../../src/model/snapshot.ts';
+import { parseSnapshot, type Snapshot } from '../../src/model/snapshot.ts';
 import type { PortAllocation } from '../../src/render/ports.ts';
-import { renderSnapshot, type RenderResult } from '../../src/render/render.ts';
+import type { RenderOptions } from '../../src/render/options.ts';
+import { renderSnapshot, type RenderResult, type RenderState } from '../../src/render/render.ts';
 import { serializeFragment } from '../../src/render/yaml.ts';
 import type { HeldClaim } from '../../src/render/held-claims.ts';
 import { isDynamicFileName } from '../../src/traefik/dynamic-file.ts';
@@ -36,7 +37,8 @@ export function goldenCases(): string[] {
     .sort();
 }
 
-export function renderCase(name: string): GoldenOutput {
+/** A case's inputs: what `render` is given. */
+export function loadCase(name: string): { snapshot: Snapshot; options: RenderOptions; state: RenderState } {
   const dir = join(FIXTURES, name);
   const parsed = parseSnapshot(JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')));
   if (!parsed.ok) throw new Error(`${name}/snapshot.json: ${parsed.error}`);
@@ -45,7 +47,12 @@ export function renderCase(name: string): GoldenOutput {
   const allocationsPath = join(dir, 'allocations.json');
   const allocations = existsSync(allocationsPath) ? (JSON.parse(readFileSync(allocationsPath, 'utf8')) as { allocations: PortAllocation[] }).allocations : [];
   const heldClaims = heldClaimsOf(join(dir, 'files'));
-  const result = renderSnapshot(parsed.snapshot, withSnapshotDaemons(renderOptionsFrom(args), parsed.snapshot), { allocations, now: 0, heldClaims });
+  return { snapshot: parsed.snapshot, options: withSnapshotDaemons(renderOptionsFrom(args), parsed.snapshot), state: { allocations, now: 0, heldClaims } };
+}
+
+export function renderCase(name: string): GoldenOutput {
+  const { snapshot, options, state } = loadCase(name);
+  const result = renderSnapshot(snapshot, options, state);
   const files = new Map<string, string>();
   for (const fragment of result.fragments) {
     files.set(fragmentFileName('rs-', fragment.daemon), serializeFragment(fragment.config, { daemon: fragment.daemon, socket: fragment.socket, generator: GOLDEN_GENERATOR }));

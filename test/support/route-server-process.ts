@@ -20,8 +20,8 @@ export class RouteServerProcess {
   readonly #exited: Promise<number | null>;
   #stderr = '';
 
-  private constructor(args: readonly string[], env: NodeJS.ProcessEnv) {
-    this.#child = spawn(process.execPath, [BIN, 'run', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  private constructor(args: readonly string[], env: NodeJS.ProcessEnv, nodeArgs: readonly string[]) {
+    this.#child = spawn(process.execPath, [...nodeArgs, BIN, 'run', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.#stderr += chunk;
       let newline: number;
@@ -38,9 +38,9 @@ export class RouteServerProcess {
     this.#exited = once(this.#child, 'exit').then(([code]) => code as number | null);
   }
 
-  /** Starts `route-server run` and waits until its side server listens. */
-  static async start(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RouteServerProcess> {
-    const process_ = new RouteServerProcess(['--listen', '127.0.0.1:0', '--log-level', 'debug', ...args], env);
+  /** Starts `route-server run` and waits until its side server listens; `nodeArgs` go to node (e.g. --cpu-prof). */
+  static async start(args: readonly string[], env: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []): Promise<RouteServerProcess> {
+    const process_ = new RouteServerProcess(['--listen', '127.0.0.1:0', '--log-level', 'debug', ...args], env, nodeArgs);
     await waitFor(() => process_.address() ?? (process_.#child.exitCode !== null ? Promise.reject(new Error(`exited: ${process_.tail()}`)) : undefined), {
       what: 'route-server to listen',
       timeoutMs: 30_000,

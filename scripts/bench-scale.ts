@@ -1,0 +1,223 @@
+// The whole system at scale, against fake daemons (test/support/fake-docker-farm.ts: real HTTP on
+// Unix sockets, in this process): `route-server run` as a child process (node directly), measured
+// from outside, then stopped by its pid. Prints, at 1,000 daemons x 10 containers by default:
+//   start -> every fragment written; RSS once settled;
+//   CPU of route-server per single-container change (minus its idle CPU) and files rewritten by it;
+//   `docker start` -> route in the file, p50/p99, while 100 other daemons churn (each stops or
+//   starts a container every --churn-period ms, default 5000: 20 changes a second host-wide);
+//   /routes.json and /routes.json?daemon=ID latency under 100 concurrent clients;
+//   a full render + serialize of the same containers, in this process.
+// The last line is `bench-scale: {json}` so runs can be compared.
+// Usage: node --import tsx scripts/bench-scale.ts [--daemons 1000] [--per-daemon 10] [--churn 100] [--churn-period 5000]
+//          [--profile DIR]   (route-server runs with --cpu-prof and --heap-prof, written into DIR when it stops)
+
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_RENDER_OPTIONS } from '../src/render/options.ts';
+import { renderSnapshot } from '../src/render/render.ts';
+import { serializeFragment } from '../src/render/yaml.ts';
+import { benchContainerName, benchSnapshot } from '../test/support/bench-workload.ts';
+import { FakeDockerFarm } from '../test/support/fake-docker-farm.ts';
+import type { FakeDockerDaemon } from '../test/support/fake-docker-daemon.ts';
+import { RouteServerProcess } from '../test/support/route-server-process.ts';
+import { waitFor } from '../test/support/wait.ts';
+
+const flags = new Map<string, number>();
+let profileDir: string | undefined;
+for (let i = 2; i < process.argv.length; i += 2) {
+  const flag = (process.argv[i] ?? '').replace(/^--/, '');
+  if (flag === 'profile') profileDir = process.argv[i + 1];
+  else flags.set(flag, Number(process.argv[i + 1]));
+}
+const daemonCount = flags.get('daemons') ?? 1000;
+const perDaemon = flags.get('per-daemon') ?? 10;
+const churnCount = Math.min(flags.get('churn') ?? 100, Math.floor(daemonCount / 2));
+const churnPeriodMs = flags.get('churn-period') ?? 5000;
+const CLIENTS = 100;
+const CHANGES = 10; // each a stop then a start: 20 single-container changes
+const SAMPLES = 20;
+
+const root = mkdtempSync(join(tmpdir(), 'rs-bench-scale-'));
+const out = join(root, 'out');
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+/** utime + stime of a process, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function rssMB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? NaN) / 1024;
+}
+
+function fileHas(daemon: FakeDockerDaemon, needle: string): boolean {
+  const file = join(out, `rs-${daemon.id}.yml`);
+  return existsSync(file) && readFileSync(file, 'utf8').includes(needle);
+}
+
+/** The auto-route of container 0 (`svc0-<id>:`) appears in or leaves the daemon's file. */
+async function routeShown(daemon: FakeDockerDaemon, shown: boolean): Promise<void> {
+  await waitFor(() => fileHas(daemon, `svc0-${daemon.id}:`) === shown, { what: `svc0 of ${daemon.id} ${shown ? 'in' : 'out of'} its file`, timeoutMs: 60_000, intervalMs: 1 });
+}
+
+async function writesTotal(server: RouteServerProcess): Promise<number> {
+  const text = await (await fetch(server.url('/metrics'))).text();
+  return [...text.matchAll(/^route_server_writes_total\{daemon="[^"]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+/** `clients` concurrent loops of `each` GETs; latency of every request. */
+async function load(url: (client: number) => string, clients: number, each: number): Promise<number[]> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const latencies: number[] = [];
+  const get = (target: string) =>
+    new Promise<void>((resolve, reject) => {
+      const started = performance.now();
+      http.get(target, { agent }, (response) => {
+        response.resume();
+        response.on('end', () => {
+          latencies.push(performance.now() - started);
+          resolve();
+        });
+      }).on('error', reject);
+    });
+  await Promise.all(Array.from({ length: clients }, async (_, client) => {
+    for (let i = 0; i < each; i++) await get(url(client));
+  }));
+  agent.destroy();
+  return latencies;
+}
+
+function fullRenderMs(): number {
+  const snapshot = benchSnapshot(daemonCount, perDaemon);
+  const options = { ...DEFAULT_RENDER_OPTIONS, baseDomain: 'example.com' };
+  const times: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const started = performance.now();
+    const result = renderSnapshot(snapshot, options, { allocations: [], now: 0 });
+    for (const f of result.fragments) serializeFragment(f.config, { daemon: f.daemon, socket: f.socket, generator: 'bench' });
+    times.push(performance.now() - started);
+  }
+  return percentile(times, 50);
+}
+
+const farm = await FakeDockerFarm.start(root, daemonCount, perDaemon);
+let server: RouteServerProcess | undefined;
+let churning = false;
+const churnLoops: Promise<void>[] = [];
+try {
+  log(`${daemonCount} fake daemons x ${perDaemon} containers at ${farm.glob}`);
+  const started = performance.now();
+  server = await RouteServerProcess.start([
+    '--sockets', farm.glob, '--out', out, '--state-dir', join(root, 'state'),
+    '--base-domain', 'example.com', '--log-level', 'info',
+  ], {}, profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir, '--heap-prof', '--heap-prof-dir', profileDir]);
+  const pid = server.pid;
+  await waitFor(() => readdirSync(out).filter((f) => /^rs-\d+\.yml$/.test(f)).length === daemonCount, {
+    what: 'every fragment written', timeoutMs: 300_000, intervalMs: 20,
+  });
+  const startAllMs = performance.now() - started;
+  log(`start -> all ${daemonCount} fragments written: ${ms(startAllMs)}`);
+  await sleep(3_000);
+  const rss = rssMB(pid);
+  log(`RSS after settling: ${rss.toFixed(0)} MB`);
+
+  // CPU of route-server per single-container change, its idle CPU (heartbeats) taken out.
+  const idleFrom = cpuMs(pid);
+  const idleStarted = performance.now();
+  await sleep(5_000);
+  const idlePerMs = (cpuMs(pid) - idleFrom) / (performance.now() - idleStarted);
+  const writesBefore = await writesTotal(server);
+  const cpuFrom = cpuMs(pid);
+  const changesStarted = performance.now();
+  for (let k = 0; k < CHANGES; k++) {
+    const daemon = farm.daemons[k % farm.daemons.length] as FakeDockerDaemon;
+    const name = benchContainerName(Number(daemon.id), 0);
+    daemon.stop(name);
+    await routeShown(daemon, false);
+    await sleep(50);
+    daemon.start(name);
+    await routeShown(daemon, true);
+    await sleep(50);
+  }
+  const changeWall = performance.now() - changesStarted;
+  await sleep(500);
+  const changesMade = 2 * CHANGES;
+  const changeCpuMs = Math.max(0, cpuMs(pid) - cpuFrom - idlePerMs * (changeWall + 500)) / changesMade;
+  const changeFilesRewritten = ((await writesTotal(server)) - writesBefore) / changesMade;
+  log(`one container change: ${ms(changeCpuMs)} CPU in route-server (idle ${(idlePerMs * 1000).toFixed(1)} ms/s taken out), ${changeFilesRewritten} file(s) rewritten per change`);
+
+  // docker start -> file while other daemons churn.
+  churning = true;
+  for (const daemon of churnCount === 0 ? [] : farm.daemons.slice(-churnCount)) {
+    const name = benchContainerName(Number(daemon.id), 1);
+    churnLoops.push((async () => {
+      await sleep(Math.random() * churnPeriodMs);
+      for (let running = true; churning; running = !running) {
+        if (running) daemon.stop(name);
+        else daemon.start(name);
+        await sleep(churnPeriodMs);
+      }
+    })());
+  }
+  await sleep(2_000);
+  const quiet = farm.daemons.slice(0, daemonCount - churnCount);
+  const latencies: number[] = [];
+  let missed = 0;
+  for (let k = 0; k < SAMPLES; k++) {
+    const daemon = quiet[(k * 7) % quiet.length] as FakeDockerDaemon;
+    const name = benchContainerName(Number(daemon.id), 0);
+    try {
+      daemon.stop(name);
+      await routeShown(daemon, false);
+      await sleep(100);
+      const t0 = performance.now();
+      daemon.start(name);
+      await routeShown(daemon, true);
+      latencies.push(performance.now() - t0);
+    } catch (error) {
+      // A route that never showed is a result, not a crash: counted and reported.
+      missed++;
+      log(`   ${(error as Error).message}`);
+      daemon.start(name);
+      if (missed >= 3) break;
+    }
+  }
+  churning = false;
+  await Promise.all(churnLoops);
+  log(`docker start -> file while ${churnCount} daemons churn, each every ${churnPeriodMs} ms (${latencies.length} starts, ${missed} not shown within 60 s): p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(Math.max(...latencies))}`);
+
+  await sleep(3_000);
+  const all = await load(() => server!.url('/routes.json'), CLIENTS, 3);
+  log(`/routes.json, ${CLIENTS} clients: p50 ${ms(percentile(all, 50))}, p99 ${ms(percentile(all, 99))}`);
+  const one = await load((client) => server!.url(`/routes.json?daemon=${farm.daemons[(client * 13) % daemonCount]!.id}`), CLIENTS, 20);
+  const routesDaemonP99Ms = percentile(one, 99);
+  log(`/routes.json?daemon=ID, ${CLIENTS} clients: p50 ${ms(percentile(one, 50))}, p99 ${ms(routesDaemonP99Ms)}`);
+
+  await server.stop();
+  server = undefined;
+  const render = fullRenderMs();
+  log(`full render + serialize of ${daemonCount * perDaemon} containers (this process): ${ms(render)}`);
+  const round = (value: number) => Math.round(value * 10) / 10;
+  log(`bench-scale: ${JSON.stringify({
+    startAllMs: round(startAllMs), rssMB: round(rss), changeCpuMs: round(changeCpuMs), changeFilesRewritten: round(changeFilesRewritten),
+    fullRenderMs: round(render), routesDaemonP99Ms: round(routesDaemonP99Ms),
+  })}`);
+} finally {
+  churning = false;
+  await Promise.all(churnLoops);
+  await server?.stop();
+  await farm.stop();
+  rmSync(root, { recursive: true, force: true });
+}
