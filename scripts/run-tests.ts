@@ -35,12 +35,14 @@ function hasStaticBusybox(): boolean {
   return query.status !== 0 ? true : query.stdout.includes('install ok installed');
 }
 
-/** Installs what the real-daemon suites need, when we may; returns why they cannot run, if so. */
-function prepareDocker(): string | undefined {
-  const missing = () => [!onPath('dockerd') && 'docker.io', !hasStaticBusybox() && 'busybox-static', !onPath('docker-compose') && 'docker-compose'].filter(Boolean) as string[];
-  if (missing().length === 0) return process.getuid?.() === 0 ? undefined : 'they start Docker daemons and need root';
+/**
+ * Installs Debian packages a suite needs when we may (root with apt); `missing` names what is still
+ * absent. Returns why the suite cannot run, if so.
+ */
+function aptInstall(missing: () => string[], purpose: string): string | undefined {
+  if (missing().length === 0) return undefined;
   if (process.getuid?.() !== 0 || !onPath('apt-get')) return `${missing().join(', ')} missing (install them, or run npm test as root on Debian/Ubuntu)`;
-  process.stdout.write(`Installing ${missing().join(' ')} for the real-daemon suites…\n`);
+  process.stdout.write(`Installing ${missing().join(' ')} for ${purpose}…\n`);
   const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing()], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
@@ -49,31 +51,22 @@ function prepareDocker(): string | undefined {
   return missing().length === 0 ? undefined : `${missing().join(', ')} still missing after apt-get`;
 }
 
-/** Installs chromium for the browser suite when we may; returns why it cannot run, if so. */
+/** What the real-daemon suites need: Docker daemons, a static busybox, docker-compose, and root. */
+function prepareDocker(): string | undefined {
+  const missing = () => [!onPath('dockerd') && 'docker.io', !hasStaticBusybox() && 'busybox-static', !onPath('docker-compose') && 'docker-compose'].filter(Boolean) as string[];
+  return aptInstall(missing, 'the real-daemon suites') ?? (process.getuid?.() === 0 ? undefined : 'they start Docker daemons and need root');
+}
+
+/** The browser suite drives Debian's chromium (or ROUTE_SERVER_CHROMIUM, which must exist). */
 function prepareBrowser(): string | undefined {
   if (chromiumPath() !== undefined) return undefined;
   if (process.env['ROUTE_SERVER_CHROMIUM']) return `ROUTE_SERVER_CHROMIUM=${process.env['ROUTE_SERVER_CHROMIUM']} does not exist`;
-  if (process.getuid?.() !== 0 || !onPath('apt-get')) return 'chromium missing (apt-get install chromium, or run npm test as root on Debian/Ubuntu)';
-  process.stdout.write('Installing chromium for the browser suite…\n');
-  const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  if (install.status !== 0) return 'apt-get install chromium failed';
-  return chromiumPath() === undefined ? 'chromium still missing after apt-get' : undefined;
+  return aptInstall(() => (chromiumPath() === undefined ? ['chromium'] : []), 'the browser suite');
 }
 
-/** The fleet suite runs a real redis-server: installed with apt when we may, like docker.io. */
+/** The fleet suite runs a real redis-server. */
 function prepareRedis(): string | undefined {
-  if (redisUnavailableReason() === null) return undefined;
-  if (process.getuid?.() !== 0 || !onPath('apt-get')) return 'redis-server missing (install it, or run npm test as root on Debian/Ubuntu)';
-  process.stdout.write('Installing redis-server for the fleet suite…\n');
-  const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  if (install.status !== 0) return 'apt-get install redis-server failed';
-  return redisUnavailableReason() ?? undefined;
+  return aptInstall(() => (redisUnavailableReason() === null ? [] : ['redis-server']), 'the fleet suite');
 }
 
 interface Suite {
