@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isDaemonId } from '../model/tenant.ts';
-import { daemonOfFileName, fragmentFileName, prefixProblem } from './fragment-name.ts';
+import { daemonOfFileName, daemonOfTempName, fragmentFileName, prefixProblem } from './fragment-name.ts';
 
 describe('fragment names', () => {
   it('owns exactly `{prefix}{daemon id}.yml`', () => {
@@ -30,5 +30,12 @@ describe('fragment names', () => {
     assert.equal(prefixProblem('a/b'), 'to be a non-empty string of [A-Za-z0-9._-]');
     assert.equal(prefixProblem('rs '), 'to be a non-empty string of [A-Za-z0-9._-]');
     assert.equal(prefixProblem('x'.repeat(129)), 'to be at most 128 characters');
+  });
+
+  it('recognises only our own temp files as leftovers', () => {
+    assert.equal(daemonOfTempName('rs-', 'rs-2816.yml.1849461462'), '2816');
+    assert.equal(daemonOfTempName('rs-', 'rs-2816.yml.0'), '2816');
+    const foreign = ['rs-2816.yml', 'rs-2816.yml.tmp', 'other-2816.yml.12', 'rs-2816.yaml.12', 'rs-Web.yml.12', 'rs-2816.yml.12345678901', 'traefik.yml.1'];
+    for (const name of foreign) assert.equal(daemonOfTempName('rs-', name), null, name);
   });
 });

@@ -1,5 +1,6 @@
 // The file names the writer owns: `{prefix}{daemon}.yml` and nothing else. Everything else in the
-// output directory (traefik.yml, another tool's fragments, our own temp files) is someone else's.
+// output directory (traefik.yml, another tool's fragments) is someone else's. The one exception is
+// our own temp file `{prefix}{daemon}.yml.<digits>` that a killed run left behind: swept at start.
 
 import { isDaemonId } from '../model/tenant.ts';
 
@@ -31,4 +32,13 @@ export function daemonOfFileName(prefix: string, name: string): string | null {
   if (!name.startsWith(prefix) || !name.endsWith(EXTENSION)) return null;
   const daemon = name.slice(prefix.length, name.length - EXTENSION.length);
   return isDaemonId(daemon) ? daemon : null;
+}
+
+/**
+ * The daemon whose write left this temp file (`rs-2816.yml.1849461462`, write-file-atomic's
+ * `<target>.<uint32>`), or null. Only a run killed mid-write leaves one.
+ */
+export function daemonOfTempName(prefix: string, name: string): string | null {
+  const match = /^(.*\.yml)\.\d{1,10}$/.exec(name);
+  return match === null ? null : daemonOfFileName(prefix, match[1]!);
 }

@@ -52,7 +52,7 @@ describe('FragmentWriter: writing', () => {
   it('never touches files it does not own, with or without the prefix', async (t) => {
     const { dir } = await scratchDirectory();
     await mkdir(join(dir, 'rs-sub.yml'), { recursive: true });
-    const foreign = ['traefik.yml', 'rs-notes.txt', 'other-2816.yml', 'rs-2816.yaml', 'rs-2816.yml.123', 'rs-Bad.yml', 'RS-2816.yml'];
+    const foreign = ['traefik.yml', 'rs-notes.txt', 'other-2816.yml', 'rs-2816.yaml', 'rs-2816.yml.bak', 'rs-Bad.yml', 'RS-2816.yml'];
     for (const name of foreign) await writeFile(join(dir, name), `foreign: ${name}\n`);
     const before = await Promise.all(foreign.map((name) => stat(join(dir, name))));
 
@@ -174,5 +174,22 @@ describe('FragmentWriter: writing', () => {
     const loadable = [...names].filter((name) => ['.yml', '.yaml', '.toml'].includes(extname(name).toLowerCase()));
     assert.deepEqual(loadable, ['rs-2816.yml']);
     assert.ok([...names].some((name) => /^rs-2816\.yml\.\d+$/.test(name)), `temp files were observed: ${[...names].join(', ')}`);
+  });
+
+  it('removes at start the temp files a run killed mid-write left, and nothing else', async (t) => {
+    const { dir } = await scratchDirectory();
+    const leftovers = ['rs-2816.yml.1849461462', 'rs-2880.yml.7'];
+    const foreign = ['rs-2816.yml.tmp', 'other-2816.yml.12', 'traefik.yml.3'];
+    await mkdir(dir);
+    await writeFile(join(dir, 'rs-2816.yml'), FRAGMENT);
+    for (const name of [...leftovers, ...foreign]) await writeFile(join(dir, name), 'http:\n  routers: {}\n');
+    const logger = recordingLogger();
+    const writer = new FragmentWriter({ dir, prefix: 'rs-', watch: false, logger });
+    t.after(() => writer.stop());
+    assert.deepEqual(await writer.start(), ['2816'], 'a temp file is not a fragment to adopt');
+    assert.deepEqual((await readdir(dir)).sort(), [...foreign, 'rs-2816.yml'].sort());
+    assert.equal(await readFile(join(dir, 'rs-2816.yml'), 'utf8'), FRAGMENT, 'the fragment beside the temp file is untouched');
+    const swept = logger.entries.filter((entry) => entry.message === 'removed a temp file a killed run left behind').map((entry) => entry.fields['file']);
+    assert.deepEqual(swept.sort(), leftovers.map((name) => join(dir, name)).sort());
   });
 });

@@ -10,7 +10,7 @@ import PQueue from 'p-queue';
 import { backoffDelay, type BackoffOptions } from '../model/backoff.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 import { readFragment, removeFragment, writeFragment } from './fragment-file.ts';
-import { daemonOfFileName, fragmentFileName } from './fragment-name.ts';
+import { daemonOfFileName, daemonOfTempName, fragmentFileName } from './fragment-name.ts';
 import { FragmentSlot, type Trigger } from './fragment-slot.ts';
 import { OutputDirectory } from './output-directory.ts';
 import { describeFault, type WriteFault } from './write-fault.ts';
@@ -160,6 +160,10 @@ export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
     const { dir, prefix, logger } = this.#options;
     const found: string[] = [];
     for (const name of (await readdir(dir)).sort()) {
+      if (atStart && daemonOfTempName(prefix, name) !== null) {
+        await this.#sweepTemp(dir, join(dir, name));
+        continue;
+      }
       const daemon = daemonOfFileName(prefix, name);
       if (daemon === null) continue;
       const path = join(dir, name);
@@ -177,6 +181,20 @@ export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
       else if (atStart) slot.onDisk = content;
     }
     return found;
+  }
+
+  /**
+   * A temp file of ours found before our first write was left by a run killed mid-write: its rename
+   * never happened, so the fragment beside it is whole and the temp file is garbage. Later ones may
+   * be our own writes in flight, so the sweep runs at start only.
+   */
+  async #sweepTemp(dir: string, path: string): Promise<void> {
+    try {
+      await removeFragment(dir, path);
+      this.#options.logger.info('removed a temp file a killed run left behind', { file: path });
+    } catch (error) {
+      this.#options.logger.warn('could not remove a leftover temp file', { file: path, error: describeFault(error, path).message });
+    }
   }
 
   #request(slot: FragmentSlot, trigger: Trigger): void {
