@@ -1,5 +1,5 @@
 // Traefik's label decoder (pkg/config/label over traefik/paerser), reimplemented over our field
-// table: labels → tree of nodes (case-insensitive, first name kept, last value wins) → checked
+// table: labels → tree of nodes (label-tree.ts) → checked
 // against the table (unknown fields, standalone elements) → filled (comma lists, indexed struct
 // lists, the singular `server`, bool/int/duration parsing). Any error skips the whole container,
 // as in Traefik. Fields Traefik tags `label:"-"` are checked like any other but never filled: their
@@ -9,8 +9,9 @@ import { emptyObject, type ConfigObject, type ConfigValue } from './config.ts';
 import { Configuration } from './fields/configuration.ts';
 import { findField, foldCase, type FieldDef, type FieldType, type ScalarKind, type StructDef } from './fields/table.ts';
 import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
+import { fillRawMap } from './label-raw-map.ts';
+import { buildTree, DecodeError, type LabelNode } from './label-tree.ts';
 import { compareCodePoints } from '../model/ordering.ts';
-import { MAX_LABEL_KEY_SEGMENTS } from '../model/limits.ts';
 
 /** Prefixes Traefik decodes (case-insensitive); every other label is ignored silently. */
 export const DECODED_PREFIXES = ['traefik.http', 'traefik.tcp', 'traefik.udp', 'traefik.tls.stores.default'] as const;
@@ -28,31 +29,6 @@ export interface LabelNote {
 export type LabelDecode =
   | { readonly ok: true; readonly config: ConfigObject; readonly notes: readonly LabelNote[] }
   | { readonly ok: false; readonly error: string; readonly label?: string };
-
-interface LabelNode {
-  readonly name: string;
-  value: string;
-  readonly children: LabelNode[];
-  /** Children by case-folded name: labels differing only in case are one node. */
-  readonly byFolded: Map<string, LabelNode>;
-  /** First label (in sorted order) that passes through this node: what a diagnostic points at. */
-  readonly label: string;
-  /** Label whose value the node holds (the last one written). */
-  valueLabel: string;
-  /** Every label that ends at this node (several when they differ only in case). */
-  readonly ends: string[];
-  field?: FieldDef;
-  disabled?: boolean;
-}
-
-class DecodeError extends Error {
-  constructor(
-    message: string,
-    readonly label?: string,
-  ) {
-    super(message);
-  }
-}
 
 /** Decodes a container's labels into dynamic configuration, or the first error Traefik would log. */
 export function decodeLabels(labels: Readonly<Record<string, string>>): LabelDecode {
@@ -77,77 +53,6 @@ export function decodeLabelsInto(
     }
     throw error;
   }
-}
-
-/** Keys Traefik's decoder looks at, in its order (Go sorts strings bytewise, i.e. by code point). */
-export function decodedLabelKeys(
-  labels: Readonly<Record<string, string>>,
-  prefixes: readonly string[] = DECODED_PREFIXES,
-): string[] {
-  const matcher = prefixMatcher(prefixes);
-  return Object.keys(labels)
-    .filter((key) => matcher.test(key))
-    .sort(compareCodePoints);
-}
-
-const prefixMatchers = new Map<readonly string[], RegExp>();
-
-/** One case-insensitive regexp per prefix list: labels are filtered for every container. */
-function prefixMatcher(prefixes: readonly string[]): RegExp {
-  let matcher = prefixMatchers.get(prefixes);
-  if (!matcher) {
-    matcher = new RegExp(`^(?:${prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'i');
-    prefixMatchers.set(prefixes, matcher);
-  }
-  return matcher;
-}
-
-
-function buildTree(labels: Readonly<Record<string, string>>, prefixes: readonly string[]): LabelNode | undefined {
-  let root: LabelNode | undefined;
-  for (const key of decodedLabelKeys(labels, prefixes)) {
-    const parts = splitKey(key);
-    root ??= { name: parts[0] as string, value: '', children: [], byFolded: new Map(), label: key, valueLabel: key, ends: [] };
-    let node = root;
-    for (let i = 1; i < parts.length; i++) {
-      const part = parts[i] as string;
-      const folded = foldCase(part);
-      let child = node.byFolded.get(folded);
-      if (!child) {
-        child = { name: part, value: '', children: [], byFolded: new Map(), label: key, valueLabel: key, ends: [] };
-        node.children.push(child);
-        node.byFolded.set(folded, child);
-      }
-      node = child;
-    }
-    node.value = labels[key] ?? '';
-    node.valueLabel = key;
-    node.ends.push(key);
-  }
-  return root;
-}
-
-function splitKey(key: string): string[] {
-  const split = key.split('.');
-  // The tree is walked recursively: depth must stay bounded whatever the caller checked before.
-  if (split.length > MAX_LABEL_KEY_SEGMENTS) throw new DecodeError(`label key has ${split.length} segments, route-server accepts at most ${MAX_LABEL_KEY_SEGMENTS}`, key);
-  if (split[0] !== 'traefik') throw new DecodeError(`invalid label root ${split[0]}`, key);
-  const parts: string[] = [];
-  for (const element of split) {
-    if (element === '') throw new DecodeError(`invalid element: ${key}`, key);
-    if (element.startsWith('[')) {
-      throw new DecodeError(`invalid leading character '[' in field name (bracket is a slice delimiter): ${element}`, key);
-    }
-    if (element.endsWith(']')) {
-      // Traefik panics on `name]` without `[`; we report it instead.
-      const open = element.indexOf('[');
-      if (open < 0) throw new DecodeError(`invalid element: ${key}`, key);
-      parts.push(element.slice(0, open), element.slice(open));
-    } else {
-      parts.push(element);
-    }
-  }
-  return parts;
 }
 
 // ---- pass 1: the node tree against the table (paerser nodes_metadata.go) ------------------
@@ -294,50 +199,4 @@ function parseScalar(text: string, scalar: ScalarKind, label: string): ConfigVal
       return text;
     }
   }
-}
-
-// ---- plugin configuration: map[string]any (paerser addRawValue / fillRawValue) -------------
-
-function fillRawMap(entry: LabelNode): ConfigObject {
-  const map = emptyObject();
-  for (const child of entry.children) {
-    const raw = squash(child);
-    // paerser quirk kept on purpose: when the squashed map holds the child's own name, its entries
-    // are spread into the parent (`plugin.p.a.a=1` gives {a: "1"}).
-    if (child.children.length === 0 || Object.prototype.hasOwnProperty.call(raw, child.name)) {
-      for (const key of Object.keys(raw)) map[key] = raw[key] as ConfigValue;
-    } else {
-      map[child.name] = raw;
-    }
-  }
-  return map;
-}
-
-/** Children squashed into one map (or list for `[n]` keys); a leaf gives {name: value}. */
-function squash(node: LabelNode): ConfigObject {
-  const out = emptyObject();
-  if (node.children.length === 0) {
-    out[node.name] = node.value;
-    return out;
-  }
-  for (const child of node.children) out[child.name] = squashValue(child);
-  const first = node.children[0] as LabelNode;
-  if (isIndexName(first.name)) {
-    const list = emptyObject();
-    list[node.name] = node.children.map((child) => squashValue(child));
-    return list;
-  }
-  return out;
-}
-
-function squashValue(node: LabelNode): ConfigValue {
-  if (node.children.length === 0) return node.value;
-  if (isIndexName((node.children[0] as LabelNode).name)) return node.children.map((child) => squashValue(child));
-  const map = emptyObject();
-  for (const child of node.children) map[child.name] = squashValue(child);
-  return map;
-}
-
-function isIndexName(name: string): boolean {
-  return name.startsWith('[') && name.endsWith(']');
 }

@@ -1,0 +1,104 @@
+// The first step of Traefik's label decoder (paerser parser): the labels under the decoded
+// prefixes, sorted bytewise, become a tree of nodes, one per key segment (case-insensitive, first
+// name kept, last value wins). `name[0]` segments split into the name and its index.
+
+import { foldCase, type FieldDef } from './fields/table.ts';
+import { compareCodePoints } from '../model/ordering.ts';
+import { MAX_LABEL_KEY_SEGMENTS } from '../model/limits.ts';
+
+export interface LabelNode {
+  readonly name: string;
+  value: string;
+  readonly children: LabelNode[];
+  /** Children by case-folded name: labels differing only in case are one node. */
+  readonly byFolded: Map<string, LabelNode>;
+  /** First label (in sorted order) that passes through this node: what a diagnostic points at. */
+  readonly label: string;
+  /** Label whose value the node holds (the last one written). */
+  valueLabel: string;
+  /** Every label that ends at this node (several when they differ only in case). */
+  readonly ends: string[];
+  field?: FieldDef;
+  disabled?: boolean;
+}
+
+/** The first error Traefik would log for a container, and the label it comes from. */
+export class DecodeError extends Error {
+  constructor(
+    message: string,
+    readonly label?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Keys Traefik's decoder looks at, in its order (Go sorts strings bytewise, i.e. by code point). */
+export function decodedLabelKeys(
+  labels: Readonly<Record<string, string>>,
+  prefixes: readonly string[],
+): string[] {
+  const matcher = prefixMatcher(prefixes);
+  return Object.keys(labels)
+    .filter((key) => matcher.test(key))
+    .sort(compareCodePoints);
+}
+
+const prefixMatchers = new Map<readonly string[], RegExp>();
+
+/** One case-insensitive regexp per prefix list: labels are filtered for every container. */
+function prefixMatcher(prefixes: readonly string[]): RegExp {
+  let matcher = prefixMatchers.get(prefixes);
+  if (!matcher) {
+    matcher = new RegExp(`^(?:${prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'i');
+    prefixMatchers.set(prefixes, matcher);
+  }
+  return matcher;
+}
+
+/** The labels' node tree, or nothing when no label is under the prefixes. */
+export function buildTree(labels: Readonly<Record<string, string>>, prefixes: readonly string[]): LabelNode | undefined {
+  let root: LabelNode | undefined;
+  for (const key of decodedLabelKeys(labels, prefixes)) {
+    const parts = splitKey(key);
+    root ??= { name: parts[0] as string, value: '', children: [], byFolded: new Map(), label: key, valueLabel: key, ends: [] };
+    let node = root;
+    for (let i = 1; i < parts.length; i++) {
+      const part = parts[i] as string;
+      const folded = foldCase(part);
+      let child = node.byFolded.get(folded);
+      if (!child) {
+        child = { name: part, value: '', children: [], byFolded: new Map(), label: key, valueLabel: key, ends: [] };
+        node.children.push(child);
+        node.byFolded.set(folded, child);
+      }
+      node = child;
+    }
+    node.value = labels[key] ?? '';
+    node.valueLabel = key;
+    node.ends.push(key);
+  }
+  return root;
+}
+
+function splitKey(key: string): string[] {
+  const split = key.split('.');
+  // The tree is walked recursively: depth must stay bounded whatever the caller checked before.
+  if (split.length > MAX_LABEL_KEY_SEGMENTS) throw new DecodeError(`label key has ${split.length} segments, route-server accepts at most ${MAX_LABEL_KEY_SEGMENTS}`, key);
+  if (split[0] !== 'traefik') throw new DecodeError(`invalid label root ${split[0]}`, key);
+  const parts: string[] = [];
+  for (const element of split) {
+    if (element === '') throw new DecodeError(`invalid element: ${key}`, key);
+    if (element.startsWith('[')) {
+      throw new DecodeError(`invalid leading character '[' in field name (bracket is a slice delimiter): ${element}`, key);
+    }
+    if (element.endsWith(']')) {
+      // Traefik panics on `name]` without `[`; we report it instead.
+      const open = element.indexOf('[');
+      if (open < 0) throw new DecodeError(`invalid element: ${key}`, key);
+      parts.push(element.slice(0, open), element.slice(open));
+    } else {
+      parts.push(element);
+    }
+  }
+  return parts;
+}
