@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { parseSnapshot } from '../model/snapshot.ts';
-import { DEFAULT_RENDER_OPTIONS } from './options.ts';
-import { renderSnapshot } from './render.ts';
+import { parseSnapshot } from '../../src/model/snapshot.ts';
+import { DEFAULT_RENDER_OPTIONS } from '../../src/render/options.ts';
+import { renderSnapshot } from '../../src/render/render.ts';
 
 const parsed = parseSnapshot(JSON.parse(readFileSync(new URL('../../fixtures/render/iso-deep-label-key/snapshot.json', import.meta.url), 'utf8')));
 assert.ok(parsed.ok);
