@@ -2,7 +2,7 @@
 // the problem and since when. `reasons` says in words why the status is not `ok`, so an operator does
 // not have to work it out from the details below it.
 
-import type { DaemonState } from '../source/daemon-watcher.ts';
+import type { DaemonState } from '../source/daemon-status.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 import { ageMs, isoTime } from './json-time.ts';
 import { isFailing, type SinkStatus } from '../output/fragment-sink.ts';

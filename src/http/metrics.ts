@@ -2,7 +2,7 @@
 // also shows (daemon states, events, reconnects, routes, output), read from the same status at
 // scrape time, so /metrics can never drift from /health.
 
-import type { DaemonState, DaemonStatus } from '../source/daemon-watcher.ts';
+import type { DaemonState, DaemonStatus } from '../source/daemon-status.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 import { METRIC_PREFIX as PREFIX } from './metrics-registry.ts';
 import { formatFamilies, type MetricFamily, type Sample } from './prometheus-text.ts';

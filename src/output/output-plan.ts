@@ -7,7 +7,7 @@
 // The caller delivers `set` to its sinks and carries `owned` into the next plan.
 
 import type { Fragment } from '../render/render.ts';
-import type { DaemonState } from '../source/daemon-watcher.ts';
+import type { DaemonState } from '../source/daemon-status.ts';
 
 export interface DaemonOutputState {
   readonly synced: boolean;

@@ -11,12 +11,13 @@ import { Coalescer } from './coalescer.ts';
 import type { CallSlot } from './container-table.ts';
 import type { DaemonEndpoint } from './daemon-endpoints.ts';
 import { endpointLabel, sameSocket, type RefusedDaemon } from './daemon-ids.ts';
-import { DaemonWatcher, type DaemonStatus } from './daemon-watcher.ts';
+import type { DaemonStatus } from './daemon-status.ts';
+import { DaemonWatcher } from './daemon-watcher.ts';
 import { resolveDiscoveryOptions, type DiscoveryOptions, type ResolvedDiscoveryOptions } from './discovery-options.ts';
 import { SocketDirectory } from './socket-directory.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 
-export type { DaemonState, DaemonStatus } from './daemon-watcher.ts';
+export type { DaemonState, DaemonStatus } from './daemon-status.ts';
 export type { ContainerFault } from './container-table.ts';
 export { DISCOVERY_DEFAULTS, type DiscoveryOptions } from './discovery-options.ts';
 export { parseDockerHost, type DockerHostSpec } from './daemon-endpoints.ts';

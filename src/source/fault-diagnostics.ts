@@ -3,7 +3,7 @@
 // /routes.json beside the label diagnostics.
 
 import type { Diagnostic } from '../model/diagnostics.ts';
-import type { DaemonStatus } from './daemon-watcher.ts';
+import type { DaemonStatus } from './daemon-status.ts';
 
 export const CONTAINER_INSPECT_FAILED = 'container-inspect-failed';
 

@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Diagnostic, DiagnosticCode } from '../../src/model/diagnostics.ts';
 import type { Logger } from '../../src/model/logger.ts';
 import type { RouteInfo } from '../../src/render/fragment.ts';
-import type { DaemonStatus } from '../../src/source/daemon-watcher.ts';
+import type { DaemonStatus } from '../../src/source/daemon-status.ts';
 import { Metrics } from '../../src/http/metrics-registry.ts';
 import type { MetricFamily } from '../../src/http/prometheus-text.ts';
 import type { SinkStatus } from '../../src/output/fragment-sink.ts';
