@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 
 import { daemonStatus, diagnostic, PlainRuntimeView, renderSummary, routeInfo, T0, writerStatus } from '../../test/support/runtime-view.ts';
 import { escapeHtml, STATUS_CSP, statusHtml } from './status-html.ts';
-import { spans, statusPage } from './status-model.ts';
+import { spans } from './status-ports.ts';
+import { statusPage } from './status-model.ts';
 import { STATUS_SCRIPT } from './status-script.ts';
 import { STATUS_STYLE } from './status-style.ts';
 

@@ -5,7 +5,8 @@
 
 import { createHash } from 'node:crypto';
 
-import { SECTIONS, type Cell, type Row, type StatusPage, type Table } from './status-model.ts';
+import { SECTIONS, type StatusPage } from './status-model.ts';
+import type { Cell, Row, Table } from './status-table.ts';
 import { STATUS_SCRIPT } from './status-script.ts';
 import { STATUS_STYLE } from './status-style.ts';
 

@@ -4,38 +4,11 @@
 // that cannot drift apart in what they show. Every string here may come from a tenant's labels.
 
 import { healthReport, type HealthStatus } from './health.ts';
-import { portsReport, type ProtocolPorts } from './ports.ts';
+import { portsReport } from './ports.ts';
 import { routesReport, type DiagnosticEntry, type RouterEntry } from './routes.ts';
 import type { RuntimeView } from './runtime-view.ts';
-
-/** `tone` colours a cell; `time` (ISO) makes it an age the page keeps current; `lines` stack. */
-export interface Cell {
-  readonly text: string;
-  readonly lines?: readonly string[];
-  readonly time?: string;
-  readonly tone?: 'ok' | 'warn' | 'bad' | 'muted';
-}
-
-export interface Row {
-  readonly cells: readonly Cell[];
-  /** What the filter box matches against (daemon, container, host or rule, router). */
-  readonly keys: readonly string[];
-}
-
-export interface RowGroup {
-  /** A heading row over the group (diagnostics by daemon and container); null for none. */
-  readonly title: string | null;
-  readonly rows: readonly Row[];
-}
-
-export interface Table {
-  readonly id: string;
-  readonly section: string;
-  readonly caption: string;
-  readonly columns: readonly string[];
-  readonly groups: readonly RowGroup[];
-  readonly empty: string;
-}
+import { portTables } from './status-ports.ts';
+import { flag, lines, text, time, type Cell, type Row, type RowGroup, type Table } from './status-table.ts';
 
 export interface StatusPage {
   /** Unix ms the page describes. */
@@ -53,13 +26,6 @@ export const SECTIONS = [
   ['ports', 'Ports'],
   ['output', 'Output'],
 ] as const;
-
-const text = (value: string | number | null | undefined, tone?: Cell['tone']): Cell =>
-  value === null || value === undefined ? { text: '—', tone: 'muted' } : { text: String(value), ...(tone ? { tone } : {}) };
-const lines = (values: readonly string[], tone?: Cell['tone']): Cell =>
-  values.length === 0 ? text(null) : { text: values.join('\n'), lines: values, ...(tone ? { tone } : {}) };
-const time = (iso: string | null): Cell => (iso === null ? { text: 'never', tone: 'muted' } : { text: iso, time: iso });
-const flag = (on: boolean, yes: string, no: string, bad: Cell['tone'] = 'bad'): Cell => (on ? { text: yes, tone: bad } : { text: no, tone: 'muted' });
 
 export function statusPage(view: RuntimeView, now: number): StatusPage {
   const health = healthReport(view, now);
@@ -130,32 +96,7 @@ export function statusPage(view: RuntimeView, now: number): StatusPage {
         empty: 'No diagnostics: every label was understood.',
         groups: diagnosticGroups(routes.diagnostics),
       },
-      ...(['tcp', 'udp'] as const).map((protocol) => allocationTable(protocol, ports[protocol])),
-      {
-        id: 'port-ranges',
-        section: 'ports',
-        caption: 'Port ranges and what is free',
-        columns: ['Protocol', 'Range', 'Allocated', 'Named by routers', 'Free'],
-        empty: 'No port ranges.',
-        groups: [
-          {
-            title: null,
-            rows: (['tcp', 'udp'] as const).map((protocol) => {
-              const p = ports[protocol];
-              return {
-                keys: [],
-                cells: [
-                  text(protocol),
-                  p.range ? text(`${p.range.first}–${p.range.last}`) : text('none', 'muted'),
-                  text(p.counts.allocated),
-                  text(p.counts.explicit),
-                  text(`${p.counts.free}${p.free.length > 0 ? `: ${spans(p.free)}` : ''}`, p.range && p.counts.free === 0 ? 'bad' : undefined),
-                ],
-              };
-            }),
-          },
-        ],
-      },
+      ...portTables(ports),
       {
         id: 'sinks',
         section: 'output',
@@ -257,48 +198,4 @@ function diagnosticGroups(diagnostics: readonly DiagnosticEntry[]): RowGroup[] {
     });
   }
   return groups;
-}
-
-function allocationTable(protocol: 'tcp' | 'udp', ports: ProtocolPorts): Table {
-  return {
-    id: `${protocol}-ports`,
-    section: 'ports',
-    caption: `${protocol.toUpperCase()} ports handed out and named`,
-    columns: ['Port', 'Entrypoint', 'Daemon', 'Router', 'In use', 'Backend'],
-    empty: `No ${protocol.toUpperCase()} port is allocated.`,
-    groups: [
-      {
-        title: null,
-        rows: [
-          ...ports.allocations.map((a) => ({
-            keys: [a.daemon, a.router],
-            cells: [text(a.port), text(a.entrypoint), text(a.daemon), text(a.router), a.active ? text('yes', 'ok') : text('kept for its router', 'muted'), text(a.backend)],
-          })),
-          ...ports.explicit.map((e) => ({
-            keys: e.routers.flatMap((r) => [r.daemon, r.router]),
-            cells: [
-              text(e.port),
-              text(e.entrypoint),
-              lines([...new Set(e.routers.map((r) => r.daemon))]),
-              lines(e.routers.map((r) => r.router)),
-              text(e.inRange ? 'named by the router, never handed out' : 'named by the router, outside the range', 'muted'),
-              text(null),
-            ],
-          })),
-        ],
-      },
-    ],
-  };
-}
-
-/** `[1,2,3,7,9,10]` → `1–3, 7, 9–10`: a free range of thousands of ports in a few characters. */
-export function spans(ports: readonly number[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < ports.length; ) {
-    let j = i;
-    while (j + 1 < ports.length && ports[j + 1] === (ports[j] as number) + 1) j++;
-    out.push(i === j ? String(ports[i]) : `${ports[i]}–${ports[j]}`);
-    i = j + 1;
-  }
-  return out.join(', ');
 }
