@@ -3,16 +3,16 @@
 // lost permissions or a deleted directory by retrying. Nothing it does throws to the caller.
 
 import { EventEmitter } from 'node:events';
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import PQueue from 'p-queue';
 import { backoffDelay, type BackoffOptions } from '../model/backoff.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 import { readFragment, removeFragment, writeFragment } from './fragment-file.ts';
-import { daemonOfFileName, daemonOfTempName, fragmentFileName } from './fragment-name.ts';
+import { fragmentFileName } from './fragment-name.ts';
 import { FragmentSlot, type Trigger } from './fragment-slot.ts';
 import { OutputDirectory } from './output-directory.ts';
+import { readOwnedFiles } from './owned-files.ts';
 import { describeFault, type WriteFault } from './write-fault.ts';
 import { resolveWriterOptions, type FragmentWriterOptions, type ResolvedWriterOptions } from './writer-options.ts';
 import type { FragmentWriterEvents, RestoreReason, WriterStatus } from './writer-status.ts';
@@ -157,44 +157,11 @@ export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
    * At start, files of daemons already `set` also tell us what is on disk.
    */
   async #adoptExisting(atStart: boolean): Promise<string[]> {
-    const { dir, prefix, logger } = this.#options;
-    const found: string[] = [];
-    for (const name of (await readdir(dir)).sort()) {
-      if (atStart && daemonOfTempName(prefix, name) !== null) {
-        await this.#sweepTemp(dir, join(dir, name));
-        continue;
-      }
-      const daemon = daemonOfFileName(prefix, name);
-      if (daemon === null) continue;
-      const path = join(dir, name);
-      let content: string | null;
-      try {
-        content = await readFragment(path);
-      } catch (error) {
-        logger.warn('owned fragment is unreadable; left as it is', { daemon, file: path, error: describeFault(error, path).message });
-        continue;
-      }
-      if (content === null) continue;
-      found.push(daemon);
+    return readOwnedFiles(this.#options, atStart, ({ daemon, path, content }) => {
       const slot = this.#slots.get(daemon);
       if (slot === undefined) this.#slots.set(daemon, new FragmentSlot(daemon, path, content));
       else if (atStart) slot.onDisk = content;
-    }
-    return found;
-  }
-
-  /**
-   * A temp file of ours found before our first write was left by a run killed mid-write: its rename
-   * never happened, so the fragment beside it is whole and the temp file is garbage. Later ones may
-   * be our own writes in flight, so the sweep runs at start only.
-   */
-  async #sweepTemp(dir: string, path: string): Promise<void> {
-    try {
-      await removeFragment(dir, path);
-      this.#options.logger.info('removed a temp file a killed run left behind', { file: path });
-    } catch (error) {
-      this.#options.logger.warn('could not remove a leftover temp file', { file: path, error: describeFault(error, path).message });
-    }
+    });
   }
 
   #request(slot: FragmentSlot, trigger: Trigger): void {
