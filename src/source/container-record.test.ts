@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { compareContainers, isListedState, sameContainer, toContainerSnapshot, type DockerContainerInspect } from './container-record.ts';
+import { compareContainers, isListedState, sameContainer, toContainerSnapshot, toListedContainer, type DockerContainerInspect } from './container-record.ts';
 
 /** Trimmed from a real `GET /containers/{id}/json` of dockerd 20.10 (host network, health check). */
 const HOST_MODE: DockerContainerInspect = {
@@ -111,5 +111,34 @@ describe('sameContainer and order', () => {
       ['running', 'paused', 'restarting', 'exited', 'created', 'dead', 'removing'].filter(isListedState),
       ['running', 'paused', 'restarting'],
     );
+  });
+});
+
+describe('toListedContainer', () => {
+  const entry = {
+    Id: 'e87c99ad0512',
+    Names: ['/myapp'],
+    State: 'running',
+    Status: 'Up 5 minutes (healthy)',
+    Labels: { 'rediacc.service_name': 'myapp' },
+    NetworkSettings: { Networks: { bridge: { IPAddress: '172.17.0.2' } } },
+  };
+  const summary = (changes: object) => toListedContainer({ ...entry, ...changes }).summary;
+
+  it('ignores the uptime, so an idle container keeps its summary', () => {
+    assert.equal(toListedContainer(entry).id, 'e87c99ad0512');
+    assert.equal(summary({ Status: 'Up 6 hours (healthy)' }), summary({}));
+  });
+
+  it('changes with what the inspect reads: health, state, name, addresses', () => {
+    for (const changes of [
+      { Status: 'Up 5 minutes (unhealthy)' },
+      { Status: 'Up 5 minutes' },
+      { State: 'paused' },
+      { Names: ['/renamed'] },
+      { NetworkSettings: { Networks: { bridge: { IPAddress: '172.17.0.3' } } } },
+    ]) {
+      assert.notEqual(summary(changes), summary({}), JSON.stringify(changes));
+    }
   });
 });

@@ -23,6 +23,25 @@ export interface DockerContainerInspect {
   } | null;
 }
 
+/** A container as `GET /containers/json` (`docker ps`) lists it: its id and its whole entry. */
+export interface ListedContainer {
+  readonly id: string;
+  /**
+   * Everything the list says of the container, uptime aside: equal summaries mean nothing the
+   * inspect reads has changed (name, state, health, networks and addresses, ports, labels).
+   */
+  readonly summary: string;
+}
+
+/**
+ * One entry of `GET /containers/json` → its id and summary. `Status` reads like `Up 5 minutes
+ * (healthy)`: only its health part is kept, or every summary would change every minute.
+ */
+export function toListedContainer(entry: { readonly Id?: string; readonly Status?: string }): ListedContainer {
+  const health = /\((healthy|unhealthy|health: starting)\)/.exec(entry.Status ?? '')?.[1] ?? '';
+  return { id: entry.Id ?? '', summary: JSON.stringify({ ...entry, Status: health }) };
+}
+
 /**
  * States `docker ps` lists without `--all`; the discovered set is exactly these, whether it was
  * built by a full list or by following events, so both paths agree.

@@ -1,11 +1,16 @@
-// The containers of one daemon, kept current by full resyncs and by events. Event work runs in one
+// The containers of one daemon, kept current by resyncs and by events. Event work runs in one
 // serial queue: an inspect that started before a `destroy` finishes before the drop is applied, so
-// it cannot bring the container back. A resync (a list and an inspect of everything, slow on a big
-// or busy daemon) runs beside that queue, never in it, so no event waits behind the safety net; a
+// it cannot bring the container back. A resync (a list, then inspects; slow on a big or busy
+// daemon) runs beside that queue, never in it, so no event waits behind the safety net; a
 // container that had an event while the resync was under way is left to its event's inspect, which
 // is at least as fresh. Work belongs to a session (one connection); when the session's signal aborts,
 // its queued work is dropped and its in-flight results are discarded. The last known set survives a
 // disconnect (routes stay up while the daemon is away).
+//
+// A full resync inspects every listed container (on connecting). A `changed` resync (the periodic
+// safety net) inspects only the containers whose list entry differs from the one seen when they
+// were last inspected, or that had an event since, or are at fault: the list shows everything the
+// inspect reads (name, state, health, networks, ports, labels), so an idle daemon costs one list.
 //
 // One bad container never stops its daemon. A deadline or a socket error is the connection's fault
 // (thrown: the watcher reconnects). The daemon answering one container's inspect with an HTTP error
@@ -18,7 +23,7 @@ import PQueue from 'p-queue';
 import { backoffDelay, type BackoffOptions } from '../model/backoff.ts';
 import { compareCodePoints } from '../model/ordering.ts';
 import type { ContainerSnapshot } from '../model/snapshot.ts';
-import { compareContainers, isListedState, sameContainer, toContainerSnapshot } from './container-record.ts';
+import { compareContainers, isListedState, sameContainer, toContainerSnapshot, type ListedContainer } from './container-record.ts';
 import { ContainerInspectFailed, type DockerClient } from './docker-client.ts';
 import type { ContainerEvent } from './docker-events.ts';
 
@@ -37,7 +42,10 @@ const unlimited: CallSlot = (call) => call();
 type PendingWork = 'refresh' | 'drop';
 
 /** What the table needs of a Docker client (a fake in unit tests). */
-export type ContainerSource = Pick<DockerClient, 'listContainerIds' | 'inspectContainer'>;
+export type ContainerSource = Pick<DockerClient, 'listContainers' | 'inspectContainer'>;
+
+/** `full`: inspect every listed container; `changed`: only those whose list entry changed. */
+export type ResyncScope = 'full' | 'changed';
 
 export interface ContainerTableOptions {
   /** How a container at fault is inspected again. */
@@ -72,6 +80,8 @@ export class ContainerTable {
   readonly #queue = new PQueue({ concurrency: 1 });
   #containers = new Map<string, ContainerSnapshot>();
   #sorted: readonly ContainerSnapshot[] | null = null;
+  /** Per container: its list summary when its record was last read by a resync's inspect. */
+  readonly #summaries = new Map<string, string>();
   readonly #faults = new Map<string, ContainerFault>();
   readonly #retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   #session: Session | null = null;
@@ -109,15 +119,15 @@ export class ContainerTable {
   }
 
   /**
-   * Lists and inspects everything, then replaces the set, except the containers that had an event
-   * meanwhile. Runs at once, beside the event queue.
+   * Lists and inspects (everything, or what changed), then replaces the set, except the containers
+   * that had an event meanwhile. Runs at once, beside the event queue.
    */
-  async resync(): Promise<void> {
+  async resync(scope: ResyncScope = 'full'): Promise<void> {
     const session = this.#requireSession();
     const touched = new Set<string>();
     this.#resyncs.add(touched);
     try {
-      await this.#resync(session, touched);
+      await this.#resync(session, touched, scope);
     } finally {
       this.#resyncs.delete(touched);
     }
@@ -134,31 +144,42 @@ export class ContainerTable {
 
   #enqueue(session: Session, id: string, work: PendingWork): Promise<void> {
     for (const touched of this.#resyncs) touched.add(id);
+    // The event's inspect may see what the last list did not: the next resync reads it again.
+    this.#summaries.delete(id);
     const alreadyQueued = session.pending.has(id);
     session.pending.set(id, work);
     if (alreadyQueued) return Promise.resolve();
     return this.#queue.add(() => this.#settle(session, id), { signal: session.signal });
   }
 
-  async #resync(session: Session, touched: ReadonlySet<string>): Promise<void> {
+  async #resync(session: Session, touched: ReadonlySet<string>, scope: ResyncScope): Promise<void> {
     const { signal } = session;
     signal.throwIfAborted();
-    const ids = await this.#slot(() => this.#client.listContainerIds(signal));
+    const listed = await this.#slot(() => this.#client.listContainers(signal));
     const found = new Map<string, ContainerSnapshot>();
+    const toInspect: ListedContainer[] = [];
+    for (const entry of listed) {
+      const known = this.#containers.get(entry.id);
+      const unchanged = scope === 'changed' && known !== undefined && !this.#faults.has(entry.id) && this.#summaries.get(entry.id) === entry.summary;
+      if (unchanged) found.set(known.id, known);
+      else toInspect.push(entry);
+    }
     let next = 0;
     const inspectNext = async (): Promise<void> => {
-      while (next < ids.length && !signal.aborted) {
-        const id = ids[next++]!;
+      while (next < toInspect.length && !signal.aborted) {
+        const { id, summary } = toInspect[next++]!;
         const record = await this.#inspect(session, id, this.#slot);
+        if (record !== undefined && !touched.has(id)) this.#summaries.set(id, summary);
         // A container at fault keeps its last known record until it can be read again.
         const kept = record === undefined ? this.#containers.get(id) : record;
         if (kept && isListedState(kept.state)) found.set(kept.id, kept);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(RESYNC_INSPECT_CONCURRENCY, ids.length) }, inspectNext));
+    await Promise.all(Array.from({ length: Math.min(RESYNC_INSPECT_CONCURRENCY, toInspect.length) }, inspectNext));
     signal.throwIfAborted();
-    const listed = new Set(ids);
-    for (const id of [...this.#faults.keys()]) if (!listed.has(id) && !touched.has(id)) this.#clearFault(id);
+    const ids = new Set(listed.map((entry) => entry.id));
+    for (const id of [...this.#faults.keys()]) if (!ids.has(id) && !touched.has(id)) this.#clearFault(id);
+    for (const id of [...this.#summaries.keys()]) if (!ids.has(id) || touched.has(id)) this.#summaries.delete(id);
     this.#replaceAll(found, touched);
   }
 
@@ -243,7 +264,7 @@ export class ContainerTable {
     let changed = found.size !== this.#containers.size;
     for (const [id, record] of found) {
       const known = this.#containers.get(id);
-      if (known === undefined || !sameContainer(known, record)) changed = true;
+      if (known !== record && (known === undefined || !sameContainer(known, record))) changed = true;
     }
     this.#containers = found;
     this.#sorted = null;

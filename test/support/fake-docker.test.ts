@@ -47,7 +47,7 @@ describe('fake Docker farm', { timeout: 30_000 }, () => {
     const client = new DockerClient({ kind: 'unix', path: daemon.socket }, 1_000);
     try {
       await client.ping(signal);
-      const ids = await client.listContainerIds(signal);
+      const ids = await client.listContainers(signal);
       assert.equal(ids.length, 4);
       const name = benchContainerName(2816, 1);
       const info = await client.inspectContainer(daemon.idOf(name), signal);
