@@ -217,12 +217,17 @@ export class DaemonWatcher {
     events.on('close', () => fault(new Error('event stream closed')));
   }
 
+  /** The periodic safety net: one list, inspects only where it shows a change. */
   async #resync(): Promise<void> {
-    await this.#table.resync();
+    await this.#table.resync('changed');
     this.#markSynced();
   }
 
-  /** Runs `task` every `intervalMs` after the previous run finished (never two at once). */
+  /**
+   * Runs `task` every `intervalMs` after the previous run finished (never two at once). The first
+   * run comes at a random point of the first interval: daemons that connected together (start-up)
+   * would otherwise ping and resync together, a burst of thousands of calls at every tick.
+   */
   #repeat(
     timers: Set<ReturnType<typeof setTimeout>>,
     signal: AbortSignal,
@@ -230,15 +235,15 @@ export class DaemonWatcher {
     task: () => Promise<unknown>,
     fault: (error: unknown) => void,
   ): void {
-    const schedule = () => {
+    const schedule = (delayMs: number) => {
       if (signal.aborted) return;
       const timer = setTimeout(() => {
         timers.delete(timer);
-        task().then(schedule, fault);
-      }, intervalMs);
+        task().then(() => schedule(intervalMs), fault);
+      }, delayMs);
       timers.add(timer);
     };
-    schedule();
+    schedule(Math.ceil(Math.random() * intervalMs));
   }
 
   #markSynced(): void {

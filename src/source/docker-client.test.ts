@@ -43,3 +43,24 @@ test('inspect: HTTP 500 is the container\'s fault, 404 is gone, a hang is a dead
   });
   await assert.rejects(client.inspectContainer('slow', signal), (error: unknown) => error instanceof CallTimeout);
 });
+
+test('ping: 200 is alive, an HTTP error or no answer in time fails it, an abort stops it', async (t) => {
+  let mode: 'ok' | 'error' | 'hang' = 'ok';
+  const paths: string[] = [];
+  const client = await fakeDocker(t, (path) => {
+    paths.push(path);
+    if (mode === 'hang') return 'hang';
+    return mode === 'ok' ? { status: 200, body: 'OK' } : { status: 500, body: { message: 'boom' } };
+  });
+  const signal = new AbortController().signal;
+  await client.ping(signal);
+  assert.deepEqual(paths, ['/_ping']);
+  mode = 'error';
+  await assert.rejects(client.ping(signal), /HTTP 500/);
+  mode = 'hang';
+  await assert.rejects(client.ping(signal), (error: unknown) => error instanceof CallTimeout);
+  const connection = new AbortController();
+  const pinged = client.ping(connection.signal);
+  connection.abort(new Error('connection lost'));
+  await assert.rejects(pinged, /abort|connection lost/i);
+});
