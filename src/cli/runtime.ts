@@ -75,6 +75,8 @@ export class RouteServerRuntime implements RuntimeView {
   #published = new Map<string, DaemonSnapshot>();
   /** Each daemon's own build, redone only when its published snapshot changes. */
   readonly #builds = new TenantBuildCache();
+  /** The status page's live feed, told when what it shows may have changed (RuntimeView.subscribe). */
+  readonly #viewListeners = new Set<() => void>();
   #settled = false;
   #scheduled = false;
   #stopped = false;
@@ -115,18 +117,25 @@ export class RouteServerRuntime implements RuntimeView {
         this.#pendingSince.delete(daemon);
       });
       sink.on('failed', (daemon) => this.#metrics.writeFailed(daemon));
+      sink.on('delivered', () => this.#viewChanged());
+      sink.on('failed', () => this.#viewChanged());
     }
     this.#owned = inherited;
     this.#inherited = inherited;
     await this.#held.start();
-    this.#held.on('change', () => this.#schedule());
+    this.#held.on('change', () => {
+      this.#viewChanged();
+      this.#schedule();
+    });
     this.#allocations.load();
     this.#http = await startHttpServer({ ...this.#options.listen, view: this, logger });
     logger.info('side HTTP server listening', { address: `${this.#http.address.host}:${this.#http.address.port}` });
 
     this.#discovery.on('change', (id) => {
       if (!this.#pendingSince.has(id)) this.#pendingSince.set(id, performance.now());
+      this.#viewChanged();
     });
+    for (const event of ['attach', 'detach', 'refused'] as const) this.#discovery.on(event, () => this.#viewChanged());
     this.#discovery.on('update', (id) => {
       logger.debug('daemon update', { daemon: id });
       this.#publish(id);
@@ -184,6 +193,22 @@ export class RouteServerRuntime implements RuntimeView {
 
   refusedDaemons(): readonly RefusedDaemon[] {
     return this.#discovery.refused();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#viewListeners.add(listener);
+    return () => this.#viewListeners.delete(listener);
+  }
+
+  #viewChanged(): void {
+    for (const listener of this.#viewListeners) {
+      try {
+        listener();
+      } catch (error) {
+        // Called from discovery and the sinks: the page's trouble must not become theirs.
+        this.#options.logger.error('a status listener failed', { error });
+      }
+    }
   }
 
   #publish(id: string): void {
@@ -251,6 +276,7 @@ export class RouteServerRuntime implements RuntimeView {
       explicitEntrypoints: result.explicitEntrypoints,
       fragments: [...this.#delivered.values()].sort((a, b) => compareDaemonIds(a.daemon, b.daemon)),
     };
+    this.#viewChanged();
   }
 
   /** Claims of the fragments we delivered to daemons whose render then failed: those files stay. */

@@ -53,4 +53,10 @@ export interface RuntimeView {
   metricFamilies(daemons: readonly string[]): MetricFamily[];
   /** Sockets not served because another daemon has their id (absent: none). */
   refusedDaemons?(): readonly RefusedDaemon[];
+  /**
+   * Calls `listener` (synchronously, often in bursts) after something the status page shows may
+   * have changed: a render, a daemon's state, containers or faults, a daemon attached, detached or
+   * refused, a delivery or a failed one, the operator's files. Returns the unsubscribe.
+   */
+  subscribe(listener: () => void): () => void;
 }

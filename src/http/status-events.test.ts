@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { createServer, request, type ClientRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 
 import { recordingLogger } from '../../test/support/recording-logger.ts';
-import { daemonStatus, fetchText, PlainRuntimeView, renderSummary, routeInfo, serveView } from '../../test/support/runtime-view.ts';
+import { daemonStatus, fetchText, PlainRuntimeView, renderSummary, routeInfo, serveView, T0 } from '../../test/support/runtime-view.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import { startHttpServer } from './server.ts';
+import { StatusEvents } from './status-events.ts';
 import type { StatusPage } from './status-model.ts';
 
 interface Stream {
@@ -75,15 +77,17 @@ describe('status page over HTTP', () => {
     assert.deepEqual(routerNames(stream.pages[0]), ['web-2816']);
 
     view.summary = renderSummary({ routes: [routeInfo('2816', 'web'), routeInfo('2816', 'new')] });
+    view.changed();
     await waitFor(() => stream.pages.length === 2, { what: 'an event for the new render' });
     assert.deepEqual(routerNames(stream.pages[1]), ['new-2816', 'web-2816']);
 
     view.daemonList = [daemonStatus('2816', { state: 'reconnecting', lastError: 'connect ENOENT' })];
+    view.changed();
     await waitFor(() => stream.pages.length === 3, { what: 'an event for the daemon state' });
     assert.equal(stream.pages[2]?.status, 'degraded');
   });
 
-  it('does not send the same page twice', async (t) => {
+  it('does not send the same page twice: a notice with nothing changed sends nothing', async (t) => {
     const view = new PlainRuntimeView();
     view.summary = renderSummary({ routes: [routeInfo('2816', 'web')] });
     const port = await serveView(t, view);
@@ -94,10 +98,40 @@ describe('status page over HTTP', () => {
     const other = await openStream(port);
     t.after(() => other.close());
     await waitFor(() => other.pages.length === 1, { what: 'the second stream’s first event' });
+    // The runtime says something may have changed, but the page would be the same: no event. Had
+    // one gone out, it would arrive before the real change's below.
+    view.changed();
+    view.changed();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     view.summary = renderSummary({ routes: [routeInfo('2816', 'web'), routeInfo('2816', 'new')] });
-    await waitFor(() => quiet.pages.length >= 2, { what: 'the change' });
+    view.changed();
+    await waitFor(() => quiet.pages.length >= 2 && other.pages.length >= 2, { what: 'the change on both streams' });
     assert.equal(quiet.pages.length, 2);
     assert.deepEqual(routerNames(quiet.pages[1]), ['new-2816', 'web-2816']);
+    assert.deepEqual({ ...other.pages[1], now: 0 }, { ...quiet.pages[1], now: 0 }, 'one page for every stream');
+  });
+
+  it('a burst of changes gives one event, and a quiet stream gets only keep-alive comments', async (t) => {
+    const view = new PlainRuntimeView();
+    const events = new StatusEvents({ view, logger: recordingLogger(), now: () => T0, heartbeatMs: 50, settleMs: 200 });
+    const server = createServer((request, response) => events.attach(request, response));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      events.close();
+      server.close();
+    });
+    const stream = await openStream((server.address() as AddressInfo).port);
+    await waitFor(() => stream.pages.length === 1, { what: 'the first status event' });
+    for (const name of ['a', 'b', 'c']) {
+      view.summary = renderSummary({ routes: [routeInfo('2816', name)] });
+      view.changed();
+    }
+    await waitFor(() => stream.pages.length === 2, { what: 'the burst' });
+    assert.deepEqual(routerNames(stream.pages[1]), ['c-2816']);
+    const before = stream.raw.length;
+    await waitFor(() => stream.raw.slice(before).includes(': still here\n\n'), { what: 'a keep-alive' });
+    assert.equal(stream.pages.length, 2);
+    assert.doesNotMatch(stream.raw.slice(before), /event:/);
   });
 
   it('holds at most 16 streams, frees a slot when a client leaves, and HEAD opens none', async (t) => {

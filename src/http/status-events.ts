@@ -1,11 +1,14 @@
 // GET /events: the status page's live feed, as server-sent events. Each `status` event carries the
 // whole page model (status-model.ts); one is sent on connect and then whenever what the page shows
-// changes. Changes are found by looking, once a second and only while someone watches: the model
-// minus its ages is compared with the last one sent, so nothing in discovery or the writer has to
-// know about the page. Streams are few (bounded), slow readers are dropped rather than buffered
-// for, and close() ends them all (shutdown must not wait for a browser tab).
+// changes. While someone watches, the feed listens to the runtime (RuntimeView.subscribe): a burst
+// of notices gives one look, at most one a second, and a look that finds the page as last sent
+// (minus its ages) sends nothing. The model is built once per change for every open stream. With
+// nothing changing, only a keep-alive comment goes out. Streams are few (bounded), slow readers
+// are dropped rather than buffered for, and close() ends them all (shutdown must not wait for a
+// browser tab).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 
 import type { Logger } from '../model/logger.ts';
 import { serializeJson } from './endpoints.ts';
@@ -19,8 +22,11 @@ export interface StatusEventsOptions {
   readonly now: () => number;
   /** Open streams at most; more get 503 (the page then retries later). */
   readonly maxStreams?: number;
-  readonly checkIntervalMs?: number;
-  /** A comment line this often finds clients that went away without a word. */
+  /** Looks at the page at most this often; notices in between wait for the next look. */
+  readonly minIntervalMs?: number;
+  /** A notice waits this long for the rest of its burst (a render, then its deliveries). */
+  readonly settleMs?: number;
+  /** A comment line this often keeps proxies from closing a quiet stream, and finds clients that went away. */
   readonly heartbeatMs?: number;
   /** A client this far behind (bytes queued) is dropped: a stalled tab must not hold memory. */
   readonly maxQueuedBytes?: number;
@@ -33,12 +39,17 @@ export class StatusEvents {
   readonly #streams = new Set<ServerResponse>();
   readonly #renderIds = new WeakMap<RenderSummary, number>();
   #renders = 0;
-  #timers: NodeJS.Timeout[] = [];
-  #sentKey: string | undefined;
+  #keepAlive: NodeJS.Timeout | null = null;
+  #unsubscribe: (() => void) | null = null;
+  /** The look a notice scheduled, if it has not run yet. */
+  #look: NodeJS.Timeout | null = null;
+  #lastLookAt = -Infinity;
+  /** The page last built: its key, and its JSON without `now` (each event gets the time it is sent). */
+  #sent: { readonly key: string; readonly body: string } | undefined;
   #closed = false;
 
   constructor(options: StatusEventsOptions) {
-    this.#options = { maxStreams: 16, checkIntervalMs: 1000, heartbeatMs: 15_000, maxQueuedBytes: 16 * 1024 * 1024, ...options };
+    this.#options = { maxStreams: 16, minIntervalMs: 1000, settleMs: 100, heartbeatMs: 15_000, maxQueuedBytes: 16 * 1024 * 1024, ...options };
   }
 
   get streams(): number {
@@ -60,32 +71,44 @@ export class StatusEvents {
     }
     response.on('close', () => {
       this.#streams.delete(response);
-      if (this.#streams.size === 0) this.#stopTimers();
+      if (this.#streams.size === 0) this.#stopListening();
     });
-    // Streams already open hear of a change first, so the key stays true for all of them.
-    this.#check();
+    // Streams already open hear of a change first, so the page sent stays the same for all of them.
+    const sent = this.#check();
     // After a lost connection the browser comes back in 3 s; the first event tells it everything.
-    this.#send(response, `retry: 3000\n${this.#event()}`);
+    if (sent) this.#send(response, `retry: 3000\n${this.#event(sent.body)}`);
     this.#streams.add(response);
-    if (this.#timers.length === 0) {
-      this.#timers = [
-        setInterval(() => this.#check(), this.#options.checkIntervalMs),
-        setInterval(() => this.#broadcast(': still here\n\n'), this.#options.heartbeatMs),
-      ];
+    if (this.#unsubscribe === null) {
+      this.#unsubscribe = this.#options.view.subscribe(() => this.#noticed());
+      this.#keepAlive = setInterval(() => this.#broadcast(': still here\n\n'), this.#options.heartbeatMs);
     }
   }
 
   /** Ends every stream and refuses new ones; safe to call twice. */
   close(): void {
     this.#closed = true;
-    this.#stopTimers();
+    this.#stopListening();
     for (const response of this.#streams) response.end();
     this.#streams.clear();
   }
 
-  #stopTimers(): void {
-    for (const timer of this.#timers) clearInterval(timer);
-    this.#timers = [];
+  #stopListening(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    if (this.#keepAlive !== null) clearInterval(this.#keepAlive);
+    this.#keepAlive = null;
+    if (this.#look !== null) clearTimeout(this.#look);
+    this.#look = null;
+  }
+
+  /** Something may have changed: look once the burst is over, and not sooner than a second after the last look. */
+  #noticed(): void {
+    if (this.#look !== null || this.#closed) return;
+    const delay = Math.max(this.#options.settleMs, this.#lastLookAt + this.#options.minIntervalMs - performance.now());
+    this.#look = setTimeout(() => {
+      this.#look = null;
+      this.#check();
+    }, delay);
   }
 
   /** What the page shows, without its ages: the health report at time 0 has them all as 0. */
@@ -99,20 +122,24 @@ export class StatusEvents {
     return `${render}\n${JSON.stringify(healthReport(this.#options.view, 0))}`;
   }
 
-  /** Built when sent, never cached: the page sets its clock from the model's `now`. */
-  #event(): string {
-    return `event: status\ndata: ${JSON.stringify(statusPage(this.#options.view, this.#options.now()))}\n\n`;
+  /** The page sets its clock from the model's `now`: each event carries the time it is sent. */
+  #event(body: string): string {
+    return `event: status\ndata: {"now":${this.#options.now()},${body.slice(1)}\n\n`;
   }
 
-  #check(): void {
+  /** Builds the page if it changed since last built and sends it to every open stream; the page as built. */
+  #check(): { readonly key: string; readonly body: string } | undefined {
+    this.#lastLookAt = performance.now();
     try {
       const key = this.#key();
-      if (key === this.#sentKey) return;
-      this.#sentKey = key;
-      if (this.#streams.size > 0) this.#broadcast(this.#event());
+      if (key === this.#sent?.key) return this.#sent;
+      const page = statusPage(this.#options.view, this.#options.now());
+      this.#sent = { key, body: JSON.stringify({ ...page, now: undefined }) };
+      this.#broadcast(this.#event(this.#sent.body));
     } catch (error) {
       this.#options.logger.error('status page update failed', { error, stack: error instanceof Error ? error.stack : undefined });
     }
+    return this.#sent;
   }
 
   #broadcast(chunk: string): void {

@@ -31,6 +31,8 @@ export interface DiscoveryEvents {
   attach: [daemonId: string];
   /** The daemon's socket went away; no update for it follows. */
   detach: [daemonId: string];
+  /** A socket was refused because its id is taken, or a refused socket went away. */
+  refused: [daemonId: string];
 }
 
 /** Resync calls in flight over all daemons: enough to keep resyncs fast, few enough that no call waits in our own queue past its deadline. */
@@ -157,6 +159,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       if (found.get(id)?.socket === refused.socket) continue;
       this.#refused.delete(id);
       this.#options.logger.info('refused socket gone', { daemon: id, socket: refused.socket });
+      this.#announce('refused', id);
     }
   }
 
@@ -165,6 +168,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const heldBy = endpointLabel(holder, true);
     this.#refused.set(endpoint.id, { id: endpoint.id, socket: endpoint.socket, heldBy, since: Date.now() });
     this.#options.logger.warn('socket refused: its daemon id is taken', { daemon: endpoint.id, socket: endpoint.socket, heldBy });
+    this.#announce('refused', endpoint.id);
   }
 
   #attach(endpoint: DaemonEndpoint): void {

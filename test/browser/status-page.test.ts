@@ -1,11 +1,14 @@
 // The status page in a real browser (Debian's chromium via playwright-core) against a real
 // `route-server run` over a real Docker daemon: a container's new route appears without a reload,
-// a killed daemon is marked failing, a hostile label stays text, and the console stays clean.
+// the live feed is quiet while nothing changes, a killed daemon is marked failing, a hostile label
+// stays text, and the console stays clean.
 
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -45,6 +48,21 @@ function cellText(table: string, first: string, column: string): Promise<string 
     const cell = row?.querySelector(${JSON.stringify(`td[data-label="${column}"]`)});
     return cell ? (cell.textContent ?? '') + '|' + cell.className : null;
   })()`);
+}
+
+/** A second reader of /events, outside the browser, that sees the raw stream (comments included). */
+function openFeed(url: string): { raw(): string; statusEvents(): number; close(): void } {
+  let text = '';
+  const request = http.get(url, (response) => {
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => (text += chunk));
+  });
+  request.on('error', () => {});
+  return {
+    raw: () => text,
+    statusEvents: () => text.split('\nevent: status\n').length - 1 + (text.startsWith('event: status\n') ? 1 : 0),
+    close: () => request.destroy(),
+  };
 }
 
 describe('status page in a real browser', { concurrency: false }, () => {
@@ -131,6 +149,29 @@ describe('status page in a real browser', { concurrency: false }, () => {
     assert.match(page.url(), /\?q=evil$/);
     await page.fill('#q', '');
     await page.waitForFunction(`document.querySelector('#route-table caption .count').textContent === '(1)'`);
+  });
+
+  it('sends nothing while nothing changes, and a change on the daemon at once', async () => {
+    const feed = openFeed(server.url('/events'));
+    try {
+      await waitFor(() => feed.statusEvents() >= 1, { what: 'the first status event', timeoutMs: WAIT_MS });
+      // Whatever the earlier tests started may still be settling: wait for a quiet spell first.
+      await waitFor(async () => {
+        const seen = feed.statusEvents();
+        await sleep(2_000);
+        return feed.statusEvents() === seen;
+      }, { what: 'a quiet feed', timeoutMs: WAIT_MS });
+      const quiet = feed.statusEvents();
+      await sleep(3_000);
+      assert.equal(feed.statusEvents(), quiet, 'no status event while nothing changed');
+
+      await run('late', { 'rediacc.service_name': 'late', 'rediacc.service_ip': '127.0.11.4', 'rediacc.tcp_ports': '8080' });
+      await waitFor(() => feed.raw().includes('late-2816.example.com'), { what: 'the new route in the feed', timeoutMs: WAIT_MS });
+      await page.locator('#route-table td', { hasText: 'Host(`late-2816.example.com`)' }).waitFor({ timeout: WAIT_MS });
+      assert.equal(await page.evaluate(NOT_RELOADED), true);
+    } finally {
+      feed.close();
+    }
   });
 
   it('fits a narrow window', async () => {

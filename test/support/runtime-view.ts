@@ -66,6 +66,16 @@ export class PlainRuntimeView implements RuntimeView {
   operatorFiles(): readonly OperatorFileStatus[] {
     return this.operatorFileList;
   }
+
+  readonly #listeners = new Set<() => void>();
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  /** Tells subscribers (the status feed) that the data may have changed, as the runtime does. */
+  changed(): void {
+    for (const listener of this.#listeners) listener();
+  }
 }
 
 export function daemonStatus(id: string, fields: Partial<DaemonStatus> = {}): DaemonStatus {
