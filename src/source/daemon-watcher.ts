@@ -1,8 +1,9 @@
-// One daemon, one loop: ping, subscribe to events, full resync, then follow events until something
-// fails; then back off and start over. Every call has a deadline and everything of one connection
-// hangs off one AbortController, so a dead or frozen daemon turns into a status, never into a hang
-// or an exception that leaves the loop. Daemons share nothing but the event loop: one daemon's
-// trouble cannot delay another's events.
+// One daemon, one loop: ping, subscribe to events, full resync, then follow events (pinged and
+// resynced in the host's batches, rota.ts) until something fails; then back off and start over.
+// Every call has a deadline and everything of one connection hangs off one AbortController, so a
+// dead or frozen daemon turns into a status, never into a hang or an exception that leaves the
+// loop. Daemons share nothing but the event loop and those batches: one daemon's trouble cannot
+// delay another's events.
 
 import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
@@ -13,14 +14,16 @@ import type { DaemonState, DaemonStatus } from './daemon-status.ts';
 import { backoffDelay } from '../model/backoff.ts';
 import { ContainerTable, type CallSlot } from './container-table.ts';
 import type { DaemonEndpoint } from './daemon-endpoints.ts';
+import type { Rota } from './rota.ts';
 import { DockerClient } from './docker-client.ts';
 import { LineSplitter, parseContainerEvent } from './docker-events.ts';
 
 export interface DaemonWatcherOptions {
   readonly requestTimeoutMs: number;
-  /** 0 turns the periodic resync off. */
-  readonly resyncIntervalMs: number;
-  readonly heartbeatIntervalMs: number;
+  /** Pings every connected daemon of the host, once per heartbeat interval. */
+  readonly heartbeat: Rota;
+  /** Resyncs every connected daemon of the host, once per resync interval; null: no periodic resync. */
+  readonly resyncs: Rota | null;
   readonly backoffInitialMs: number;
   readonly backoffMaxMs: number;
   readonly logger: Logger;
@@ -155,7 +158,7 @@ export class DaemonWatcher {
     const onStop = () => fault('stopped');
     this.#stopping.signal.addEventListener('abort', onStop, { once: true });
     if (this.#stopping.signal.aborted) onStop();
-    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const turns: (() => void)[] = [];
     let connectedAt: number | null = null;
     let events: Readable | null = null;
     try {
@@ -179,10 +182,8 @@ export class DaemonWatcher {
       this.#setState('connected');
       this.#releaseChanges();
       this.#resolveFirstOutcome();
-      this.#repeat(timers, signal, this.#options.heartbeatIntervalMs, () => this.#client.ping(signal), fault);
-      if (this.#options.resyncIntervalMs > 0) {
-        this.#repeat(timers, signal, this.#options.resyncIntervalMs, () => this.#resync(), fault);
-      }
+      turns.push(this.#options.heartbeat.join(() => this.#client.ping(signal).catch(fault)));
+      if (this.#options.resyncs) turns.push(this.#options.resyncs.join(() => this.#resync().catch(fault)));
       await new Promise<void>((resolve) => {
         if (signal.aborted) resolve();
         else signal.addEventListener('abort', () => resolve(), { once: true });
@@ -193,7 +194,7 @@ export class DaemonWatcher {
       this.#releaseChanges();
       connection.abort();
       events?.destroy();
-      for (const timer of timers) clearTimeout(timer);
+      for (const leave of turns) leave();
       this.#stopping.signal.removeEventListener('abort', onStop);
     }
     return { error: reason ?? 'connection ended', connectedAt };
@@ -221,29 +222,6 @@ export class DaemonWatcher {
   async #resync(): Promise<void> {
     await this.#table.resync('changed');
     this.#markSynced();
-  }
-
-  /**
-   * Runs `task` every `intervalMs` after the previous run finished (never two at once). The first
-   * run comes at a random point of the first interval: daemons that connected together (start-up)
-   * would otherwise ping and resync together, a burst of thousands of calls at every tick.
-   */
-  #repeat(
-    timers: Set<ReturnType<typeof setTimeout>>,
-    signal: AbortSignal,
-    intervalMs: number,
-    task: () => Promise<unknown>,
-    fault: (error: unknown) => void,
-  ): void {
-    const schedule = (delayMs: number) => {
-      if (signal.aborted) return;
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        task().then(() => schedule(intervalMs), fault);
-      }, delayMs);
-      timers.add(timer);
-    };
-    schedule(Math.ceil(Math.random() * intervalMs));
   }
 
   #markSynced(): void {

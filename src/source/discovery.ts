@@ -14,6 +14,7 @@ import { endpointLabel, sameSocket, type RefusedDaemon } from './daemon-ids.ts';
 import type { DaemonStatus } from './daemon-status.ts';
 import { DaemonWatcher } from './daemon-watcher.ts';
 import { resolveDiscoveryOptions, type DiscoveryOptions, type ResolvedDiscoveryOptions } from './discovery-options.ts';
+import { Rota } from './rota.ts';
 import { SocketDirectory } from './socket-directory.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 
@@ -49,6 +50,9 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   readonly #coalescer: Coalescer<string>;
   readonly #resyncCalls = new PQueue({ concurrency: HOST_RESYNC_CALLS });
   readonly #resyncSlot: CallSlot = (call) => this.#resyncCalls.add(call);
+  /** Heartbeat pings and periodic resyncs of every daemon, in batches on one timer each. */
+  readonly #heartbeat: Rota;
+  readonly #resyncs: Rota | null;
   readonly #settled: Promise<void>;
   #resolveSettled: () => void = () => {};
   #directory: SocketDirectory | null = null;
@@ -58,6 +62,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   constructor(options: DiscoveryOptions) {
     super();
     this.#options = resolveDiscoveryOptions(options);
+    this.#heartbeat = new Rota(this.#options.heartbeatIntervalMs);
+    this.#resyncs = this.#options.resyncIntervalMs > 0 ? new Rota(this.#options.resyncIntervalMs) : null;
     this.#coalescer = new Coalescer({ minWaitMs: this.#options.debounceMinMs, maxWaitMs: this.#options.debounceMaxMs }, (id) =>
       this.#announce('update', id),
     );
@@ -176,8 +182,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const options = this.#options;
     const watcher: DaemonWatcher = new DaemonWatcher(endpoint, {
       requestTimeoutMs: options.requestTimeoutMs,
-      resyncIntervalMs: options.resyncIntervalMs,
-      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      heartbeat: this.#heartbeat,
+      resyncs: this.#resyncs,
       backoffInitialMs: options.backoffInitialMs,
       backoffMaxMs: options.backoffMaxMs,
       logger: options.logger,
