@@ -43,7 +43,7 @@ export const OPTIONS = [
   { name: 'allow-unbounded-rules', kind: 'boolean', commands: RENDER, help: 'accept rules that are not bound to literal hosts (single-tenant hosts)' },
   { name: 'tcp-range', kind: 'string', commands: INFRA, metavar: 'FIRST-LAST', defaultText: '10000-10010', help: 'ports for TCP routers without entrypoints' },
   { name: 'udp-range', kind: 'string', commands: INFRA, metavar: 'FIRST-LAST', defaultText: 'none', help: 'ports for UDP routers without entrypoints' },
-  { name: 'resync-interval', kind: 'duration', commands: DISCOVER, defaultText: '60s', help: 'full resync of every daemon (0 turns it off)' },
+  { name: 'resync-interval', kind: 'duration', commands: DISCOVER, defaultText: '60s', help: 'resync of every daemon: a list, and an inspect of what it shows changed (0 turns it off)' },
   { name: 'debounce-min', kind: 'duration', commands: ['run'], defaultText: '20ms', help: 'a daemon must be quiet this long before its fragment is written' },
   { name: 'debounce-max', kind: 'duration', commands: ['run'], defaultText: '4s', help: 'no change waits longer than this; in a burst a daemon waits for half of it of quiet' },
   { name: 'public-ipv4', kind: 'string', commands: INFRA, metavar: 'ADDRESS', help: 'websecure, web and every TCP/UDP entrypoint listen here; with it, run knows the entrypoints of this host' },
