@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,25 @@ describe('SocketDirectory', { timeout: 60_000 }, () => {
   const roots: string[] = [];
   after(async () => {
     for (const root of roots) await rm(root, { recursive: true, force: true });
+  });
+
+  it('a link to a socket is a daemon; a dangling link, a link to a file or a directory is not', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'rs-sockdir-'));
+    roots.push(root);
+    const elsewhere = await listen(join(root, 'real.sock'));
+    await writeFile(join(root, 'plain-file'), '');
+    await symlink(join(root, 'real.sock'), join(root, 'docker-2816.sock'));
+    await symlink(join(root, 'missing.sock'), join(root, 'docker-2880.sock'));
+    await symlink(join(root, 'plain-file'), join(root, 'docker-2944.sock'));
+    await mkdir(join(root, 'docker-3008.sock'));
+    const { directory, latest } = watchDirectory(`${root}/docker-*.sock`);
+    try {
+      await directory.start();
+      assert.deepEqual(latest(), ['2816']);
+    } finally {
+      elsewhere.close();
+      await directory.close();
+    }
   });
 
   it('reports sockets present at start, then ones that appear and disappear', async () => {
