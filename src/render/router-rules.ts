@@ -105,6 +105,14 @@ export function checkRouters(checks: TenantChecks): void {
   for (const [name, resource] of [...config['udp.routers']]) {
     const entrypoints = ownStrings(resource.value, 'entryPoints') ?? [];
     if (!protocolFits('udp.routers', name, entrypoints)) continue;
+    // Every UDP router takes its entrypoints whole, and only `udp-*` ones may be taken whole: any
+    // other name is the operator's own, of a protocol route-server cannot see (an HTTP one would
+    // lock every other tenant's routers out, while Traefik cannot serve the UDP router there).
+    const foreign = entrypoints.filter((ep) => entrypointProtocol(ep, httpNames) !== 'udp');
+    if (foreign.length > 0) {
+      drop('udp.routers', name, 'entrypoint-protocol', `a UDP router takes its entrypoints whole, and only udp-* entrypoints may be taken whole, not ${foreign.join(', ')}`, 'entrypoints');
+      continue;
+    }
     claims.push({ section: 'udp.routers', name, resource, hosts: [], entrypoints, needsPort: entrypoints.length === 0, whole: true });
   }
 }
