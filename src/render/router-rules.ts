@@ -60,6 +60,12 @@ export function checkRouters(checks: TenantChecks): void {
       router['entryPoints'] = [...options.entrypoints];
     }
     const entrypoints = ownStrings(router, 'entryPoints') ?? [];
+    if (entrypoints.length === 0) {
+      // Traefik would put it on every entrypoint, tcp-* ones included: an HTTP router with TLS there
+      // makes Traefik wait for a TLS hello on each connection, which hangs server-first protocols (MySQL).
+      drop('http.routers', name, 'entrypoint-protocol', 'it names no entrypoint and no default is configured (--entrypoints): Traefik would put it on every entrypoint, tcp-* and udp-* ones included', 'entrypoints');
+      continue;
+    }
     if (!protocolFits('http.routers', name, entrypoints)) continue;
     const negated = negatedHostMatchers(parsed.tree, 'http');
     const tls = negated.length > 0 ? httpTlsSource(router, entrypoints) : undefined;
@@ -147,7 +153,6 @@ const PLAIN_HTTP_ENTRYPOINT = 'web';
  */
 function httpTlsSource(router: ConfigObject, entrypoints: readonly string[]): string | undefined {
   if (own(router, 'tls') !== undefined) return 'it has a tls section';
-  if (entrypoints.length === 0) return 'without entrypoints it is on every entrypoint, and an entrypoint can give it TLS';
   const secure = entrypoints.filter((ep) => ep !== PLAIN_HTTP_ENTRYPOINT);
   if (secure.length === 0) return undefined;
   return `${secure.length > 1 ? 'entrypoints' : 'entrypoint'} ${secure.join(', ')} can give it TLS (Traefik applies an entrypoint's http.tls to routers without a tls section)`;
