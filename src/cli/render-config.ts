@@ -12,6 +12,7 @@ import {
   parsePortRange,
   type RenderOptions,
 } from '../render/options.ts';
+import { parseStrictIp } from '../model/addresses.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { infraOptionsFrom, knownEntrypoints } from './infra-options.ts';
 import { UsageError, type ParsedArgs } from './parse-args.ts';
@@ -41,7 +42,8 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
     const compiled = compileDefaultRule(defaultRule);
     if (!compiled.ok) throw new UsageError(`Expected \`--default-rule\` to be a rule template: ${compiled.error}`);
   }
-  const hostEntrypoints = knownEntrypoints(infraOptionsFrom(args));
+  const infra = infraOptionsFrom(args);
+  const hostEntrypoints = knownEntrypoints(infra);
   // Without --public-ipv6 the host has no websecure-v6: the default then names only what exists.
   const defaultEntrypoints = DEFAULT_RENDER_OPTIONS.entrypoints.filter((ep) => !hostEntrypoints || hostEntrypoints.names.includes(ep));
   const entrypoints = args.get('entrypoints') ?? defaultEntrypoints;
@@ -65,6 +67,10 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
     defaultRule,
     allowRefs: [...allowRefs],
     allowBackends: backends.value,
+    hostAddresses: [infra.publicIpv4, infra.publicIpv6].flatMap((text) => {
+      const ip = text === undefined ? undefined : parseStrictIp(text);
+      return ip ? [ip] : [];
+    }),
     allowPlugins: plugins.value,
     allowFileDirs: fileDirs.value,
     allowUnboundedRules: args.get('allow-unbounded-rules') === true,

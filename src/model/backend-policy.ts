@@ -19,6 +19,8 @@ export interface BackendPolicy {
   readonly ownRanges: readonly AddressRange[];
   readonly allowed: readonly AddressRange[];
   readonly allowedNames: readonly HostPattern[];
+  /** The host's own public addresses: public, but a middleware may not call them (servers could not anyway). */
+  readonly hostAddresses?: readonly Ip[];
 }
 
 export type TargetVerdict = { ok: true; ip?: Ip } | { ok: false; reason: string };
@@ -48,11 +50,14 @@ function checkIp(written: string, ip: Ip, policy: BackendPolicy, publicAllowed: 
   const ranges = [...policy.ownRanges, ...policy.allowed];
   if (ranges.some((range) => contains(range, ip))) return { ok: true, ip };
   const cls = classifyIp(ip);
-  if (publicAllowed && cls === 'public') return { ok: true, ip };
   const embedded = embeddedIpv4(ip);
   const target = embedded?.ipv4 ?? ip;
   const spelled = written !== target.toString();
   const subject = written === '' ? 'an empty host' : `"${written}"`;
+  if (policy.hostAddresses?.some((own) => own.equals(target))) {
+    return { ok: false, reason: `${spelled ? `${subject} is ${target}, ` : `${target} is `}this host's own public address (--public-ipv4/--public-ipv6): from Traefik it reaches every service the host listens with` };
+  }
+  if (publicAllowed && cls === 'public') return { ok: true, ip };
   const outside = ranges.length === 0 ? 'and no backend range is allowed' : `outside ${ranges.join(', ')}`;
   if (cls === 'metadata') {
     if (!spelled) return { ok: false, reason: `${target} is a cloud metadata address` };

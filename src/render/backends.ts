@@ -47,6 +47,7 @@ export function backendPolicy(
   daemon: DaemonSnapshot,
   allowed: BackendAllowList,
   holders: NetworkHolders,
+  hostAddresses: readonly Ip[],
 ): TenantBackendPolicy {
   const ownRanges: AddressRange[] = [];
   const heldByOthers = new Map<string, string>();
@@ -64,7 +65,7 @@ export function backendPolicy(
       }
     }
   }
-  return { ownRanges, allowed: allowed.ranges, allowedNames: allowed.names, heldByOthers };
+  return { ownRanges, allowed: allowed.ranges, allowedNames: allowed.names, hostAddresses, heldByOthers };
 }
 
 function isBridgeAddress(ip: Ip): boolean {
@@ -74,7 +75,7 @@ function isBridgeAddress(ip: Ip): boolean {
 /** Refuses services whose servers, and middlewares whose calls, leave the tenant's addresses. */
 export function enforceBackends(checks: TenantChecks): void {
   const { config, tenant, daemon } = checks;
-  const policyFor = (origins: readonly ContainerSnapshot[]) => backendPolicy(tenant, origins, daemon, checks.options.allowBackends, checks.context.networkHolders);
+  const policyFor = (origins: readonly ContainerSnapshot[]) => backendPolicy(tenant, origins, daemon, checks.options.allowBackends, checks.context.networkHolders, checks.options.hostAddresses);
   const check = (section: Section, name: string, problem: Problem | undefined) => {
     if (problem !== undefined) checks.refuse(section, name, 'backend-refused', problem.reason, problem.labelPath);
   };

@@ -1,6 +1,6 @@
 // What the renderer needs to know about the host: the same options for `run` and `render`.
 
-import { explainCidr, parseCidr, type Cidr } from '../model/addresses.ts';
+import { explainCidr, parseCidr, type Cidr, type Ip } from '../model/addresses.ts';
 import { canonicalHost } from '../model/host-name.ts';
 import { parseHostPattern, type HostPattern } from '../model/host-patterns.ts';
 import type { HostEntrypoints } from './host-entrypoints.ts';
@@ -26,6 +26,11 @@ export interface RenderOptions {
   readonly allowRefs: readonly string[];
   /** Extra backend ranges and host names tenants may use. */
   readonly allowBackends: BackendAllowList;
+  /**
+   * This host's own public addresses (`--public-ipv4`, `--public-ipv6`). Public, yet never a
+   * middleware target: from Traefik they reach every service the host listens with, firewalled or not.
+   */
+  readonly hostAddresses: readonly Ip[];
   /** Plugin names (`experimental.plugins.<name>`) tenants' middlewares may use, settings unchecked. */
   readonly allowPlugins: readonly string[];
   /** Directories (`{id}` = the tenant's id) under which tenants' middlewares may name files. */
@@ -67,6 +72,7 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
   defaultRule: undefined,
   allowRefs: [],
   allowBackends: { ranges: [], names: [] },
+  hostAddresses: [],
   allowPlugins: [],
   allowFileDirs: [],
   reservedDaemonIds: [],
