@@ -5,7 +5,7 @@
 import { compareDiagnostics, DiagnosticSink, type Diagnostic } from '../model/diagnostics.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { compareCodePoints, compareDaemonIds } from '../model/ordering.ts';
-import type { ConfigObject } from '../traefik/config.ts';
+import { ownStrings, type ConfigObject } from '../traefik/config.ts';
 import { compileDefaultRule } from './default-rule.ts';
 import type { HeldClaim } from './held-claims.ts';
 import { assembleFragment, finalName, type RouteInfo } from './fragment.ts';
@@ -160,7 +160,11 @@ function reportFailure(daemonId: string, extra: Diagnostic[], failed: Set<string
   failed.add(daemonId);
 }
 
-/** `{name}-{id}` can collide between named daemons (`a` + `b-c` vs `c-a` + `b`); the oldest keeps it. */
+/**
+ * `{name}-{id}` can collide between named daemons (`a` + `b-c` vs `c-a` + `b`); the oldest keeps it.
+ * So can the names Traefik derives for HTTP routers (traefikRouterNames): a router on two
+ * entrypoints becomes `websecure-b-c` and `websecure-v6-b-c`, and a later one of that name replaces it.
+ */
 function refuseNameCollisions(builds: TenantBuild[]): void {
   // Ids without `-` end every final name with their own `-{id}`: such names never collide.
   if (!builds.some((b) => b.daemon.id.includes('-'))) return;
@@ -169,19 +173,48 @@ function refuseNameCollisions(builds: TenantBuild[]): void {
     for (const build of builds) {
       if (!build.checks) continue;
       for (const [name, resource] of build.config[section]) {
-        const key = finalName(name, build.daemon.id);
-        const list = holders.get(key) ?? [];
-        list.push({ build, name, age: resourceAge(resource) ?? Infinity });
-        holders.set(key, list);
+        const final = finalName(name, build.daemon.id);
+        const keys = section === 'http.routers' ? traefikRouterNames(final, ownStrings(resource.value, 'entryPoints') ?? []) : [final];
+        for (const key of keys) {
+          const list = holders.get(key) ?? [];
+          list.push({ build, name, age: resourceAge(resource) ?? Infinity });
+          holders.set(key, list);
+        }
       }
     }
-    for (const [key, list] of holders) {
-      if (list.length < 2) continue;
-      list.sort((a, b) => a.age - b.age || compareDaemonIds(a.build.daemon.id, b.build.daemon.id));
+    for (const [key, all] of holders) {
+      // Only what no earlier collision refused; two routers of one daemon are that daemon's own business.
+      const list = all.filter((h) => h.build.config[section].has(h.name));
+      if (new Set(list.map((h) => h.build)).size < 2) continue;
+      list.sort((a, b) => a.age - b.age || compareDaemonIds(a.build.daemon.id, b.build.daemon.id) || compareCodePoints(a.name, b.name));
       const winner = list[0]!;
       for (const loser of list.slice(1)) {
-        loser.build.checks?.refuse(section, loser.name, 'name-collision', `its final name ${key} is taken by daemon ${winner.build.daemon.id}`);
+        if (loser.build === winner.build) continue;
+        const plain = key === finalName(loser.name, loser.build.daemon.id) && key === finalName(winner.name, winner.build.daemon.id);
+        const reason = plain
+          ? `its final name ${key} is taken by daemon ${winner.build.daemon.id}`
+          : `Traefik would name it ${key}, as it names router ${winner.name} of daemon ${winner.build.daemon.id} ` +
+            '(a router on several entrypoints is named `{entrypoint}-{name}` there, one with conflicting TLS options `{entrypoint}-conflicted-{name}`)';
+        loser.build.checks?.refuse(section, loser.name, 'name-collision', reason);
       }
     }
   }
+}
+
+/**
+ * The names Traefik gives an HTTP router of the file provider (server/aggregator.go): an entrypoint
+ * with a model (TLS or middlewares in the static configuration, as `websecure` has) gets its own
+ * copy named `{entrypoint}-{name}` when the router is on several entrypoints, and a router whose
+ * TLS options conflict on a host gets a copy `{entrypoint}-conflicted-{name}`. Which entrypoints have
+ * models is static configuration route-server cannot see, so every entrypoint counts.
+ */
+function traefikRouterNames(final: string, entrypoints: readonly string[]): string[] {
+  const names = new Set([final]);
+  for (const ep of entrypoints) {
+    const modelName = entrypoints.length > 1 ? `${ep}-${final}` : final;
+    names.add(modelName);
+    names.add(`${ep}-conflicted-${modelName}`);
+    names.add(`${ep}-conflicted-${final}`);
+  }
+  return [...names];
 }
