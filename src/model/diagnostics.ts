@@ -55,6 +55,7 @@ export const DIAGNOSTIC_CODES = {
   'backend-refused': 'render',
   'plugin-refused': 'render',
   'file-path-refused': 'render',
+  'health-check-too-frequent': 'render',
   'chain-recursion': 'render',
   'chain-too-deep': 'render',
   'reference-refused': 'render',

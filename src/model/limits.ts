@@ -29,3 +29,9 @@ export const MAX_CHAIN_DEPTH = 16;
  * to nobody, so a cascade across many daemons costs a bounded number of contests.
  */
 export const MAX_OWNERSHIP_ROUNDS = 8;
+/**
+ * Shortest health-check interval (and unhealthy interval) a tenant may set, in seconds. Traefik
+ * accepts any positive duration and checks again as soon as the last check ends: `1ns` makes it
+ * hammer the backend and write a warning per failed check into the log every tenant shares.
+ */
+export const MIN_HEALTH_CHECK_INTERVAL_SECONDS = 1;

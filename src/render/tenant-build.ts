@@ -18,6 +18,7 @@ import { SERVICE_IP_LABEL } from './container-address.ts';
 import { buildLabelConfig, traefikName } from './container-build.ts';
 import type { RenderOptions } from './options.ts';
 import { enforceFilePaths } from './file-paths.ts';
+import { enforceHealthCheckIntervals } from './health-checks.ts';
 import { enforcePlugins } from './plugins.ts';
 import { enforceReferences, qualify } from './references.ts';
 import { checkRouters, type RouterClaim } from './router-rules.ts';
@@ -70,6 +71,8 @@ const TENANT_PASSES: readonly TenantPass[] = [
   enforcePlugins,
   // Files on Traefik's host are the operator's: refused like the plugins, before references.
   enforceFilePaths,
+  // Work Traefik would do without pause for every tenant: refused before references, like the above.
+  enforceHealthCheckIntervals,
   // References cascade every refusal so far to the resources that used it (routers included).
   enforceReferences,
   // Rules last: only routers that survived everything become claims in the contest across tenants.
