@@ -41,6 +41,7 @@ export const OPTIONS = [
   { name: 'allow-plugin', kind: 'repeat', commands: RENDER, metavar: 'NAME', help: "a Traefik plugin tenants' middlewares may use, its settings unchecked (repeatable)" },
   { name: 'allow-file-dir', kind: 'repeat', commands: RENDER, metavar: 'DIR', help: "a directory whose files tenants' middlewares may name (usersFile, TLS ca/cert/key); {id} is the tenant's id (repeatable)" },
   { name: 'allow-unbounded-rules', kind: 'boolean', commands: RENDER, help: 'accept rules that are not bound to literal hosts (single-tenant hosts)' },
+  { name: 'max-ports-per-daemon', kind: 'string', commands: RENDER, metavar: 'N', defaultText: '4', help: "ports of --tcp-range (and of --udp-range) one daemon's routers may hold" },
   { name: 'tcp-range', kind: 'string', commands: INFRA, metavar: 'FIRST-LAST', defaultText: '10000-10010', help: 'ports for TCP routers without entrypoints' },
   { name: 'udp-range', kind: 'string', commands: INFRA, metavar: 'FIRST-LAST', defaultText: 'none', help: 'ports for UDP routers without entrypoints' },
   { name: 'resync-interval', kind: 'duration', commands: DISCOVER, defaultText: '60s', help: 'resync of every daemon: a list, and an inspect of what it shows changed (0 turns it off)' },

@@ -57,6 +57,9 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
   const certLimitText = args.get('max-certs-per-daemon');
   const certLimit = certLimitText === undefined ? { ok: true as const, value: DEFAULT_RENDER_OPTIONS.maxCertsPerDaemon } : parseCertLimit(certLimitText, '--max-certs-per-daemon');
   if (!certLimit.ok) throw new UsageError(certLimit.error);
+  const portLimitText = args.get('max-ports-per-daemon');
+  const portLimit = portLimitText === undefined ? { ok: true as const, value: DEFAULT_RENDER_OPTIONS.maxPortsPerDaemon } : parseCertLimit(portLimitText, '--max-ports-per-daemon');
+  if (!portLimit.ok) throw new UsageError(portLimit.error);
   return {
     ...DEFAULT_RENDER_OPTIONS,
     baseDomain: domain.value,
@@ -79,5 +82,6 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
     hostEntrypoints,
     wildcardCert: args.get('no-wildcard-cert') !== true,
     maxCertsPerDaemon: certLimit.value,
+    maxPortsPerDaemon: portLimit.value,
   };
 }

@@ -75,6 +75,7 @@ export const DIAGNOSTIC_CODES = {
   'entrypoint-conflict': 'render',
   'tls-domain-refused': 'render',
   'cert-quota': 'render',
+  'port-quota': 'render',
   'port-exhausted': 'render',
   'port-no-range': 'render',
   'entrypoint-unknown': 'render',

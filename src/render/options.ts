@@ -61,6 +61,8 @@ export interface RenderOptions {
   readonly wildcardCert: boolean;
   /** Distinct certificates a daemon's routers may request for themselves, beyond the shared wildcard. */
   readonly maxCertsPerDaemon: number;
+  /** Ports of each range (TCP, UDP) one daemon's routers may hold: one tenant cannot take a whole range. */
+  readonly maxPortsPerDaemon: number;
 }
 
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
@@ -83,6 +85,7 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
   hostEntrypoints: undefined,
   wildcardCert: true,
   maxCertsPerDaemon: 20,
+  maxPortsPerDaemon: 4,
 };
 
 export type OptionsParse<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };

@@ -14,7 +14,7 @@ import { resolveClaims } from './claims.ts';
 import { overCertificateQuota, planCertificates, type CertificatePlan } from './certificates.ts';
 import type { RenderOptions } from './options.ts';
 import type { HeldClaim } from './held-claims.ts';
-import { portShortfall, type AcceptedClaim, type ClaimRefusal, type PortContext } from './port-assignment.ts';
+import { portShortfall, portsOverQuota, type AcceptedClaim, type ClaimRefusal, type PortContext } from './port-assignment.ts';
 import { tlsDomains, type RouterClaim } from './router-rules.ts';
 import { liveClaims, refuseClaim, type TenantBuild } from './tenant-build.ts';
 
@@ -40,6 +40,7 @@ export function resolveOwnership(builds: readonly TenantBuild[], options: Render
     const found = firstNonEmpty([
       () => foreignCertificates(contest),
       () => certificatesOverQuota(contest, options),
+      () => portsOverQuota(accepted, options.maxPortsPerDaemon),
       () => portShortfall(accepted, ports, options),
     ]);
     if (found.size > 0) {

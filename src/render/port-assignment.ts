@@ -20,6 +20,7 @@ import {
 } from './ports.ts';
 import type { RouterClaim } from './router-rules.ts';
 import { liveClaims, refuseClaim, type TenantBuild } from './tenant-build.ts';
+import { compareCodePoints } from '../model/ordering.ts';
 import { resourceAge } from './tenant-config.ts';
 
 /** The port table a render starts from. */
@@ -73,6 +74,33 @@ export function holdAllocatedPorts(builds: readonly TenantBuild[], { kept }: Por
       refuseClaim(build, claim, 'entrypoint-conflict', `${why}; an allocated port stays with its router (name another port, or none to get one allocated)`);
     }
   }
+}
+
+/**
+ * Routers beyond their daemon's share of a range (`--max-ports-per-daemon`), oldest first (then by
+ * name), a held port included: without a share one tenant's routers could take a whole range, so
+ * that every other tenant's new router finds none and their stopped routers lose theirs.
+ */
+export function portsOverQuota(accepted: readonly AcceptedClaim[], limit: number): Map<RouterClaim, ClaimRefusal> {
+  const groups = new Map<string, RouterClaim[]>();
+  for (const { tenantId, claim } of accepted) {
+    const protocol = claimProtocol(claim);
+    if (!claim.needsPort || protocol === undefined) continue;
+    const key = `${tenantId}\u0000${protocol}`;
+    const group = groups.get(key);
+    if (group) group.push(claim);
+    else groups.set(key, [claim]);
+  }
+  const out = new Map<RouterClaim, ClaimRefusal>();
+  for (const claims of groups.values()) {
+    claims.sort((a, b) => (resourceAge(a.resource) ?? Infinity) - (resourceAge(b.resource) ?? Infinity) || compareCodePoints(a.name, b.name));
+    for (const claim of claims.slice(limit)) {
+      const range = claim.section === 'tcp.routers' ? 'TCP' : 'UDP';
+      const reason = `it names no entrypoint, and this daemon's routers already hold ${limit} ports of the ${range} range (older routers first, then by name), the most one daemon may (--max-ports-per-daemon)`;
+      out.set(claim, { code: 'port-quota', reason });
+    }
+  }
+  return out;
 }
 
 /** Accepted routers that would find no port, with the reason; none when every one gets a port. */
