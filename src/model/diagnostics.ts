@@ -56,6 +56,7 @@ export const DIAGNOSTIC_CODES = {
   'plugin-refused': 'render',
   'file-path-refused': 'render',
   'health-check-too-frequent': 'render',
+  'body-limit-refused': 'render',
   'chain-recursion': 'render',
   'chain-too-deep': 'render',
   'reference-refused': 'render',

@@ -35,3 +35,11 @@ export const MAX_OWNERSHIP_ROUNDS = 8;
  * hammer the backend and write a warning per failed check into the log every tenant shares.
  */
 export const MIN_HEALTH_CHECK_INTERVAL_SECONDS = 1;
+/**
+ * Bytes of one request or response body a tenant's middleware may make Traefik hold in memory
+ * (forwardAuth's `maxResponseBodySize` and `maxBodySize`, retry's `maxRequestBodyBytes`,
+ * buffering's `mem*BodyBytes`). Traefik allocates such a limit up front for each request, and
+ * reads without limit when it is negative or, for forwardAuth, unset: one request could take all
+ * its memory, and a failed allocation ends the process every tenant's traffic goes through.
+ */
+export const MAX_MIDDLEWARE_BODY_BYTES = 10 * 1024 * 1024;

@@ -14,6 +14,7 @@ import { DockerLabels } from '../traefik/fields/configuration.ts';
 import { autoRouteHost, buildAutoRoute, SERVICE_NAME_LABEL, serviceLabel } from './auto-route.ts';
 import { addAutoRoutes } from './auto-route-merge.ts';
 import { enforceBackends } from './backends.ts';
+import { enforceBodyLimits } from './body-limits.ts';
 import { SERVICE_IP_LABEL } from './container-address.ts';
 import { buildLabelConfig, traefikName } from './container-build.ts';
 import type { RenderOptions } from './options.ts';
@@ -71,8 +72,9 @@ const TENANT_PASSES: readonly TenantPass[] = [
   enforcePlugins,
   // Files on Traefik's host are the operator's: refused like the plugins, before references.
   enforceFilePaths,
-  // Work Traefik would do without pause for every tenant: refused before references, like the above.
+  // Work and memory of the Traefik every tenant shares: refused before references, like the above.
   enforceHealthCheckIntervals,
+  enforceBodyLimits,
   // References cascade every refusal so far to the resources that used it (routers included).
   enforceReferences,
   // Rules last: only routers that survived everything become claims in the contest across tenants.
