@@ -18,14 +18,16 @@ interface BodyLimit {
   readonly unsetIsUnbounded: boolean;
   /** Whether the field matters for this middleware (forwardAuth's maxBodySize only with forwardBody). */
   readonly applies?: (middleware: ConfigObject) => boolean;
+  /** Traefik allocates the limit for each request (`make`), rather than holding up to it as the body comes. */
+  readonly upFront: boolean;
 }
 
 const LIMITS: readonly BodyLimit[] = [
-  { type: 'forwardAuth', field: 'maxResponseBodySize', unsetIsUnbounded: true },
-  { type: 'forwardAuth', field: 'maxBodySize', unsetIsUnbounded: true, applies: (m) => own(m, 'forwardBody') === true },
-  { type: 'retry', field: 'maxRequestBodyBytes', unsetIsUnbounded: false },
-  { type: 'buffering', field: 'memRequestBodyBytes', unsetIsUnbounded: false },
-  { type: 'buffering', field: 'memResponseBodyBytes', unsetIsUnbounded: false },
+  { type: 'forwardAuth', field: 'maxResponseBodySize', unsetIsUnbounded: true, upFront: true },
+  { type: 'forwardAuth', field: 'maxBodySize', unsetIsUnbounded: true, upFront: true, applies: (m) => own(m, 'forwardBody') === true },
+  { type: 'retry', field: 'maxRequestBodyBytes', unsetIsUnbounded: false, upFront: true },
+  { type: 'buffering', field: 'memRequestBodyBytes', unsetIsUnbounded: false, upFront: false },
+  { type: 'buffering', field: 'memResponseBodyBytes', unsetIsUnbounded: false, upFront: false },
 ];
 
 const MAX = BigInt(MAX_MIDDLEWARE_BODY_BYTES);
@@ -43,7 +45,7 @@ export function enforceBodyLimits(checks: TenantChecks): void {
       if (typeof value !== 'bigint' || (value >= 0n && value <= MAX)) continue;
       const what = value < 0n
         ? `its ${limit.type}.${limit.field} ${value} means no limit`
-        : `its ${limit.type}.${limit.field} ${value} is above ${MAX_MIDDLEWARE_BODY_BYTES} bytes, and Traefik allocates it up front for each request`;
+        : `its ${limit.type}.${limit.field} ${value} is above ${MAX_MIDDLEWARE_BODY_BYTES} bytes, and Traefik ${limit.upFront ? 'allocates that much for each request' : 'holds that much of each body in memory'}`;
       const reason = `${what}: one request could take the memory of the Traefik every tenant shares`;
       checks.refuse('http.middlewares', name, 'body-limit-refused', reason, `${limit.type.toLowerCase()}.${limit.field.toLowerCase()}`);
       break;
