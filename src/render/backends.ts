@@ -81,6 +81,7 @@ export function enforceBackends(checks: TenantChecks): void {
   };
   for (const [name, resource] of [...config['http.services']]) {
     check('http.services', name, serverRefusal(resource.value, policyFor(resource.origins), 'url'));
+    keepHealthCheckHome(resource.value);
   }
   for (const section of ['tcp.services', 'udp.services'] as const) {
     for (const [name, resource] of [...config[section]]) check(section, name, serverRefusal(resource.value, policyFor(resource.origins), 'address'));
@@ -117,13 +118,29 @@ function serverRefusal(service: ConfigObject, policy: TenantBackendPolicy, key: 
  * `//169.254.169.254/x` or `http://10.0.0.1/` sends the check, method and headers to that host.
  */
 function healthCheckRefusal(loadBalancer: ConfigObject | undefined): Problem | undefined {
-  const path = ownString(ownObject(loadBalancer, 'healthCheck'), 'path');
-  if (path === undefined) return undefined;
+  const healthCheck = ownObject(loadBalancer, 'healthCheck');
+  const path = ownString(healthCheck, 'path');
   // Go reads a scheme up to the first ':' when only scheme characters precede it; `//` starts an authority.
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path) || (path.startsWith('//') && !path.startsWith('///'))) {
+  if (path !== undefined && (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path) || (path.startsWith('//') && !path.startsWith('///')))) {
     return { reason: `healthCheck path ${JSON.stringify(path)} names a host: the check must stay on the service's own servers`, labelPath: 'loadbalancer.healthcheck.path' };
   }
+  if (own(healthCheck, 'followRedirects') === true) {
+    return {
+      reason: "healthCheck followRedirects lets the service's server send the check, with its method and headers, to any address (another tenant's service, this host): the check must stay on the service's own servers",
+      labelPath: 'loadbalancer.healthcheck.followredirects',
+    };
+  }
   return undefined;
+}
+
+/**
+ * Traefik's health check follows redirects unless told not to (followRedirects defaults to true), so
+ * a server answering 307 to its own check would send Traefik, with the check's method and headers,
+ * to another tenant's service. A tenant's health check is written with `followRedirects: false`.
+ */
+function keepHealthCheckHome(service: ConfigObject): void {
+  const healthCheck = ownObject(ownObject(service, 'loadBalancer'), 'healthCheck');
+  if (healthCheck !== undefined && own(healthCheck, 'followRedirects') === undefined) healthCheck['followRedirects'] = false;
 }
 
 function middlewareRefusal(middleware: ConfigObject, policy: BackendPolicy): Problem | undefined {
