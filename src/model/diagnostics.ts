@@ -65,6 +65,7 @@ export const DIAGNOSTIC_CODES = {
   'rule-too-deep': 'render',
   'rule-too-many-matchers': 'render',
   'daemon-regexp-budget': 'render',
+  'daemon-host-budget': 'render',
   'rule-unbounded': 'render',
   'rule-negated-host-tls': 'render',
   'entrypoint-protocol': 'render',

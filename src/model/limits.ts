@@ -43,3 +43,10 @@ export const MIN_HEALTH_CHECK_INTERVAL_SECONDS = 1;
  * its memory, and a failed allocation ends the process every tenant's traffic goes through.
  */
 export const MAX_MIDDLEWARE_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * Distinct literal hosts (`Host`, `HostSNI`) the routers of one daemon may claim. Each one is owned
+ * against every other tenant, asks for a certificate by SNI, and is published to the fleet edge as
+ * four Redis keys that every edge Traefik lists on each change: one daemon with 100,000 names would
+ * squat them all and stall the edge of every host in the fleet.
+ */
+export const MAX_DAEMON_HOSTS = 1_000;

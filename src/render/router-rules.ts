@@ -8,6 +8,7 @@ import { own, ownObject, ownString, ownStrings, type ConfigObject } from '../tra
 import { formatMatcher, negatedHostMatchers, parseRule, ruleHosts, type Matcher, type RuleTree } from '../traefik/rules.ts';
 import type { RuleLimit } from '../traefik/rules-syntax.ts';
 import { DaemonRegexpBudget } from '../traefik/go-regexp.ts';
+import { MAX_DAEMON_HOSTS } from '../model/limits.ts';
 import { entrypointProtocol, entrypointProtocolProblem, httpEntrypointNames } from './entrypoint-protocol.ts';
 import type { TenantChecks } from './tenant-checks.ts';
 import type { Resource } from './tenant-config.ts';
@@ -37,6 +38,18 @@ export function checkRouters(checks: TenantChecks): void {
   const httpNames = httpEntrypointNames(options);
   // One budget for every rule of the daemon: a thousand routers with costly regexps cannot stall the render.
   const regexps = new DaemonRegexpBudget();
+  // And one budget of hosts: every one is owned against other tenants and published to the fleet edge.
+  const claimedHosts = new Set<string>();
+  /** False (and the router dropped) when its hosts would take the daemon past MAX_DAEMON_HOSTS. */
+  const hostsFit = (section: RouterSection, name: string, hosts: readonly string[]): boolean => {
+    const added = hosts.filter((host) => !claimedHosts.has(host));
+    if (claimedHosts.size + added.length > MAX_DAEMON_HOSTS) {
+      drop(section, name, 'daemon-host-budget', `its rule names ${added.length} more hosts, and this daemon's routers already claim ${claimedHosts.size} of the ${MAX_DAEMON_HOSTS} hosts route-server accepts per daemon`);
+      return false;
+    }
+    for (const host of added) claimedHosts.add(host);
+    return true;
+  };
   const drop = (section: RouterSection, name: string, code: DiagnosticCode, reason: string, label = 'rule') => checks.refuse(section, name, code, reason, label);
   /** False (and the router dropped) when it names another protocol's entrypoint. */
   const protocolFits = (section: RouterSection, name: string, entrypoints: readonly string[]): boolean => {
@@ -73,6 +86,7 @@ export function checkRouters(checks: TenantChecks): void {
       drop('http.routers', name, 'rule-negated-host-tls', negatedHostReason(negated, tls));
       continue;
     }
+    if (!hostsFit('http.routers', name, bounds.hosts)) continue;
     claims.push({ section: 'http.routers', name, resource, hosts: bounds.hosts, entrypoints, needsPort: false, whole: false });
   }
   for (const [name, resource] of [...config['tcp.routers']]) {
@@ -106,6 +120,7 @@ export function checkRouters(checks: TenantChecks): void {
         continue;
       }
     }
+    if (!hostsFit('tcp.routers', name, bounds.hosts)) continue;
     claims.push({ section: 'tcp.routers', name, resource, hosts: bounds.hosts, entrypoints, needsPort: entrypoints.length === 0, whole });
   }
   for (const [name, resource] of [...config['udp.routers']]) {
