@@ -68,6 +68,7 @@ export const DIAGNOSTIC_CODES = {
   'daemon-host-budget': 'render',
   'rule-unbounded': 'render',
   'rule-negated-host-tls': 'render',
+  'host-refused': 'render',
   'entrypoint-protocol': 'render',
   // Refusals across tenants.
   'name-collision': 'render',

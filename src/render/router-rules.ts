@@ -4,6 +4,7 @@
 
 import type { DiagnosticCode } from '../model/diagnostics.ts';
 import { canonicalHost } from '../model/host-name.ts';
+import { classifyHostName, parseIp } from '../model/addresses.ts';
 import { own, ownObject, ownString, ownStrings, type ConfigObject } from '../traefik/config.ts';
 import { formatMatcher, negatedHostMatchers, parseRule, ruleHosts, type Matcher, type RuleTree } from '../traefik/rules.ts';
 import type { RuleLimit } from '../traefik/rules-syntax.ts';
@@ -57,6 +58,12 @@ export function checkRouters(checks: TenantChecks): void {
     if (problem !== undefined) drop(section, name, 'entrypoint-protocol', problem, 'entrypoints');
     return problem === undefined;
   };
+  /** False (and the router dropped) when a host it names is an address or this machine, which no tenant may own. */
+  const hostsOwnable = (section: RouterSection, name: string, hosts: readonly string[]): boolean => {
+    const host = hosts.find((h) => unownableHost(h) !== undefined);
+    if (host !== undefined) drop(section, name, 'host-refused', `its rule names ${host}, ${unownableHost(host) as string}`);
+    return host === undefined;
+  };
   for (const [name, resource] of [...config['http.routers']]) {
     const router = resource.value;
     const parsed = parseRouterRule(router, 'http', regexps);
@@ -69,6 +76,7 @@ export function checkRouters(checks: TenantChecks): void {
       drop('http.routers', name, 'rule-unbounded', `its rule is not bound to literal hosts (${bounds.reason ?? 'no Host'}); use Host(\`…\`) in every branch`);
       continue;
     }
+    if (!hostsOwnable('http.routers', name, bounds.hosts)) continue;
     if (!ownStrings(router, 'entryPoints')?.length && options.entrypoints.length > 0) {
       router['entryPoints'] = [...options.entrypoints];
     }
@@ -106,6 +114,7 @@ export function checkRouters(checks: TenantChecks): void {
       continue;
     }
     const bounds = ruleHosts(parsed.tree, 'tcp');
+    if (!hostsOwnable('tcp.routers', name, bounds.hosts)) continue;
     const entrypoints = ownStrings(router, 'entryPoints') ?? [];
     if (!protocolFits('tcp.routers', name, entrypoints)) continue;
     // HostSNI(`*`), no HostSNI, a wildcard or a regexp: it can take any host's connections there.
@@ -150,6 +159,19 @@ function parseRouterRule(
   if (parsed.ok) return parsed;
   const error = `its rule does not parse: ${parsed.error}`;
   return parsed.limit === undefined ? { ok: false, error } : { ok: false, error, limit: parsed.limit };
+}
+
+/**
+ * Why no tenant may own `host` (canonical form), or undefined. Traefik's Host matcher compares the
+ * request's host as written, so `Host(\`127.0.0.1\`)` or `Host(\`localhost\`)` takes the requests
+ * people send by address: the operator's own (Traefik's dashboard on localhost:8080 is a router of
+ * lower priority on its `traefik` entrypoint), monitoring, anyone who types the server's IP.
+ */
+function unownableHost(host: string): string | undefined {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (parseIp(bare) !== undefined) return 'an IP address: requests sent to this machine by address are nobody\'s to take';
+  if (classifyHostName(bare) === 'localhost') return 'a name of this machine (localhost): requests the operator sends locally are nobody\'s to take';
+  return undefined;
 }
 
 /** Traefik requires TLS on a TCP router whose rule names a host (tcpmuxer.ParseHostSNI). */
