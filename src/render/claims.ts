@@ -91,9 +91,13 @@ export function resolveClaims(
     const hostReasons: string[] = [];
     const entrypointReasons: string[] = [];
     for (const host of claim.hosts) {
-      const file = foreign(files.hosts.get(host), tenantId);
+      const literal = foreign(files.hosts.get(host), tenantId);
+      // `*.{baseDomain}` names the auto-routes' own space: a file's wildcard there is a fallback, not a claim.
+      const wildcard = wildcardOf(host);
+      const file = literal ?? (wildcard === `*.${baseDomain}` ? undefined : foreign(files.wildcards.get(wildcard), tenantId));
       if (file) {
-        (file.holder.kind === 'operator' ? operatorReasons : hostReasons).push(`host ${host} is routed by ${describeHolder(file)}`);
+        const how = literal ? '' : ` (it matches ${wildcard})`;
+        (file.holder.kind === 'operator' ? operatorReasons : hostReasons).push(`host ${host} is routed by ${describeHolder(file)}${how}`);
         continue;
       }
       const reserved = reservedFor(host, baseDomain, tenantIds);
@@ -159,13 +163,15 @@ type HeldBy = Map<string, Map<string, HeldClaim>>;
 
 interface HeldIndex {
   readonly hosts: HeldBy;
+  /** By wildcard (`*.example.com`): a host is held when its wildcardOf is here. */
+  readonly wildcards: HeldBy;
   readonly whole: HeldBy;
   readonly users: HeldBy;
 }
 
 /** Held claims by host and entrypoint; the operator's first, so a refusal names the operator's file. */
 function heldIndex(held: readonly HeldClaim[]): HeldIndex {
-  const index: HeldIndex = { hosts: new Map(), whole: new Map(), users: new Map() };
+  const index: HeldIndex = { hosts: new Map(), wildcards: new Map(), whole: new Map(), users: new Map() };
   const ordered = [...held].sort((a, b) => Number(a.holder.kind !== 'operator') - Number(b.holder.kind !== 'operator'));
   const add = (map: HeldBy, key: string, claim: HeldClaim) => {
     const byHolder = map.get(key) ?? new Map<string, HeldClaim>();
@@ -175,12 +181,22 @@ function heldIndex(held: readonly HeldClaim[]): HeldIndex {
   };
   for (const claim of ordered) {
     for (const host of claim.hosts) add(index.hosts, host, claim);
+    for (const wildcard of claim.wildcards ?? []) add(index.wildcards, wildcard, claim);
     for (const ep of claim.entrypoints) {
       add(index.users, ep, claim);
       if (claim.whole) add(index.whole, ep, claim);
     }
   }
   return index;
+}
+
+/**
+ * The wildcard that matches `host` the way Traefik's Host and HostSNI match one
+ * (muxer.DomainMatchHostExpression: the first label replaced by `*`); '' for a one-label host.
+ */
+function wildcardOf(host: string): string {
+  const dot = host.indexOf('.');
+  return dot > 0 ? `*${host.slice(dot)}` : '';
 }
 
 /** A held claim that is not the tenant's own kept file (at most two holders are looked at). */

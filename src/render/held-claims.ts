@@ -17,6 +17,11 @@ export interface HeldClaim {
   readonly router: string;
   /** Literal hosts, normalized like tenants' hosts. */
   readonly hosts: readonly string[];
+  /**
+   * Wildcard hosts (`*.example.com`, canonical): Traefik's Host and HostSNI match every name one
+   * label below them, so those names are held too (a tenant's literal host would outrank them).
+   */
+  readonly wildcards?: readonly string[];
   readonly entrypoints: readonly string[];
   /** A TCP catch-all or UDP router: it takes its entrypoints whole. */
   readonly whole: boolean;
@@ -74,7 +79,7 @@ export function claimsOfFile(config: unknown, holder: ClaimHolder): FileClaims {
       if (whole && entrypoints.length === 0) {
         notes.push(`${section}.${router}: a catch-all on every default entrypoint; name its entrypoints so they can be reserved`);
       }
-      claims.push({ holder, section, router, hosts: bounds.hosts, entrypoints, whole });
+      claims.push({ holder, section, router, hosts: bounds.hosts, wildcards: bounds.wildcards, entrypoints, whole });
     }
   }
   return { claims, notes };
