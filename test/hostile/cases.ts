@@ -201,6 +201,8 @@ add('huge', 'router', 'chain nested 40 deep', {
   ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`${M}.c${i}.chain.middlewares`, i === 39 ? 'leaf' : `c${i + 1}`])),
   [`${M}.leaf.headers.customresponseheaders.X-A`]: 'b',
 }, { code: 'chain-too-deep' });
+add('huge', 'router', 'forwardAuth answer limit of 1 TiB, allocated per request', withMiddleware({ 'forwardauth.address': 'http://127.0.11.10:4181/', 'forwardauth.maxresponsebodysize': '1099511627776' }), { code: 'body-limit-refused' });
+add('huge', 'router', 'health check every nanosecond', far({ 'healthcheck.path': '/health', 'healthcheck.interval': '1ns' }), { code: 'health-check-too-frequent' });
 add('huge', 'router', 'chain cycle', { ...evil('Host(`evil.example.com`)', { [`${R}.middlewares`]: 'c0' }), [`${M}.c0.chain.middlewares`]: 'c1', [`${M}.c1.chain.middlewares`]: 'c0' }, { code: 'chain-recursion' });
 add('huge', 'router', 'many certificates', {
   ...Object.fromEntries(Array.from({ length: 30 }, (_, i) => [[`traefik.http.routers.e${i}.rule`, `Host(\`c${i}.evil.org\`)`], [`traefik.http.routers.e${i}.tls.certresolver`, 'letsencrypt'], [`traefik.http.routers.e${i}.service`, 'evil']]).flat()),
@@ -250,6 +252,8 @@ add('hosts', 'router', 'another tenant auto-route name', evil('Host(`www-2880.ex
 add('hosts', 'router', 'HostSNI of the victim on websecure', evilTcp({ rule: 'HostSNI(`shop.example.com`)', entrypoints: 'websecure', tls: 'true' }), { code: 'host-conflict' });
 add('hosts', 'router', 'HostSNI upper case with trailing dot', evilTcp({ rule: 'HostSNI(`SHOP.example.com.`)', entrypoints: 'websecure', 'tls.passthrough': 'true' }), { code: 'host-conflict' });
 add('hosts', 'router', 'HostSNIRegexp over the victim', evilTcp({ rule: 'HostSNIRegexp(`^.+\\.example\\.com$`)', entrypoints: 'websecure', tls: 'true' }), { code: 'rule-unbounded' });
+add('hosts', 'router', "localhost, above Traefik's dashboard", evil('Host(`localhost`)', { [`${R}.entrypoints`]: 'traefik', [`${R}.priority`]: '9223372036854775807' }), { code: 'host-refused' });
+add('hosts', 'router', 'an IP address of the host', evil('Host(`127.0.0.1`) || Host(`evil.example.com`)'), { code: 'host-refused' });
 add('hosts', 'accepted', 'a distinct host that merely contains the victim', evil('Host(`shop.example.com.evil.org`)'));
 add('hosts', 'router', 'a Cyrillic look-alike is not ASCII', evil('Host(`sh\u043Ep.example.com`)'), { code: 'rule-invalid' });
 add('hosts', 'accepted', 'Punycode of a look-alike is another host', evil('Host(`xn--shp-ved.example.com`)'));
@@ -300,6 +304,7 @@ add('backends', 'router', 'forwardAuth to route-server', withMiddleware({ 'forwa
 add('backends', 'router', 'rate-limit Redis on the host', withMiddleware({ 'ratelimit.average': '5', 'ratelimit.redis.db': '1' }), { code: 'backend-refused' });
 add('backends', 'router', 'rate-limit Redis of the victim', withMiddleware({ 'ratelimit.average': '5', 'ratelimit.redis.endpoints': '127.0.11.66:6379' }), { code: 'backend-refused' });
 add('backends', 'router', 'health check to the metadata service', far({ 'healthcheck.path': '//169.254.169.254/latest' }), { code: 'backend-refused' });
+add('backends', 'router', 'health check following redirects anywhere', far({ 'healthcheck.path': '/health', 'healthcheck.method': 'DELETE', 'healthcheck.followredirects': 'true' }), { code: 'backend-refused' });
 add('backends', 'router', 'health check with a scheme', far({ 'healthcheck.path': 'http://127.0.11.66/' }), { code: 'backend-refused' });
 add('backends', 'accepted', "a TCP server address label is not settable: the container's address is used", evilTcp({ rule: 'HostSNI(`*`)' }), {
   container: { labels: { 'traefik.tcp.services.evtcp.loadbalancer.server.address': '127.0.11.66:5432' } },
@@ -315,6 +320,7 @@ add('entrypoints', 'accepted', "victim's TCP entrypoint in another case is anoth
 add('entrypoints', 'router', "SNI router on the victim's whole entrypoint", evilTcp({ rule: 'HostSNI(`evil.example.com`)', entrypoints: 'tcp-5432', tls: 'true' }), { code: 'entrypoint-conflict' });
 add('entrypoints', 'router', 'UDP router on a TCP entrypoint', { 'traefik.udp.routers.evil.entrypoints': 'tcp-5432', 'traefik.udp.routers.evil.service': 'evudp', 'traefik.udp.services.evudp.loadbalancer.server.port': '53' }, { code: 'entrypoint-protocol' });
 add('entrypoints', 'router', 'UDP router on websecure', { 'traefik.udp.routers.evil.entrypoints': 'websecure', 'traefik.udp.routers.evil.service': 'evudp', 'traefik.udp.services.evudp.loadbalancer.server.port': '53' }, { code: 'entrypoint-protocol' });
+add('entrypoints', 'router', "UDP router on Traefik's own entrypoint would take it whole", { 'traefik.udp.routers.evil.entrypoints': 'traefik', 'traefik.udp.routers.evil.service': 'evudp', 'traefik.udp.services.evudp.loadbalancer.server.port': '53' }, { code: 'entrypoint-protocol' });
 add('entrypoints', 'router', 'TCP catch-all on websecure', evilTcp({ rule: 'HostSNI(`*`)', entrypoints: 'websecure' }), { code: 'rule-unbounded' });
 add('entrypoints', 'router', "TCP catch-all on Traefik's own entrypoint", evilTcp({ rule: 'HostSNI(`*`)', entrypoints: 'traefik' }), { code: 'rule-unbounded' });
 add('entrypoints', 'router', 'HTTP router on a TCP entrypoint', evil('Host(`evil.example.com`)', { [`${R}.entrypoints`]: 'tcp-5432' }), { code: 'entrypoint-protocol' });
