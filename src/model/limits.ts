@@ -50,3 +50,9 @@ export const MAX_MIDDLEWARE_BODY_BYTES = 10 * 1024 * 1024;
  * squat them all and stall the edge of every host in the fleet.
  */
 export const MAX_DAEMON_HOSTS = 1_000;
+/**
+ * Bytes of one response the buffering middleware may write to Traefik's disk. Unset (0) is no
+ * limit, and the tenant's own backend can send an endless response over loopback: the disk of the
+ * host fills, and every tenant's Traefik with it.
+ */
+export const MAX_BUFFERED_RESPONSE_BYTES = 100 * 1024 * 1024;

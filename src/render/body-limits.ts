@@ -5,48 +5,68 @@
 // backend can stream an endless body over loopback into Traefik's memory. Every tenant's traffic
 // goes through that one process, so these limits are bounded by MAX_MIDDLEWARE_BODY_BYTES: a value
 // above it, or unbounded, refuses the middleware; an unset forwardAuth limit is written as the bound.
+// The buffering middleware spills to disk past its memory limit, without end when its max is unset:
+// that one is bounded by MAX_BUFFERED_RESPONSE_BYTES the same way.
 
-import { MAX_MIDDLEWARE_BODY_BYTES } from '../model/limits.ts';
+import { MAX_BUFFERED_RESPONSE_BYTES, MAX_MIDDLEWARE_BODY_BYTES } from '../model/limits.ts';
 import { own, ownObject, type ConfigObject } from '../traefik/config.ts';
 import type { TenantChecks } from './tenant-checks.ts';
+
+/** Where Traefik keeps the body up to the limit: allocated for each request, in memory as it comes, or on disk. */
+type Holding = 'allocated' | 'memory' | 'disk';
 
 interface BodyLimit {
   /** Middleware type and field (the label path below the middleware, folded, is the same). */
   readonly type: string;
   readonly field: string;
-  /** Traefik reads without limit when the field is unset (forwardAuth); the bound is written instead. */
+  readonly max: number;
+  readonly holding: Holding;
+  /** Traefik reads without limit when the field is unset (or 0, for buffering's max); the bound is written instead. */
   readonly unsetIsUnbounded: boolean;
   /** Whether the field matters for this middleware (forwardAuth's maxBodySize only with forwardBody). */
   readonly applies?: (middleware: ConfigObject) => boolean;
-  /** Traefik allocates the limit for each request (`make`), rather than holding up to it as the body comes. */
-  readonly upFront: boolean;
 }
 
 const LIMITS: readonly BodyLimit[] = [
-  { type: 'forwardAuth', field: 'maxResponseBodySize', unsetIsUnbounded: true, upFront: true },
-  { type: 'forwardAuth', field: 'maxBodySize', unsetIsUnbounded: true, upFront: true, applies: (m) => own(m, 'forwardBody') === true },
-  { type: 'retry', field: 'maxRequestBodyBytes', unsetIsUnbounded: false, upFront: true },
-  { type: 'buffering', field: 'memRequestBodyBytes', unsetIsUnbounded: false, upFront: false },
-  { type: 'buffering', field: 'memResponseBodyBytes', unsetIsUnbounded: false, upFront: false },
+  { type: 'forwardAuth', field: 'maxResponseBodySize', max: MAX_MIDDLEWARE_BODY_BYTES, holding: 'allocated', unsetIsUnbounded: true },
+  {
+    type: 'forwardAuth',
+    field: 'maxBodySize',
+    max: MAX_MIDDLEWARE_BODY_BYTES,
+    holding: 'allocated',
+    unsetIsUnbounded: true,
+    applies: (m) => own(m, 'forwardBody') === true,
+  },
+  { type: 'retry', field: 'maxRequestBodyBytes', max: MAX_MIDDLEWARE_BODY_BYTES, holding: 'allocated', unsetIsUnbounded: false },
+  { type: 'buffering', field: 'memRequestBodyBytes', max: MAX_MIDDLEWARE_BODY_BYTES, holding: 'memory', unsetIsUnbounded: false },
+  { type: 'buffering', field: 'memResponseBodyBytes', max: MAX_MIDDLEWARE_BODY_BYTES, holding: 'memory', unsetIsUnbounded: false },
+  { type: 'buffering', field: 'maxResponseBodyBytes', max: MAX_BUFFERED_RESPONSE_BYTES, holding: 'disk', unsetIsUnbounded: true },
 ];
 
-const MAX = BigInt(MAX_MIDDLEWARE_BODY_BYTES);
+const HOLDING_WORDS: Record<Holding, string> = {
+  allocated: 'Traefik allocates that much for each request',
+  memory: 'Traefik holds that much of each body in memory',
+  disk: 'Traefik writes that much of each response to its disk',
+};
 
 export function enforceBodyLimits(checks: TenantChecks): void {
   for (const [name, resource] of [...checks.config['http.middlewares']]) {
     for (const limit of LIMITS) {
       const middleware = ownObject(resource.value, limit.type);
       if (middleware === undefined || (limit.applies && !limit.applies(middleware))) continue;
+      const max = BigInt(limit.max);
       const value = own(middleware, limit.field);
-      if (value === undefined) {
-        if (limit.unsetIsUnbounded) middleware[limit.field] = MAX;
+      // buffering's maxResponseBodyBytes: 0 is Traefik's "no maximum", as unset.
+      if (value === undefined || (limit.holding === 'disk' && value === 0n)) {
+        if (limit.unsetIsUnbounded) middleware[limit.field] = max;
         continue;
       }
-      if (typeof value !== 'bigint' || (value >= 0n && value <= MAX)) continue;
+      if (typeof value !== 'bigint' || (value >= 0n && value <= max)) continue;
       const what = value < 0n
-        ? `its ${limit.type}.${limit.field} ${value} means no limit`
-        : `its ${limit.type}.${limit.field} ${value} is above ${MAX_MIDDLEWARE_BODY_BYTES} bytes, and Traefik ${limit.upFront ? 'allocates that much for each request' : 'holds that much of each body in memory'}`;
-      const reason = `${what}: one request could take the memory of the Traefik every tenant shares`;
+        ? `its ${limit.type}.${limit.field} ${value} is negative (no limit)`
+        : `its ${limit.type}.${limit.field} ${value} is above ${limit.max} bytes, and ${HOLDING_WORDS[limit.holding]}`;
+      const taken = limit.holding === 'disk' ? 'the disk' : 'the memory';
+      const reason = `${what}: one request could take ${taken} of the Traefik every tenant shares`;
       checks.refuse('http.middlewares', name, 'body-limit-refused', reason, `${limit.type.toLowerCase()}.${limit.field.toLowerCase()}`);
       break;
     }
