@@ -88,8 +88,10 @@ test('render options are validated with exact messages', () => {
     [['--allow-plugin', 'my.plugin'], /^Expected `--allow-plugin` to be a plugin name like plugindemo/],
     [['--default-rule', 'Host(`{{ .Nope }}`)'], /unknown field \.Nope/],
     [['--entrypoints', 'web secure'], /^Expected `--entrypoints` to be entrypoint names/],
+    [['--entrypoints', 'websecure,tcp-3306'], /^Expected `--entrypoints` to name HTTP entrypoints, got the TCP entrypoint "tcp-3306"$/],
     [['--max-certs-per-daemon', '-1'], /^Expected `--max-certs-per-daemon` to be a whole number like 20, got "-1"$/],
     [['--max-certs-per-daemon', 'lots'], /^Expected `--max-certs-per-daemon` to be a whole number like 20/],
+    [['--max-ports-per-daemon', 'all'], /^Expected `--max-ports-per-daemon` to be a whole number like 20/],
   ];
   for (const [argv, message] of bad) {
     assert.throws(() => renderOptionsFrom(parseArgs('render', argv, environment())), (error: unknown) => error instanceof UsageError && message.test(error.message), argv.join(' '));

@@ -49,6 +49,8 @@ export function renderOptionsFrom(args: ParsedArgs): RenderOptions {
   const entrypoints = args.get('entrypoints') ?? defaultEntrypoints;
   for (const ep of entrypoints) {
     if (!/^[A-Za-z0-9._-]+$/.test(ep)) throw new UsageError(`Expected \`--entrypoints\` to be entrypoint names, got ${JSON.stringify(ep)}`);
+    // They are taken for HTTP entrypoints: an HTTP router with TLS on a TCP entrypoint hangs the server-first services there.
+    if (/^(tcp|udp)-/i.test(ep)) throw new UsageError(`Expected \`--entrypoints\` to name HTTP entrypoints, got the ${ep.slice(0, 3).toUpperCase()} entrypoint ${JSON.stringify(ep)}`);
   }
   const allowRefs = args.get('allow-ref') ?? [];
   for (const ref of allowRefs) {
