@@ -8,6 +8,7 @@ import { isValidNetworkId } from '../model/addresses.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 import { describeHolder, type HeldClaim } from './held-claims.ts';
 import { listed } from '../model/diagnostics.ts';
+import { goRegexpTester } from '../traefik/go-regexp.ts';
 import { resourceAge } from './tenant-config.ts';
 import type { RouterClaim } from './router-rules.ts';
 
@@ -62,7 +63,7 @@ export function resolveClaims(
 ): ClaimOutcome {
   // Configured ids only: a daemon's mere presence must not take hosts from older tenants.
   const tenantIds = new Set(reservedIds);
-  const files = heldIndex(held);
+  const files = heldIndex(held, baseDomain);
   const entries = tenants.flatMap((t) => t.claims.map((claim) => ({ tenantId: t.tenantId, claim, age: resourceAge(claim.resource) })));
   entries.sort(
     (a, b) =>
@@ -94,9 +95,11 @@ export function resolveClaims(
       const literal = foreign(files.hosts.get(host), tenantId);
       // `*.{baseDomain}` names the auto-routes' own space: a file's wildcard there is a fallback, not a claim.
       const wildcard = wildcardOf(host);
-      const file = literal ?? (wildcard === `*.${baseDomain}` ? undefined : foreign(files.wildcards.get(wildcard), tenantId));
+      const byWildcard = literal ?? (wildcard === `*.${baseDomain}` ? undefined : foreign(files.wildcards.get(wildcard), tenantId));
+      const byPattern = byWildcard ? undefined : files.patterns.find((p) => !heldBy(p.claim, tenantId) && p.test(host));
+      const file = byWildcard ?? byPattern?.claim;
       if (file) {
-        const how = literal ? '' : ` (it matches ${wildcard})`;
+        const how = literal ? '' : ` (it matches ${byPattern ? describePattern(byPattern) : wildcard})`;
         (file.holder.kind === 'operator' ? operatorReasons : hostReasons).push(`host ${host} is routed by ${describeHolder(file)}${how}`);
         continue;
       }
@@ -161,8 +164,16 @@ export function resolveClaims(
 /** Per host or entrypoint, the first held claim of each holder ('' for the operator). */
 type HeldBy = Map<string, Map<string, HeldClaim>>;
 
+interface HeldPattern {
+  readonly pattern: string;
+  readonly test: (host: string) => boolean;
+  readonly claim: HeldClaim;
+}
+
 interface HeldIndex {
   readonly hosts: HeldBy;
+  /** Regexps of held claims that are not catch-alls (the operator's first, as for hosts). */
+  readonly patterns: readonly HeldPattern[];
   /** By wildcard (`*.example.com`): a host is held when its wildcardOf is here. */
   readonly wildcards: HeldBy;
   readonly whole: HeldBy;
@@ -170,8 +181,9 @@ interface HeldIndex {
 }
 
 /** Held claims by host and entrypoint; the operator's first, so a refusal names the operator's file. */
-function heldIndex(held: readonly HeldClaim[]): HeldIndex {
-  const index: HeldIndex = { hosts: new Map(), wildcards: new Map(), whole: new Map(), users: new Map() };
+function heldIndex(held: readonly HeldClaim[], baseDomain: string | undefined): HeldIndex {
+  const patterns: HeldPattern[] = [];
+  const index: HeldIndex = { hosts: new Map(), patterns, wildcards: new Map(), whole: new Map(), users: new Map() };
   const ordered = [...held].sort((a, b) => Number(a.holder.kind !== 'operator') - Number(b.holder.kind !== 'operator'));
   const add = (map: HeldBy, key: string, claim: HeldClaim) => {
     const byHolder = map.get(key) ?? new Map<string, HeldClaim>();
@@ -182,6 +194,10 @@ function heldIndex(held: readonly HeldClaim[]): HeldIndex {
   for (const claim of ordered) {
     for (const host of claim.hosts) add(index.hosts, host, claim);
     for (const wildcard of claim.wildcards ?? []) add(index.wildcards, wildcard, claim);
+    for (const pattern of claim.patterns ?? []) {
+      const test = goRegexpTester(pattern);
+      if (test && !fallbackProbes(baseDomain).some((probe) => test(probe))) patterns.push({ pattern, test, claim });
+    }
     for (const ep of claim.entrypoints) {
       add(index.users, ep, claim);
       if (claim.whole) add(index.whole, ep, claim);
@@ -191,12 +207,30 @@ function heldIndex(held: readonly HeldClaim[]): HeldIndex {
 }
 
 /**
+ * Names no one routes on purpose: a held regexp that matches one is a fallback (`.+`, any name under
+ * the base domain, the auto-routes' space), not a claim on the names it matches.
+ */
+function fallbackProbes(baseDomain: string | undefined): string[] {
+  const probe = 'route-server-fallback-probe-7q2x';
+  return baseDomain === undefined ? [`${probe}.invalid`] : [`${probe}.invalid`, `${probe}.${baseDomain}`];
+}
+
+/**
  * The wildcard that matches `host` the way Traefik's Host and HostSNI match one
  * (muxer.DomainMatchHostExpression: the first label replaced by `*`); '' for a one-label host.
  */
 function wildcardOf(host: string): string {
   const dot = host.indexOf('.');
   return dot > 0 ? `*${host.slice(dot)}` : '';
+}
+
+function describePattern(held: HeldPattern): string {
+  return `${held.claim.section === 'tcp.routers' ? 'HostSNIRegexp' : 'HostRegexp'}(\`${held.pattern}\`)`;
+}
+
+/** Whether the claim is the tenant's own kept file. */
+function heldBy(claim: HeldClaim, tenantId: string): boolean {
+  return claim.holder.kind === 'kept' && claim.holder.daemon === tenantId;
 }
 
 /** A held claim that is not the tenant's own kept file (at most two holders are looked at). */

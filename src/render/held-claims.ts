@@ -22,6 +22,8 @@ export interface HeldClaim {
    * label below them, so those names are held too (a tenant's literal host would outrank them).
    */
   readonly wildcards?: readonly string[];
+  /** `HostRegexp`/`HostSNIRegexp` expressions (v3 syntax, Go's RE2): the hosts they match are held too. */
+  readonly patterns?: readonly string[];
   readonly entrypoints: readonly string[];
   /** A TCP catch-all or UDP router: it takes its entrypoints whole. */
   readonly whole: boolean;
@@ -79,7 +81,9 @@ export function claimsOfFile(config: unknown, holder: ClaimHolder): FileClaims {
       if (whole && entrypoints.length === 0) {
         notes.push(`${section}.${router}: a catch-all on every default entrypoint; name its entrypoints so they can be reserved`);
       }
-      claims.push({ holder, section, router, hosts: bounds.hosts, wildcards: bounds.wildcards, entrypoints, whole });
+      // v2's HostRegexp takes `{name:re}` templates, not Go expressions: only v3 patterns are read.
+      const patterns = parsed.syntax === 'v3' ? bounds.patterns : [];
+      claims.push({ holder, section, router, hosts: bounds.hosts, wildcards: bounds.wildcards, patterns, entrypoints, whole });
     }
   }
   return { claims, notes };

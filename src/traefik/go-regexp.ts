@@ -44,6 +44,21 @@ export function checkGoRegexp(pattern: string, validUtf8: boolean, budget: Regex
   }
 }
 
+/**
+ * `pattern` as Go's MatchString runs it (a match anywhere in the text), or undefined when Go would
+ * not compile it or it is larger than one rule's regexps may be.
+ */
+export function goRegexpTester(pattern: string): ((text: string) => boolean) | undefined {
+  const { size, compilable, error } = inspectPattern(pattern);
+  if (error !== undefined || size > MAX_RULE_REGEXP_INSTRUCTIONS) return undefined;
+  try {
+    const compiled = RE2JS.compile(compilable);
+    return (text) => compiled.test(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Go's regexp.QuoteMeta. */
 export function quoteGoRegexpMeta(text: string): string {
   return text.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');

@@ -133,6 +133,8 @@ export interface RuleHosts {
   readonly hosts: readonly string[];
   /** Wildcard patterns (`*.example.com`) the rule claims positively, in canonical form. */
   readonly wildcards: readonly string[];
+  /** Regular expressions of positive `HostRegexp` (HTTP) or `HostSNIRegexp` (TCP) matchers, as written. */
+  readonly patterns: readonly string[];
   /** True when every branch has a positive literal host (not `*`, not `*.x`): the rule cannot match a host outside `hosts`. */
   readonly bounded: boolean;
   /** Why not bounded, for a diagnostic. */
@@ -157,7 +159,9 @@ export function ruleHosts(tree: RuleTree, protocol: RuleProtocol): RuleHosts {
   const claims = (m: Matcher): boolean => !m.negated && hostNames.includes(m.name);
   const hosts = new Set<string>();
   const wildcards = new Set<string>();
+  const patterns = new Set<string>();
   for (const matcher of leaves(tree)) {
+    if (!matcher.negated && HOST_PATTERN_MATCHERS[protocol].includes(matcher.name)) for (const arg of matcher.args) patterns.add(arg);
     if (!claims(matcher)) continue;
     for (const arg of matcher.args) {
       const host = canonicalHost(arg);
@@ -166,7 +170,7 @@ export function ruleHosts(tree: RuleTree, protocol: RuleProtocol): RuleHosts {
   }
   const unbounded = branchWithout(tree, (m) => claims(m) && m.args.every((arg) => !isWildcard(arg)));
   const unbound = branchWithout(tree, (m) => claims(m) && !m.args.includes('*'));
-  const result = { hosts: [...hosts].sort(), wildcards: [...wildcards].sort(), catchAll: unbound !== undefined };
+  const result = { hosts: [...hosts].sort(), wildcards: [...wildcards].sort(), patterns: [...patterns].sort(), catchAll: unbound !== undefined };
   if (unbounded === undefined) return { ...result, bounded: true };
   return { ...result, bounded: false, reason: unboundedReason(unbounded, protocol) };
 }
