@@ -103,6 +103,25 @@ export function resolveClaims(
         (file.holder.kind === 'operator' ? operatorReasons : hostReasons).push(`host ${host} is routed by ${describeHolder(file)}${how}`);
         continue;
       }
+      // Deeper names under a site of the base domain are that site's: its cookies and its wildcard DNS reach them.
+      const site = siteOf(host, baseDomain);
+      if (site !== undefined) {
+        const siteFile = foreign(files.hosts.get(site), tenantId);
+        const siteReserved = reservedFor(site, baseDomain, tenantIds);
+        const siteOwner = hostOwner.get(site);
+        if (siteFile) {
+          (siteFile.holder.kind === 'operator' ? operatorReasons : hostReasons).push(`host ${host} is below ${site}, which is routed by ${describeHolder(siteFile)}`);
+          continue;
+        }
+        if (siteReserved.length > 0 && !siteReserved.includes(tenantId)) {
+          hostReasons.push(`host ${host} is below ${site}, which is reserved for the auto-routes of daemon ${siteReserved.join(', ')}`);
+          continue;
+        }
+        if (siteOwner && siteOwner.tenantId !== tenantId) {
+          hostReasons.push(`host ${host} is below ${site}, which belongs to daemon ${siteOwner.tenantId} (${describe(siteOwner)}; ${whyFirst(siteOwner, age)})`);
+          continue;
+        }
+      }
       const reserved = reservedFor(host, baseDomain, tenantIds);
       const owner = hostOwner.get(host);
       if (reserved.length > 0 && !reserved.includes(tenantId)) {
@@ -204,6 +223,16 @@ function heldIndex(held: readonly HeldClaim[], baseDomain: string | undefined): 
     }
   }
   return index;
+}
+
+/**
+ * The site of the base domain a deeper host is under (`a.b.shop-2816.example.com` → `shop-2816.example.com`),
+ * or undefined for a host one label under the base domain, or outside it.
+ */
+function siteOf(host: string, baseDomain: string | undefined): string | undefined {
+  if (!baseDomain || !host.endsWith(`.${baseDomain}`)) return undefined;
+  const labels = host.slice(0, -(baseDomain.length + 1)).split('.');
+  return labels.length < 2 ? undefined : `${labels[labels.length - 1] as string}.${baseDomain}`;
 }
 
 /**
