@@ -116,8 +116,9 @@ describe('two fleet hosts with real daemons and a real Redis', { concurrency: fa
     assert.match(routes.fleet.refused[0].message, /host-a/);
     const health = (await host('host-b').server.getJson('/health')).body;
     assert.deepEqual(health.fleet.refused.map((r: any) => r.name), ['shop.example.com']);
-    // Locally host-b still routes it (its own Traefik terminates TLS); only the edge is decided.
-    assert.ok(localRouters('host-b')['shop-2880']);
+    // Locally host-b still routes it (its own Traefik terminates TLS); only the edge is decided. The
+    // file and the fleet are written side by side, so the refusal may be reported before the file lands.
+    await waitFor(async () => localRouters('host-b')['shop-2880'] !== undefined, { what: "host-b's own file to route shop", ...WAIT });
     assert.deepEqual(Object.keys(await edgeRouters()).sort(), ['host-a.shop.example.com']);
   });
 
