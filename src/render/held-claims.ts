@@ -35,6 +35,25 @@ export interface FileClaims {
   readonly notes: readonly string[];
 }
 
+/** The same claims, in the same order (a render's outcome depends on them and nothing else of the files). */
+export function sameHeldClaims(a: readonly HeldClaim[], b: readonly HeldClaim[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  const holderKey = (claim: HeldClaim) => JSON.stringify(claim.holder);
+  return a.every((claim, i) => {
+    const other = b[i] as HeldClaim;
+    return (
+      claim === other ||
+      (holderKey(claim) === holderKey(other) && claim.section === other.section && claim.router === other.router && claim.whole === other.whole &&
+        sameStrings(claim.hosts, other.hosts) && sameStrings(claim.entrypoints, other.entrypoints))
+    );
+  });
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
 /** Who holds what, as a reason in a diagnostic. */
 export function describeHolder(claim: HeldClaim): string {
   const { holder } = claim;

@@ -10,23 +10,35 @@ import type { DaemonSnapshot } from '../model/snapshot.ts';
 /** Canonical address → the daemon holding it; a contested address nobody wins is absent. */
 export type NetworkHolders = ReadonlyMap<string, string>;
 
-export function networkHolders(daemons: readonly DaemonSnapshot[]): NetworkHolders {
-  const listed = new Map<string, Map<string, number | undefined>>();
+/** The addresses one daemon's containers list, each with its oldest container's creation time. */
+export type ListedAddresses = ReadonlyMap<string, number | undefined>;
+
+export function listedAddresses(daemon: DaemonSnapshot): ListedAddresses {
+  const byAddress = new Map<string, number | undefined>();
+  for (const container of daemon.containers) {
+    for (const text of Object.values(container.networks)) {
+      const address = parseStrictIp(text)?.toString();
+      if (address === undefined) continue;
+      const age = container.created ?? undefined;
+      const known = byAddress.get(address);
+      if (!byAddress.has(address) || (age !== undefined && (known === undefined || age < known))) byAddress.set(address, age);
+    }
+  }
+  return byAddress;
+}
+
+/** `listed` may keep each daemon's addresses between renders (they change only with its containers). */
+export function networkHolders(daemons: readonly DaemonSnapshot[], listed: (daemon: DaemonSnapshot) => ListedAddresses = listedAddresses): NetworkHolders {
+  const byAddress = new Map<string, Map<string, number | undefined>>();
   for (const daemon of daemons) {
-    for (const container of daemon.containers) {
-      for (const text of Object.values(container.networks)) {
-        const address = parseStrictIp(text)?.toString();
-        if (address === undefined) continue;
-        const byDaemon = listed.get(address) ?? new Map<string, number | undefined>();
-        listed.set(address, byDaemon);
-        const age = container.created ?? undefined;
-        const known = byDaemon.get(daemon.id);
-        if (!byDaemon.has(daemon.id) || (age !== undefined && (known === undefined || age < known))) byDaemon.set(daemon.id, age);
-      }
+    for (const [address, age] of listed(daemon)) {
+      const byDaemon = byAddress.get(address) ?? new Map<string, number | undefined>();
+      byAddress.set(address, byDaemon);
+      byDaemon.set(daemon.id, age);
     }
   }
   const holders = new Map<string, string>();
-  for (const [address, byDaemon] of listed) {
+  for (const [address, byDaemon] of byAddress) {
     const ranked = [...byDaemon].sort(([a, ageA], [b, ageB]) => (ageA ?? Infinity) - (ageB ?? Infinity) || compareDaemonIds(a, b));
     const [first] = ranked;
     if (first === undefined) continue;

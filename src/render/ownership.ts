@@ -24,10 +24,17 @@ interface Round {
   readonly plans: ReadonlyMap<RouterClaim, CertificatePlan>;
 }
 
+/** How many rounds refused something, and the daemons whose routers they refused (see IncrementalRender). */
+export interface OwnershipRounds {
+  readonly refusing: number;
+  readonly daemons: ReadonlySet<string>;
+}
+
 /** `held`: claims of files (the operator's, kept fragments), which come before every contest. */
-export function resolveOwnership(builds: readonly TenantBuild[], options: RenderOptions, held: readonly HeldClaim[], ports: PortContext): void {
+export function resolveOwnership(builds: readonly TenantBuild[], options: RenderOptions, held: readonly HeldClaim[], ports: PortContext): OwnershipRounds {
   const byId = new Map(builds.map((b) => [b.daemon.id, b]));
   const excluded = new Map<RouterClaim, ClaimRefusal & { readonly tenantId: string }>();
+  let refusing = 0;
   for (let round = 1; ; round++) {
     const tenants = builds
       .filter((b) => b.tenant)
@@ -44,6 +51,7 @@ export function resolveOwnership(builds: readonly TenantBuild[], options: Render
       () => portShortfall(accepted, ports, options),
     ]);
     if (found.size > 0) {
+      refusing++;
       const tenantOf = new Map(accepted.map(({ tenantId, claim }) => [claim, tenantId]));
       for (const [claim, refusal] of found) excluded.set(claim, { ...refusal, tenantId: tenantOf.get(claim) as string });
       if (round < MAX_OWNERSHIP_ROUNDS) continue;
@@ -54,7 +62,7 @@ export function resolveOwnership(builds: readonly TenantBuild[], options: Render
       const tls = ownObject(claim.resource.value, 'tls');
       if (plan.domains && tls) tls['domains'] = plan.domains;
     }
-    return;
+    return { refusing, daemons: new Set([...excluded.values()].map((refusal) => refusal.tenantId)) };
   }
 }
 

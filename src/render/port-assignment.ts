@@ -136,13 +136,26 @@ export function assignPorts(
   return { allocations: [...result.allocations], explicit: [...explicit].sort() };
 }
 
+/** The entrypoints a router names itself (not one allocated to it): listed in /ports, never allocated to another. */
+export function namedEntrypoints(claim: RouterClaim): readonly string[] {
+  return !claim.needsPort || claimProtocol(claim) === undefined ? claim.entrypoints : [];
+}
+
+/** `tcp-{port}` / `udp-{port}` with the port inside the configured range: an entrypoint allocation could give out. */
+export function isRangePort(entrypoint: string, options: RenderOptions): boolean {
+  const match = /^(tcp|udp)-([1-9][0-9]{0,4})$/.exec(entrypoint);
+  const range = match?.[1] === 'tcp' ? options.tcpRange : match?.[1] === 'udp' ? options.udpRange : undefined;
+  const port = Number(match?.[2]);
+  return range !== undefined && port >= range.first && port <= range.last;
+}
+
 function allocate(accepted: readonly AcceptedClaim[], ports: PortContext, options: RenderOptions, now: number) {
   const pending: (AcceptedClaim & { request: PortRequest })[] = [];
   const explicit = new Set<string>(ports.reserved);
   for (const { tenantId, claim } of accepted) {
     const protocol = claimProtocol(claim);
-    if (!claim.needsPort || protocol === undefined) {
-      for (const ep of claim.entrypoints) explicit.add(ep);
+    if (protocol === undefined || !claim.needsPort) {
+      for (const ep of namedEntrypoints(claim)) explicit.add(ep);
       continue;
     }
     const age = resourceAge(claim.resource);

@@ -25,11 +25,17 @@ export class TenantBuildCache {
   #builds = new WeakMap<readonly ContainerSnapshot[], Kept>();
   /** The copies handed out, to the build they copy. */
   readonly #copies = new WeakMap<TenantBuild, Kept>();
+  readonly #kept = new WeakMap<TenantBuild, Kept>();
   #options: RenderOptions | undefined;
   /** Builds made (not copied) since the cache was created: what a change cost. */
   built = 0;
 
   build(daemon: DaemonSnapshot, context: TenantBuildContext): TenantBuild {
+    return this.copy(this.kept(daemon, context), context);
+  }
+
+  /** The kept build itself, as buildTenant made it: read it, never hand it to the cross-tenant passes. */
+  kept(daemon: DaemonSnapshot, context: TenantBuildContext): TenantBuild {
     if (context.options !== this.#options) {
       this.#builds = new WeakMap();
       this.#options = context.options;
@@ -39,8 +45,16 @@ export class TenantBuildCache {
       const addresses = listedAddresses(daemon);
       kept = { build: buildTenant(daemon, context), holders: addresses.map((address) => [address, context.networkHolders.get(address)]) };
       this.#builds.set(daemon.containers, kept);
+      this.#kept.set(kept.build, kept);
       this.built++;
     }
+    return kept.build;
+  }
+
+  /** A copy of a kept build for one render's cross-tenant passes, which refuse and rewrite in place. */
+  copy(build: TenantBuild, context: TenantBuildContext): TenantBuild {
+    const kept = this.#kept.get(build);
+    if (kept === undefined) throw new TypeError('not a build this cache keeps');
     const copy = copyBuild(kept.build, context);
     this.#copies.set(copy, kept);
     return copy;

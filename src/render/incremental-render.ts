@@ -1,0 +1,219 @@
+// The render `run` does on every change, redoing only what the change can reach. A daemon's own
+// build is kept (tenant-build-cache.ts); what the steps across daemons decided for it (its
+// fragment, routes, diagnostics, named entrypoints) is kept too, and decided again only for the
+// daemons linked to a changed one (claim-links.ts: a shared host, an entrypoint taken whole, a
+// final name that can collide, the port ranges), directly or through others. Daemons that are not
+// linked are decided independently, so what was decided for them stands. The output is the full
+// render's (render.ts, the reference), which tests compare on random change sequences.
+// The contest refuses in rounds, at most MAX_OWNERSHIP_ROUNDS for all daemons together: when the
+// rounds that refused something could add up to that bound, every daemon is decided again.
+
+import { compareDiagnostics, type Diagnostic } from '../model/diagnostics.ts';
+import { MAX_OWNERSHIP_ROUNDS } from '../model/limits.ts';
+import { compareCodePoints } from '../model/ordering.ts';
+import type { DaemonSnapshot, Snapshot } from '../model/snapshot.ts';
+import { claimLinks, LinkIndex, type ClaimLinks } from './claim-links.ts';
+import { decideAcrossTenants, RenderFailures, type CrossTenantOutcome } from './cross-tenant.ts';
+import type { RouteInfo } from './fragment.ts';
+import { sameHeldClaims, type HeldClaim } from './held-claims.ts';
+import { missingEntrypointDiagnostics } from './host-entrypoints.ts';
+import { listedAddresses, networkHolders, type ListedAddresses, type NetworkHolders } from './network-holders.ts';
+import type { RenderOptions } from './options.ts';
+import { namedEntrypoints } from './port-assignment.ts';
+import { assembleBuild, orderedDaemons, type Fragment, type RenderResult, type RenderState } from './render.ts';
+import { liveClaims, type TenantBuild } from './tenant-build.ts';
+import { TenantBuildCache } from './tenant-build-cache.ts';
+import type { TenantBuildContext } from './tenant-checks.ts';
+
+/** What the steps across daemons decided for one daemon, from one kept build. */
+interface Outcome {
+  readonly build: TenantBuild;
+  readonly links: ClaimLinks;
+  readonly fragment: Fragment | undefined;
+  readonly routes: readonly RouteInfo[];
+  /** Its diagnostics, sorted as the full render sorts them. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly named: readonly string[];
+  /** Rounds of the contest it was decided in that refused something, when they refused its routers; else 0. */
+  readonly rounds: number;
+}
+
+export class IncrementalRender {
+  readonly builds = new TenantBuildCache();
+  #outcomes = new Map<string, Outcome>();
+  #index = new LinkIndex();
+  #links = new WeakMap<TenantBuild, ClaimLinks>();
+  /** Named entrypoints of every outcome, counted. */
+  #named = new Map<string, number>();
+  #options: RenderOptions | undefined;
+  #held: readonly HeldClaim[] = [];
+  #addresses = new WeakMap<readonly unknown[], ListedAddresses>();
+  #order: { readonly ids: readonly string[]; readonly sorted: readonly number[]; readonly byCodePoint: readonly string[] } | undefined;
+  /** Daemons the last render decided again (tests and benchmarks: what a change cost). */
+  redone = 0;
+
+  /** Which daemon holds each bridge address, reading each daemon's addresses once per container list. */
+  networkHolders(daemons: readonly DaemonSnapshot[]): NetworkHolders {
+    return networkHolders(daemons, (daemon) => {
+      let listed = this.#addresses.get(daemon.containers);
+      if (listed === undefined) this.#addresses.set(daemon.containers, (listed = listedAddresses(daemon)));
+      return listed;
+    });
+  }
+
+  /** Undefined when a step threw: the caller renders in full, which reports it (and this starts over). */
+  render(snapshot: Snapshot, context: TenantBuildContext, state: RenderState): RenderResult | undefined {
+    const { options } = context;
+    const held = state.heldClaims ?? [];
+    if (options !== this.#options || !sameHeldClaims(held, this.#held)) this.#forget();
+    this.#options = options;
+    this.#held = held;
+    const failures = new RenderFailures();
+    const { ordered, byCodePoint } = this.#ordered(snapshot.daemons);
+    const kept = new Map<string, TenantBuild>();
+    for (const daemon of ordered) {
+      const build = failures.isolated(daemon.id, () => this.builds.kept(daemon, context));
+      if (build === undefined) return this.#forget();
+      kept.set(daemon.id, build);
+    }
+    const redo = this.#affected(kept, state);
+    let decided = this.#decide(ordered, kept, redo, context, state, failures);
+    if (decided === undefined) return this.#forget();
+    if (decided.total >= MAX_OWNERSHIP_ROUNDS && redo.size < kept.size) {
+      decided = this.#decide(ordered, kept, new Set(kept.keys()), context, state, failures);
+      if (decided === undefined) return this.#forget();
+    }
+    this.redone = decided.outcomes.size;
+    for (const [id, outcome] of decided.outcomes) this.#keep(id, outcome);
+
+    const fragments: Fragment[] = [];
+    const routes: RouteInfo[] = [];
+    for (const daemon of ordered) {
+      const outcome = this.#outcomes.get(daemon.id) as Outcome;
+      if (outcome.fragment) fragments.push(outcome.fragment);
+      for (const route of outcome.routes) routes.push(route);
+    }
+    const diagnostics: Diagnostic[] = [];
+    for (const id of byCodePoint) for (const item of (this.#outcomes.get(id) as Outcome).diagnostics) diagnostics.push(item);
+    const explicit = new Set(this.#named.keys());
+    for (const claim of held) if (claim.holder.kind === 'operator') for (const ep of claim.entrypoints) explicit.add(ep);
+    return { fragments, routes, diagnostics, allocations: decided.cross.allocations, explicitEntrypoints: [...explicit].sort(), failedDaemons: [] };
+  }
+
+  /**
+   * The daemons to decide again: the changed ones (new build, new, gone), those in port allocation,
+   * and every daemon linked to them through the links they had or have.
+   */
+  #affected(kept: ReadonlyMap<string, TenantBuild>, state: RenderState): Set<string> {
+    const redo = new Set<string>();
+    const queue: [string, ClaimLinks][] = [];
+    for (const [id, outcome] of this.#outcomes) {
+      if (kept.get(id) === outcome.build) continue;
+      this.#index.remove(id, outcome.links);
+      queue.push([id, outcome.links]);
+      if (!kept.has(id)) this.#drop(id);
+    }
+    for (const [id, build] of kept) {
+      if (this.#outcomes.get(id)?.build === build) continue;
+      const links = this.#linksOf(build);
+      this.#index.add(id, links);
+      redo.add(id);
+      queue.push([id, links]);
+    }
+    const visit = (id: string) => {
+      const build = kept.get(id);
+      if (build === undefined || redo.has(id)) return;
+      redo.add(id);
+      queue.push([id, this.#linksOf(build)]);
+    };
+    for (const id of this.#index.portDaemons()) visit(id);
+    for (const allocation of state.allocations) visit(allocation.daemon);
+    while (queue.length > 0) {
+      const [id, links] = queue.pop() as [string, ClaimLinks];
+      this.#index.neighbours(id, links, visit);
+    }
+    return redo;
+  }
+
+  #decide(ordered: readonly DaemonSnapshot[], kept: ReadonlyMap<string, TenantBuild>, redo: ReadonlySet<string>, context: TenantBuildContext, state: RenderState, failures: RenderFailures) {
+    const copies = ordered.filter((d) => redo.has(d.id)).map((d) => this.builds.copy(kept.get(d.id) as TenantBuild, context));
+    const cross = decideAcrossTenants(copies, context.options, state, failures, this.builds);
+    if (cross === undefined || failures.failed.size > 0) return undefined;
+    const outcomes = new Map<string, Outcome>();
+    let total = 0;
+    for (const [id, outcome] of this.#outcomes) if (!redo.has(id)) total += outcome.rounds;
+    for (const build of cross.builds) {
+      const outcome = this.#outcomeOf(build, kept.get(build.daemon.id) as TenantBuild, cross, context, failures);
+      if (outcome === undefined) return undefined;
+      outcomes.set(build.daemon.id, outcome);
+      total += outcome.rounds;
+    }
+    return { cross, outcomes, total };
+  }
+
+  #outcomeOf(build: TenantBuild, keptBuild: TenantBuild, cross: CrossTenantOutcome, context: TenantBuildContext, failures: RenderFailures): Outcome | undefined {
+    const id = build.daemon.id;
+    const assembled = failures.isolated(id, () => assembleBuild(build, context.allowRefs, this.builds));
+    if (failures.failed.size > 0) return undefined;
+    const last = this.#outcomes.get(id)?.fragment;
+    let fragment: Fragment | undefined;
+    if (assembled && Object.keys(assembled.config).length > 0) {
+      // The same object when nothing changed: the file sink then skips comparing it.
+      fragment = last?.config === assembled.config && last.socket === build.daemon.socket ? last : { daemon: id, socket: build.daemon.socket, config: assembled.config };
+    }
+    const routes = assembled?.routes ?? [];
+    const hostEntrypoints = context.options.hostEntrypoints;
+    const diagnostics = [...(hostEntrypoints ? missingEntrypointDiagnostics(routes, hostEntrypoints) : []), ...build.sink.items].sort(compareDiagnostics);
+    const named = build.tenant ? liveClaims(build).flatMap((claim) => namedEntrypoints(claim)) : [];
+    const rounds = cross.rounds.daemons.has(id) ? cross.rounds.refusing : 0;
+    return { build: keptBuild, links: this.#linksOf(keptBuild), fragment, routes, diagnostics, named, rounds };
+  }
+
+  #keep(id: string, outcome: Outcome): void {
+    this.#drop(id);
+    this.#outcomes.set(id, outcome);
+    for (const ep of outcome.named) this.#named.set(ep, (this.#named.get(ep) ?? 0) + 1);
+  }
+
+  #drop(id: string): void {
+    const outcome = this.#outcomes.get(id);
+    if (outcome === undefined) return;
+    this.#outcomes.delete(id);
+    for (const ep of outcome.named) {
+      const count = (this.#named.get(ep) ?? 0) - 1;
+      if (count > 0) this.#named.set(ep, count);
+      else this.#named.delete(ep);
+    }
+  }
+
+  #linksOf(build: TenantBuild): ClaimLinks {
+    let links = this.#links.get(build);
+    if (links === undefined) this.#links.set(build, (links = claimLinks(build, this.#options as RenderOptions)));
+    return links;
+  }
+
+  /** Daemons by id as the full render orders them (and by code points, as diagnostics are): sorted again only when the list changes. */
+  #ordered(daemons: readonly DaemonSnapshot[]): { ordered: DaemonSnapshot[]; byCodePoint: readonly string[] } {
+    const last = this.#order;
+    if (last === undefined || last.ids.length !== daemons.length || daemons.some((d, i) => d.id !== last.ids[i])) {
+      const ordered = orderedDaemons(daemons);
+      const position = new Map(daemons.map((d, i) => [d, i]));
+      this.#order = {
+        ids: daemons.map((d) => d.id),
+        sorted: ordered.map((d) => position.get(d) as number),
+        byCodePoint: daemons.map((d) => d.id).sort(compareCodePoints),
+      };
+      return { ordered, byCodePoint: this.#order.byCodePoint };
+    }
+    return { ordered: last.sorted.map((i) => daemons[i] as DaemonSnapshot), byCodePoint: last.byCodePoint };
+  }
+
+  /** Starts over: the next render decides every daemon again. */
+  #forget(): undefined {
+    this.#outcomes = new Map();
+    this.#index = new LinkIndex();
+    this.#links = new WeakMap();
+    this.#named = new Map();
+    return undefined;
+  }
+}
