@@ -21,7 +21,7 @@ import { YamlFileSink } from '../output/yaml-file-sink.ts';
 import type { RenderOptions } from '../render/options.ts';
 import { claimsOfFile, type HeldClaim } from '../render/held-claims.ts';
 import { renderSnapshot, type Fragment, type RenderSeams } from '../render/render.ts';
-import { TenantBuildCache } from '../render/tenant-build-cache.ts';
+import { IncrementalRender } from '../render/incremental-render.ts';
 import { Discovery, type DaemonStatus, type DiscoveryOptions, type RefusedDaemon } from '../source/discovery.ts';
 import { containerFaultDiagnostics } from '../source/fault-diagnostics.ts';
 import { HeldClaimSource, keptDaemons, type OperatorFileStatus } from '../write/held-claim-source.ts';
@@ -73,8 +73,8 @@ export class RouteServerRuntime implements RuntimeView {
    * state: another daemon's update must not write this daemon's half-finished burst early.
    */
   #published = new Map<string, DaemonSnapshot>();
-  /** Each daemon's own build, redone only when its published snapshot changes. */
-  readonly #builds = new TenantBuildCache();
+  /** Each daemon's own build and what was decided across daemons for it, redone only when a change reaches it. */
+  readonly #incremental = new IncrementalRender();
   /** The status page's live feed, told when what it shows may have changed (RuntimeView.subscribe). */
   readonly #viewListeners = new Set<() => void>();
   #settled = false;
@@ -236,7 +236,7 @@ export class RouteServerRuntime implements RuntimeView {
       // An inherited file is held as read at start, whether its daemon has not synced or failed.
       const kept = new Set([...keptDaemons(this.#inherited, statuses), ...[...this.#failed].filter((id) => this.#inherited.has(id))]);
       const heldClaims = [...this.#held.claims(kept), ...this.#failedClaims()];
-      return renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations.allocations, now: Date.now(), heldClaims, buildCache: this.#builds }, this.#options.renderSeams);
+      return renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations.allocations, now: Date.now(), heldClaims, incremental: this.#incremental }, this.#options.renderSeams);
     };
     let result = render();
     // A daemon that just failed keeps its file, so it keeps that file's claims: render again with

@@ -4,6 +4,7 @@
 
 import { Document, type ScalarTag, type Tags } from 'yaml';
 import { compareCodePoints } from '../model/ordering.ts';
+import { writeBlockYaml, type YamlTree } from './yaml-writer.ts';
 
 export interface FragmentHeader {
   /** Daemon (network id) the fragment belongs to. */
@@ -34,12 +35,17 @@ export function serializeDocument(config: object, comment?: string): string {
  */
 export function serializeUntemplated(config: object, comment?: string): string {
   const lines = comment ? comment.split('\n').map((line) => (HAS_UNREADABLE.test(line) ? doubleQuoted(wellFormed(line)) : wellFormed(line))) : [];
-  return writeYaml(config, lines, withPlainStrings);
+  return writeYaml(config, lines, false);
 }
 
-function writeYaml(config: object, commentLines: readonly string[], customTags: (tags: Tags) => Tags = withGoSafeStrings): string {
+/** The `yaml` package's own writer for what writeBlockYaml leaves to it; `direct: false` always (tests compare the two). */
+export function writeYaml(config: object, commentLines: readonly string[], templated = true, direct = true): string {
   if (!isPlainObject(config)) throw invalidConfig('config', describe(config), 'a plain object');
-  const doc = new Document(toYamlTree(config, 'config', new Set()), {
+  const tree = toYamlTree(config, 'config', new Set()) as Map<string, YamlTree>;
+  const written = direct ? writeBlockYaml(tree, commentLines, (text) => yamlString(text, templated)) : undefined;
+  if (written !== undefined) return written;
+  const customTags = templated ? withGoSafeStrings : withPlainStrings;
+  const doc = new Document(tree, {
     version: '1.2',
     customTags,
     aliasDuplicateObjects: false,
@@ -51,8 +57,6 @@ function writeYaml(config: object, commentLines: readonly string[], customTags: 
 
 // ---------------------------------------------------------------------------------------------
 // Plain data in, with sorted keys: a Map keeps our order, where an object would put "42" first.
-
-type YamlTree = string | number | boolean | bigint | YamlTree[] | Map<string, YamlTree>;
 
 function toYamlTree(value: unknown, path: string, ancestors: Set<object>): YamlTree {
   switch (typeof value) {
