@@ -63,6 +63,10 @@ export class RouteServerRuntime implements RuntimeView {
   #inherited: ReadonlySet<string> = new Set();
   /** The last fragment handed to the sinks, per daemon (what /traefik.yml serves). */
   readonly #delivered = new Map<string, Fragment>();
+  /** What the sinks were last handed per daemon (null: no fragment): the same again is not handed over. */
+  readonly #handed = new Map<string, Fragment | null>();
+  /** #delivered sorted by daemon, until it changes (/traefik.yml reads it). */
+  #deliveredSorted: readonly Fragment[] | undefined;
   #stale: ReadonlySet<string> = new Set();
   /** Daemons whose last render failed: their kept fragment's claims are held (see #failedClaims). */
   #failed: ReadonlySet<string> = new Set();
@@ -263,10 +267,18 @@ export class RouteServerRuntime implements RuntimeView {
     this.#inherited = plan.inherited;
     this.#stale = plan.stale;
     for (const [id, fragment] of plan.set) {
+      // Renders hand out the same object for an unchanged fragment: a thousand daemons are not
+      // handed to the sinks again after one changed.
+      if (this.#handed.has(id) && this.#handed.get(id) === fragment) {
+        this.#pendingSince.delete(id);
+        continue;
+      }
       if (fragment === null) this.#delivered.delete(id);
       else this.#delivered.set(id, fragment);
+      this.#deliveredSorted = undefined;
       this.#deliver(id, fragment);
     }
+    for (const id of this.#handed.keys()) if (!plan.owned.has(id) && !statuses.has(id)) this.#handed.delete(id);
     this.#fleet?.rendered();
     this.#latest = {
       renderedAt,
@@ -274,7 +286,7 @@ export class RouteServerRuntime implements RuntimeView {
       diagnostics: [...result.diagnostics, ...containerFaultDiagnostics([...statuses.values()])].sort(compareDiagnostics),
       allocations: result.allocations,
       explicitEntrypoints: result.explicitEntrypoints,
-      fragments: [...this.#delivered.values()].sort((a, b) => compareDaemonIds(a.daemon, b.daemon)),
+      fragments: (this.#deliveredSorted ??= [...this.#delivered.values()].sort((a, b) => compareDaemonIds(a.daemon, b.daemon))),
     };
     this.#viewChanged();
   }
@@ -290,6 +302,7 @@ export class RouteServerRuntime implements RuntimeView {
   }
 
   #deliver(id: string, fragment: Fragment | null): void {
+    this.#handed.set(id, fragment);
     const since = this.#pendingSince.get(id);
     void Promise.all(this.#sinks.map((sink) => sink.set(id, fragment))).then(() => {
       // Same bytes, nothing delivered: the change is reflected already (unless a newer one came).

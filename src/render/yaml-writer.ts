@@ -1,8 +1,8 @@
 // Block YAML for the shapes route-server writes (maps with sorted keys, lists, strings our own
-// rules quote, booleans, safe integers), written directly: the `yaml` package builds a document
+// rules quote, booleans, numbers, bigints), written directly: the `yaml` package builds a document
 // tree first and costs more than the render itself at ten thousand containers. The bytes are the
-// package's (yaml.test.ts compares both on random configurations); anything else returns
-// undefined and the package writes it (floats, bigints, keys too long for an implicit key).
+// package's (yaml-writer.test.ts compares both on random configurations); anything else returns
+// undefined and the package writes it (keys too long for an implicit key, unusual comments).
 
 /** A tree as yaml.ts prepares it: plain data, every map's keys sorted. */
 export type YamlTree = string | number | boolean | bigint | YamlTree[] | Map<string, YamlTree>;
@@ -74,10 +74,10 @@ function inlineValue(value: YamlTree, scalar: (text: string) => string): string 
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
-      throw new NotWritten();
+      // As the package's stringifyNumber: JSON's spelling, and -0 kept.
+      return Object.is(value, -0) ? '-0' : JSON.stringify(value);
     case 'bigint':
-      throw new NotWritten();
+      return String(value);
     default:
       if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
       return value.size === 0 ? '{}' : undefined;
