@@ -11,11 +11,14 @@
 // Usage: node --import tsx scripts/bench-scale.ts [--daemons 1000] [--per-daemon 10] [--churn 100] [--churn-period 5000]
 //          [--profile DIR]   (route-server runs with --cpu-prof and --heap-prof, written into DIR when it stops)
 
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { text } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_RENDER_OPTIONS } from '../src/render/options.ts';
 import { renderSnapshot } from '../src/render/render.ts';
@@ -72,12 +75,30 @@ async function routeShown(daemon: FakeDockerDaemon, shown: boolean): Promise<voi
   await waitFor(() => fileHas(daemon, `svc0-${daemon.id}:`) === shown, { what: `svc0 of ${daemon.id} ${shown ? 'in' : 'out of'} its file`, timeoutMs: 60_000, intervalMs: 1 });
 }
 
+/** V8's heap as route-server's /metrics reports it (prom-client's process families). */
+async function heapFigures(server: RouteServerProcess): Promise<string> {
+  const text = await (await fetch(server.url('/metrics'))).text();
+  const mb = (name: string) => Number(new RegExp(`^${name} ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
+  return `heap used ${mb('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${mb('nodejs_heap_size_total_bytes').toFixed(0)} MB, external ${mb('nodejs_external_memory_bytes').toFixed(0)} MB`;
+}
+
 async function writesTotal(server: RouteServerProcess): Promise<number> {
   const text = await (await fetch(server.url('/metrics'))).text();
   return [...text.matchAll(/^route_server_writes_total\{daemon="[^"]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
-/** `clients` concurrent loops of `each` GETs; latency of every request. */
+/**
+ * The same load from a process of its own (scripts/http-load.ts): the figure that is route-server's,
+ * without this process's event loop (the fake daemons) in it.
+ */
+async function loadApart(base: string, paths: readonly string[], each: number): Promise<number[]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./http-load.ts', import.meta.url).pathname], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.end(JSON.stringify({ base, paths, each }));
+  const [output] = await Promise.all([text(child.stdout), once(child, 'exit')]);
+  return JSON.parse(output) as number[];
+}
+
+/** `clients` concurrent loops of `each` GETs from this process; latency of every request. */
 async function load(url: (client: number) => string, clients: number, each: number): Promise<number[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const latencies: number[] = [];
@@ -131,7 +152,7 @@ try {
   log(`start -> all ${daemonCount} fragments written: ${ms(startAllMs)}`);
   await sleep(3_000);
   const rss = rssMB(pid);
-  log(`RSS after settling: ${rss.toFixed(0)} MB`);
+  log(`RSS after settling: ${rss.toFixed(0)} MB (${await heapFigures(server)})`);
 
   // CPU of route-server per single-container change, its idle CPU (heartbeats) taken out.
   const idleFrom = cpuMs(pid);
@@ -199,11 +220,15 @@ try {
   log(`docker start -> file while ${churnCount} daemons churn, each every ${churnPeriodMs} ms (${latencies.length} starts, ${missed} not shown within 60 s): p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(Math.max(...latencies))}`);
 
   await sleep(3_000);
+  log(`RSS after the churn: ${rssMB(pid).toFixed(0)} MB (${await heapFigures(server)})`);
   const all = await load(() => server!.url('/routes.json'), CLIENTS, 3);
   log(`/routes.json, ${CLIENTS} clients: p50 ${ms(percentile(all, 50))}, p99 ${ms(percentile(all, 99))}`);
-  const one = await load((client) => server!.url(`/routes.json?daemon=${farm.daemons[(client * 13) % daemonCount]!.id}`), CLIENTS, 20);
+  const daemonPath = (client: number) => `/routes.json?daemon=${farm.daemons[(client * 13) % daemonCount]!.id}`;
+  const inProcess = await load((client) => server!.url(daemonPath(client)), CLIENTS, 20);
+  log(`/routes.json?daemon=ID, ${CLIENTS} clients in this process (beside the fake daemons): p50 ${ms(percentile(inProcess, 50))}, p99 ${ms(percentile(inProcess, 99))}`);
+  const one = await loadApart(server.url(''), Array.from({ length: CLIENTS }, (_, client) => daemonPath(client)), 20);
   const routesDaemonP99Ms = percentile(one, 99);
-  log(`/routes.json?daemon=ID, ${CLIENTS} clients: p50 ${ms(percentile(one, 50))}, p99 ${ms(routesDaemonP99Ms)}`);
+  log(`/routes.json?daemon=ID, ${CLIENTS} clients in a process of their own: p50 ${ms(percentile(one, 50))}, p99 ${ms(routesDaemonP99Ms)}`);
 
   await server.stop();
   server = undefined;

@@ -15,6 +15,7 @@ import type { DaemonSnapshot } from '../model/snapshot.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 import { FleetPublisher } from '../fleet/fleet-publisher.ts';
 import type { FleetOptions } from '../fleet/fleet-options.ts';
+import type { FleetStatus } from '../fleet/fleet-status.ts';
 import type { FragmentSink, SinkStatus } from '../output/fragment-sink.ts';
 import { planOutputs } from '../output/output-plan.ts';
 import { YamlFileSink } from '../output/yaml-file-sink.ts';
@@ -181,6 +182,10 @@ export class RouteServerRuntime implements RuntimeView {
 
   sinks(): readonly SinkStatus[] {
     return this.#sinks.map((sink) => sink.status());
+  }
+
+  fleetSinkStatus(): FleetStatus | undefined {
+    return this.#fleet?.fleetStatus();
   }
 
   staleDaemons(): ReadonlySet<string> {

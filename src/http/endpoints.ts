@@ -80,7 +80,7 @@ export function endpointsFor(view: RuntimeView): ReadonlyMap<string, Endpoint> {
       ({ query }) => ({
         status: 200,
         contentType: JSON_CONTENT_TYPE,
-        body: routesBodies.body(view.latest(), routesFilterFrom(query), serializeJson, fleetStatusOf(view.sinks())),
+        body: routesBodies.body(view.latest(), routesFilterFrom(query), serializeJson, view.fleetSinkStatus ? view.fleetSinkStatus() : fleetStatusOf(view.sinks())),
       }),
     ],
     ['/ports', () => jsonReply(200, portsReport(view))],

@@ -1,6 +1,7 @@
 // What the side HTTP server may read of the running process. Everything here is a cheap read of
 // state other parts keep up to date; nothing here may wait on Docker or the disk.
 
+import type { FleetStatus } from '../fleet/fleet-status.ts';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { SinkStatus } from '../output/fragment-sink.ts';
 import type { RouteInfo } from '../render/fragment.ts';
@@ -51,6 +52,11 @@ export interface RuntimeView {
   operatorFiles?(): readonly OperatorFileStatus[];
   /** The counters the process pushes; per-daemon ones get a 0 sample for each of `daemons`. */
   metricFamilies(daemons: readonly string[]): MetricFamily[];
+  /**
+   * The fleet sink's state, without every sink's status (the file sink's lists every file): read
+   * on every /routes.json request. Absent: taken from sinks().
+   */
+  fleetSinkStatus?(): FleetStatus | undefined;
   /** Sockets not served because another daemon has their id (absent: none). */
   refusedDaemons?(): readonly RefusedDaemon[];
   /**

@@ -169,6 +169,8 @@ const READ_LABEL = /^(?:traefik|rediacc)\./i;
 /** The bounds of model/limits.ts on the labels route-server reads; beyond them the container is skipped. */
 function withinLabelLimits(container: ContainerSnapshot, sink: DiagnosticSink): boolean {
   const read = Object.keys(container.labels).filter((key) => READ_LABEL.test(key));
+  // Almost every container is within bounds: the sorted pass below only names the first offender.
+  if (read.length <= MAX_LABELS_PER_CONTAINER && read.every((key) => withinBounds(key, container.labels[key] as string))) return true;
   const skip = (code: DiagnosticCode, message: string, label?: string) => {
     sink.error(code, `container skipped: ${message}`, label === undefined ? { container: container.name } : { container: container.name, label });
     return false;
@@ -186,6 +188,13 @@ function withinLabelLimits(container: ContainerSnapshot, sink: DiagnosticSink): 
       return skip('label-value-too-large', `the label value is ${length} characters long, route-server accepts at most ${MAX_LABEL_VALUE_LENGTH}`, clipLabel(key));
     }
   }
+  return true;
+}
+
+function withinBounds(key: string, value: string): boolean {
+  if (value.length > MAX_LABEL_VALUE_LENGTH) return false;
+  let segments = 1;
+  for (let at = key.indexOf('.'); at >= 0; at = key.indexOf('.', at + 1)) if (++segments > MAX_LABEL_KEY_SEGMENTS) return false;
   return true;
 }
 

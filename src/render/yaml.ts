@@ -41,7 +41,7 @@ export function serializeUntemplated(config: object, comment?: string): string {
 /** The `yaml` package's own writer for what writeBlockYaml leaves to it; `direct: false` always (tests compare the two). */
 export function writeYaml(config: object, commentLines: readonly string[], templated = true, direct = true): string {
   if (!isPlainObject(config)) throw invalidConfig('config', describe(config), 'a plain object');
-  const tree = toYamlTree(config, 'config', new Set()) as Map<string, YamlTree>;
+  const tree = toYamlTree(config, () => 'config', new Set()) as Map<string, YamlTree>;
   const written = direct ? writeBlockYaml(tree, commentLines, (text) => yamlString(text, templated)) : undefined;
   if (written !== undefined) return written;
   const customTags = templated ? withGoSafeStrings : withPlainStrings;
@@ -58,7 +58,10 @@ export function writeYaml(config: object, commentLines: readonly string[], templ
 // ---------------------------------------------------------------------------------------------
 // Plain data in, with sorted keys: a Map keeps our order, where an object would put "42" first.
 
-function toYamlTree(value: unknown, path: string, ancestors: Set<object>): YamlTree {
+/** Where a value sits, spelled only when an error names it (spelling every path costs more than writing the file). */
+type PathOf = () => string;
+
+function toYamlTree(value: unknown, path: PathOf, ancestors: Set<object>): YamlTree {
   switch (typeof value) {
     case 'string':
       return wellFormed(value);
@@ -67,35 +70,35 @@ function toYamlTree(value: unknown, path: string, ancestors: Set<object>): YamlT
       return value;
     case 'number':
       if (Number.isFinite(value)) return value;
-      throw invalidConfig(path, String(value));
+      throw invalidConfig(path(), String(value));
     case 'object':
-      if (value === null) throw invalidConfig(path, 'null');
+      if (value === null) throw invalidConfig(path(), 'null');
       return collectionTree(value, path, ancestors);
     default:
-      throw invalidConfig(path, describe(value));
+      throw invalidConfig(path(), describe(value));
   }
 }
 
-function collectionTree(value: object, path: string, ancestors: Set<object>): YamlTree {
-  if (ancestors.has(value)) throw invalidConfig(path, 'a circular reference');
+function collectionTree(value: object, path: PathOf, ancestors: Set<object>): YamlTree {
+  if (ancestors.has(value)) throw invalidConfig(path(), 'a circular reference');
   ancestors.add(value);
   try {
     // Array.from visits holes (as undefined), so a sparse array is refused rather than written as null.
-    if (Array.isArray(value)) return Array.from(value, (item: unknown, index) => toYamlTree(item, `${path}[${index}]`, ancestors));
-    if (!isPlainObject(value)) throw invalidConfig(path, describe(value));
+    if (Array.isArray(value)) return Array.from(value, (item: unknown, index) => toYamlTree(item, () => `${path()}[${index}]`, ancestors));
+    if (!isPlainObject(value)) throw invalidConfig(path(), describe(value));
     const entries = Object.entries(value).map(
-      ([key, item]): [string, YamlTree] => [wellFormed(key), toYamlTree(item, childPath(path, key), ancestors)],
+      ([key, item]): [string, YamlTree] => [wellFormed(key), toYamlTree(item, () => childPath(path(), key), ancestors)],
     );
-    entries.sort(([a], [b]) => compareCodePoints(a, b));
-    entries.forEach(([key], index) => {
-      if (index > 0 && entries[index - 1]?.[0] === key) throw invalidConfig(childPath(path, key), 'two keys that are equal once lone surrogates become U+FFFD');
-    });
+    if (entries.length > 1) entries.sort(([a], [b]) => compareCodePoints(a, b));
+    for (let index = 1; index < entries.length; index++) {
+      const key = (entries[index] as [string, YamlTree])[0];
+      if ((entries[index - 1] as [string, YamlTree])[0] === key) throw invalidConfig(childPath(path(), key), 'two keys that are equal once lone surrogates become U+FFFD');
+    }
     return new Map(entries);
   } finally {
     ancestors.delete(value);
   }
 }
-
 
 function isPlainObject(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);
