@@ -8,7 +8,7 @@
 //   /routes.json and /routes.json?daemon=ID latency under 100 concurrent clients;
 //   a full render + serialize of the same containers, in this process.
 // The last line is `bench-scale: {json}` so runs can be compared.
-// Usage: node --import tsx scripts/bench-scale.ts [--daemons 1000] [--per-daemon 10] [--churn 100] [--churn-period 5000]
+// Usage: node --import tsx scripts/bench-scale.ts [--daemons 1000] [--per-daemon 10] [--churn 100] [--churn-period 5000] [--resync-interval SECONDS]
 //          [--profile DIR]   (route-server runs with --cpu-prof and --heap-prof, written into DIR when it stops)
 
 import { spawn } from 'node:child_process';
@@ -40,8 +40,14 @@ const daemonCount = flags.get('daemons') ?? 1000;
 const perDaemon = flags.get('per-daemon') ?? 10;
 const churnCount = Math.min(flags.get('churn') ?? 100, Math.floor(daemonCount / 2));
 const churnPeriodMs = flags.get('churn-period') ?? 5000;
+// route-server's periodic resync (default 60 s per daemon, spread out: about 17 daemons a second
+// at 1,000) is most of its idle CPU, and its noise hides a change's cost; 0 turns it off.
+const resyncSeconds = flags.get('resync-interval');
 const CLIENTS = 100;
-const CHANGES = 10; // each a stop then a start: 20 single-container changes
+const CHANGES = 20; // each a stop then a start: 40 single-container changes
+// Idle CPU (the periodic resync of a thousand daemons, spread over its interval) is measured this
+// long before and after the changes, and the average taken out.
+const IDLE_MS = 10_000;
 const SAMPLES = 20;
 
 const root = mkdtempSync(join(tmpdir(), 'rs-bench-scale-'));
@@ -143,6 +149,7 @@ try {
   server = await RouteServerProcess.start([
     '--sockets', farm.glob, '--out', out, '--state-dir', join(root, 'state'),
     '--base-domain', 'example.com', '--log-level', 'info',
+    ...(resyncSeconds === undefined ? [] : ['--resync-interval', resyncSeconds === 0 ? '0' : `${resyncSeconds}s`]),
   ], {}, profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir, '--heap-prof', '--heap-prof-dir', profileDir]);
   const pid = server.pid;
   await waitFor(() => readdirSync(out).filter((f) => /^rs-\d+\.yml$/.test(f)).length === daemonCount, {
@@ -155,10 +162,13 @@ try {
   log(`RSS after settling: ${rss.toFixed(0)} MB (${await heapFigures(server)})`);
 
   // CPU of route-server per single-container change, its idle CPU (heartbeats) taken out.
-  const idleFrom = cpuMs(pid);
-  const idleStarted = performance.now();
-  await sleep(5_000);
-  const idlePerMs = (cpuMs(pid) - idleFrom) / (performance.now() - idleStarted);
+  const idleRate = async () => {
+    const from = cpuMs(pid);
+    const started = performance.now();
+    await sleep(IDLE_MS);
+    return (cpuMs(pid) - from) / (performance.now() - started);
+  };
+  const idleBefore = await idleRate();
   const writesBefore = await writesTotal(server);
   const cpuFrom = cpuMs(pid);
   const changesStarted = performance.now();
@@ -172,10 +182,12 @@ try {
     await routeShown(daemon, true);
     await sleep(50);
   }
-  const changeWall = performance.now() - changesStarted;
   await sleep(500);
+  const changeWall = performance.now() - changesStarted;
+  const changeCpu = cpuMs(pid) - cpuFrom;
+  const idlePerMs = (idleBefore + (await idleRate())) / 2;
   const changesMade = 2 * CHANGES;
-  const changeCpuMs = Math.max(0, cpuMs(pid) - cpuFrom - idlePerMs * (changeWall + 500)) / changesMade;
+  const changeCpuMs = Math.max(0, changeCpu - idlePerMs * changeWall) / changesMade;
   const changeFilesRewritten = ((await writesTotal(server)) - writesBefore) / changesMade;
   log(`one container change: ${ms(changeCpuMs)} CPU in route-server (idle ${(idlePerMs * 1000).toFixed(1)} ms/s taken out), ${changeFilesRewritten} file(s) rewritten per change`);
 
@@ -202,7 +214,8 @@ try {
     try {
       daemon.stop(name);
       await routeShown(daemon, false);
-      await sleep(100);
+      // Past the coalescer's busy window (250 ms): a start right after its own stop is a burst by design.
+      await sleep(300);
       const t0 = performance.now();
       daemon.start(name);
       await routeShown(daemon, true);
