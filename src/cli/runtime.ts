@@ -278,9 +278,12 @@ export class RouteServerRuntime implements RuntimeView {
         this.#pendingSince.delete(id);
         continue;
       }
+      const replaced = fragment !== null && this.#delivered.has(id);
       if (fragment === null) this.#delivered.delete(id);
       else this.#delivered.set(id, fragment);
-      this.#deliveredSorted = undefined;
+      // A daemon's new fragment takes its old one's place; only a daemon coming or going sorts again.
+      const sorted = this.#deliveredSorted;
+      this.#deliveredSorted = replaced && sorted ? sorted.map((f) => (f.daemon === id ? (fragment as Fragment) : f)) : undefined;
       this.#deliver(id, fragment);
     }
     for (const id of this.#handed.keys()) if (!plan.owned.has(id) && !statuses.has(id)) this.#handed.delete(id);

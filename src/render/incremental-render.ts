@@ -71,10 +71,11 @@ export class IncrementalRender {
     const failures = new RenderFailures();
     const { ordered, byCodePoint } = this.#ordered(snapshot.daemons);
     const kept = new Map<string, TenantBuild>();
-    for (const daemon of ordered) {
-      const build = failures.isolated(daemon.id, () => this.builds.kept(daemon, context));
-      if (build === undefined) return this.#forget();
-      kept.set(daemon.id, build);
+    try {
+      for (const daemon of ordered) kept.set(daemon.id, this.builds.kept(daemon, context));
+    } catch {
+      // A build threw (a bug): the full render builds again and reports it against its daemon.
+      return this.#forget();
     }
     const redo = this.#affected(kept, state);
     let decided = this.#decide(ordered, kept, redo, context, state, failures);
