@@ -55,6 +55,7 @@ export class LinkIndex {
     this.#each(id, links, (map, key) => addTo(map, key, id));
     this.#ids.add(id);
     if (links.ports) this.#ports.add(id);
+    if (id.includes('-')) this.#named.add(id);
   }
 
   remove(id: string, links: ClaimLinks): void {
@@ -65,6 +66,7 @@ export class LinkIndex {
     });
     this.#ids.delete(id);
     this.#ports.delete(id);
+    this.#named.delete(id);
   }
 
   /** Daemons in port allocation: they are decided again on every render (the clock refreshes their allocations). */
@@ -94,10 +96,7 @@ export class LinkIndex {
       apply(this.#users, ep);
       apply(this.#whole, ep);
     }
-    if (!id.includes('-')) return;
-    const named = new Map([['', this.#named]]);
-    apply(named, '');
-    for (const suffix of dashSuffixes(id)) apply(this.#suffixes, suffix);
+    if (id.includes('-')) for (const suffix of dashSuffixes(id)) apply(this.#suffixes, suffix);
   }
 }
 
