@@ -1,5 +1,6 @@
 // Which daemons' cross-tenant outcomes can depend on each other. Two daemons are linked when one
-// could change what the steps across daemons decide for the other: they claim the same host;
+// could change what the steps across daemons decide for the other: they claim the same host (or
+// one claims a site of the base domain and the other a name below it);
 // one takes an entrypoint whole that the other names; their final names can collide (a named
 // daemon's id ends with `-{other id}`, or both are named); or both take part in port allocation
 // (the ranges are shared by every router that needs a port or names a range port, and by every
@@ -8,6 +9,7 @@
 // Links are read from a daemon's kept build (all its router claims before any cross-tenant
 // refusal), so they are a superset of what any render of it can claim.
 
+import { siteOf } from './claims.ts';
 import { isRangePort } from './port-assignment.ts';
 import type { RenderOptions } from './options.ts';
 import type { TenantBuild } from './tenant-build.ts';
@@ -28,7 +30,12 @@ export function claimLinks(build: TenantBuild, options: RenderOptions): ClaimLin
   const whole = new Set<string>();
   let ports = false;
   for (const claim of build.claims) {
-    for (const host of claim.hosts) hosts.add(host);
+    for (const host of claim.hosts) {
+      hosts.add(host);
+      // A deeper name under a site of the base domain is that site's: linked to whoever claims the site.
+      const site = siteOf(host, options.baseDomain);
+      if (site !== undefined) hosts.add(site);
+    }
     for (const ep of claim.entrypoints) {
       (claim.whole ? whole : uses).add(ep);
       if (isRangePort(ep, options)) ports = true;

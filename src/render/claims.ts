@@ -229,7 +229,7 @@ function heldIndex(held: readonly HeldClaim[], baseDomain: string | undefined): 
  * The site of the base domain a deeper host is under (`a.b.shop-2816.example.com` → `shop-2816.example.com`),
  * or undefined for a host one label under the base domain, or outside it.
  */
-function siteOf(host: string, baseDomain: string | undefined): string | undefined {
+export function siteOf(host: string, baseDomain: string | undefined): string | undefined {
   if (!baseDomain || !host.endsWith(`.${baseDomain}`)) return undefined;
   const labels = host.slice(0, -(baseDomain.length + 1)).split('.');
   return labels.length < 2 ? undefined : `${labels[labels.length - 1] as string}.${baseDomain}`;
