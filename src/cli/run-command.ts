@@ -12,7 +12,8 @@ import { UsageError, type ParsedArgs } from './parse-args.ts';
 import { filePrefixFrom } from './output-config.ts';
 import { renderOptionsFrom } from './render-config.ts';
 import { chooseDirectory, SYSTEM_OUT_DIR, SYSTEM_STATE_DIR } from './run-paths.ts';
-import { RouteServerRuntime, type RuntimeOptions } from './runtime.ts';
+import { RouteServerRuntime } from './runtime.ts';
+import type { RuntimeOptions } from './runtime-options.ts';
 import { parseFleetOptions, type FleetOptions } from '../fleet/fleet-options.ts';
 
 export function logLevelFrom(args: ParsedArgs): LogLevel {

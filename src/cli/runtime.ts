@@ -5,44 +5,28 @@
 // fragment each daemon gets is decided by planOutputs (output/output-plan.ts).
 
 import { performance } from 'node:perf_hooks';
-import type { Logger } from '../model/logger.ts';
 import { Metrics } from '../http/metrics-registry.ts';
 import type { MetricFamily } from '../http/prometheus-text.ts';
 import type { RenderSummary, RuntimeSettings, RuntimeView } from '../http/runtime-view.ts';
 import { startHttpServer } from '../http/server.ts';
 import { compareDiagnostics } from '../model/diagnostics.ts';
 import type { DaemonSnapshot } from '../model/snapshot.ts';
-import { compareDaemonIds } from '../model/ordering.ts';
 import { FleetPublisher } from '../fleet/fleet-publisher.ts';
-import type { FleetOptions } from '../fleet/fleet-options.ts';
 import type { FleetStatus } from '../fleet/fleet-status.ts';
 import type { FragmentSink, SinkStatus } from '../output/fragment-sink.ts';
 import { planOutputs } from '../output/output-plan.ts';
 import { YamlFileSink } from '../output/yaml-file-sink.ts';
-import type { RenderOptions } from '../render/options.ts';
 import { claimsOfFile, type HeldClaim } from '../render/held-claims.ts';
-import { renderSnapshot, type Fragment, type RenderSeams } from '../render/render.ts';
+import { renderSnapshot, type Fragment } from '../render/render.ts';
 import { IncrementalRender } from '../render/incremental-render.ts';
-import { Discovery, type DaemonStatus, type DiscoveryOptions, type RefusedDaemon } from '../source/discovery.ts';
+import { Discovery, type DaemonStatus, type RefusedDaemon } from '../source/discovery.ts';
 import { containerFaultDiagnostics } from '../source/fault-diagnostics.ts';
 import { HeldClaimSource, keptDaemons, type OperatorFileStatus } from '../write/held-claim-source.ts';
 import { fragmentFileName } from '../write/fragment-name.ts';
+import { HandedFragments } from './handed-fragments.ts';
 import { AllocationStore } from './port-state.ts';
+import { settingsOf, type RuntimeOptions } from './runtime-options.ts';
 import { GENERATOR, VERSION } from './version.ts';
-
-export interface RuntimeOptions {
-  readonly render: RenderOptions;
-  readonly discovery: DiscoveryOptions;
-  readonly outDir: string;
-  readonly filePrefix: string;
-  readonly stateDir: string;
-  readonly listen: { readonly host: string; readonly port: number };
-  readonly logger: Logger;
-  /** With `--fleet-redis`: the names this host's routers own are also published to the fleet edge. */
-  readonly fleet?: FleetOptions;
-  /** Test seam only: passed to every render (e.g. to make one daemon's render throw). */
-  readonly renderSeams?: RenderSeams;
-}
 
 export class RouteServerRuntime implements RuntimeView {
   readonly version = VERSION;
@@ -62,12 +46,8 @@ export class RouteServerRuntime implements RuntimeView {
   #owned: ReadonlySet<string> = new Set();
   /** Owned daemons whose fragment is still the one a previous run left (its claims still hold). */
   #inherited: ReadonlySet<string> = new Set();
-  /** The last fragment handed to the sinks, per daemon (what /traefik.yml serves). */
-  readonly #delivered = new Map<string, Fragment>();
-  /** What the sinks were last handed per daemon (null: no fragment): the same again is not handed over. */
-  readonly #handed = new Map<string, Fragment | null>();
-  /** #delivered sorted by daemon, until it changes (/traefik.yml reads it). */
-  #deliveredSorted: readonly Fragment[] | undefined;
+  /** What the sinks were last handed, per daemon (what /traefik.yml serves). */
+  readonly #handed = new HandedFragments();
   #stale: ReadonlySet<string> = new Set();
   /** Daemons whose last render failed: their kept fragment's claims are held (see #failedClaims). */
   #failed: ReadonlySet<string> = new Set();
@@ -88,16 +68,7 @@ export class RouteServerRuntime implements RuntimeView {
 
   constructor(options: RuntimeOptions) {
     this.#options = options;
-    this.settings = {
-      baseDomain: options.render.baseDomain,
-      autoRoutes: options.render.autoRoutes && options.render.baseDomain !== undefined,
-      entrypoints: options.render.entrypoints,
-      tcpRange: options.render.tcpRange,
-      udpRange: options.render.udpRange,
-      outDir: options.outDir,
-      filePrefix: options.filePrefix,
-      hostEntrypoints: options.render.hostEntrypoints?.names,
-    };
+    this.settings = settingsOf(options);
     this.#discovery = new Discovery(options.discovery);
     this.#fleet = options.fleet === undefined ? undefined : new FleetPublisher(options.fleet, options.logger);
     const files = new YamlFileSink({ dir: options.outDir, prefix: options.filePrefix, generator: GENERATOR, logger: options.logger });
@@ -272,21 +243,10 @@ export class RouteServerRuntime implements RuntimeView {
     this.#inherited = plan.inherited;
     this.#stale = plan.stale;
     for (const [id, fragment] of plan.set) {
-      // Renders hand out the same object for an unchanged fragment: a thousand daemons are not
-      // handed to the sinks again after one changed.
-      if (this.#handed.has(id) && this.#handed.get(id) === fragment) {
-        this.#pendingSince.delete(id);
-        continue;
-      }
-      const replaced = fragment !== null && this.#delivered.has(id);
-      if (fragment === null) this.#delivered.delete(id);
-      else this.#delivered.set(id, fragment);
-      // A daemon's new fragment takes its old one's place; only a daemon coming or going sorts again.
-      const sorted = this.#deliveredSorted;
-      this.#deliveredSorted = replaced && sorted ? sorted.map((f) => (f.daemon === id ? (fragment as Fragment) : f)) : undefined;
-      this.#deliver(id, fragment);
+      if (this.#handed.unchanged(id, fragment)) this.#pendingSince.delete(id);
+      else this.#deliver(id, fragment);
     }
-    for (const id of this.#handed.keys()) if (!plan.owned.has(id) && !statuses.has(id)) this.#handed.delete(id);
+    this.#handed.forget((id) => plan.owned.has(id) || statuses.has(id));
     this.#fleet?.rendered();
     this.#latest = {
       renderedAt,
@@ -294,7 +254,7 @@ export class RouteServerRuntime implements RuntimeView {
       diagnostics: [...result.diagnostics, ...containerFaultDiagnostics([...statuses.values()])].sort(compareDiagnostics),
       allocations: result.allocations,
       explicitEntrypoints: result.explicitEntrypoints,
-      fragments: (this.#deliveredSorted ??= [...this.#delivered.values()].sort((a, b) => compareDaemonIds(a.daemon, b.daemon))),
+      fragments: this.#handed.sorted(),
     };
     this.#viewChanged();
   }
@@ -302,7 +262,7 @@ export class RouteServerRuntime implements RuntimeView {
   /** Claims of the fragments we delivered to daemons whose render then failed: those files stay. */
   #failedClaims(): HeldClaim[] {
     return [...this.#failed].flatMap((id) => {
-      const delivered = this.#inherited.has(id) ? undefined : this.#delivered.get(id);
+      const delivered = this.#inherited.has(id) ? undefined : this.#handed.delivered(id);
       if (!delivered) return [];
       const file = fragmentFileName(this.#options.filePrefix, id);
       return claimsOfFile(delivered.config, { kind: 'kept', daemon: id, file, renderFailed: true }).claims;
@@ -310,7 +270,7 @@ export class RouteServerRuntime implements RuntimeView {
   }
 
   #deliver(id: string, fragment: Fragment | null): void {
-    this.#handed.set(id, fragment);
+    this.#handed.hand(id, fragment);
     const since = this.#pendingSince.get(id);
     void Promise.all(this.#sinks.map((sink) => sink.set(id, fragment))).then(() => {
       // Same bytes, nothing delivered: the change is reflected already (unless a newer one came).

@@ -8,7 +8,7 @@ import { isValidNetworkId } from '../model/addresses.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 import { describeHolder, type HeldClaim } from './held-claims.ts';
 import { listed } from '../model/diagnostics.ts';
-import { goRegexpTester } from '../traefik/go-regexp.ts';
+import { describePattern, foreign, heldBy, heldIndex, wildcardOf } from './held-index.ts';
 import { resourceAge } from './tenant-config.ts';
 import type { RouterClaim } from './router-rules.ts';
 
@@ -180,51 +180,6 @@ export function resolveClaims(
   return { refusals, ownedHosts };
 }
 
-/** Per host or entrypoint, the first held claim of each holder ('' for the operator). */
-type HeldBy = Map<string, Map<string, HeldClaim>>;
-
-interface HeldPattern {
-  readonly pattern: string;
-  readonly test: (host: string) => boolean;
-  readonly claim: HeldClaim;
-}
-
-interface HeldIndex {
-  readonly hosts: HeldBy;
-  /** Regexps of held claims that are not catch-alls (the operator's first, as for hosts). */
-  readonly patterns: readonly HeldPattern[];
-  /** By wildcard (`*.example.com`): a host is held when its wildcardOf is here. */
-  readonly wildcards: HeldBy;
-  readonly whole: HeldBy;
-  readonly users: HeldBy;
-}
-
-/** Held claims by host and entrypoint; the operator's first, so a refusal names the operator's file. */
-function heldIndex(held: readonly HeldClaim[], baseDomain: string | undefined): HeldIndex {
-  const patterns: HeldPattern[] = [];
-  const index: HeldIndex = { hosts: new Map(), patterns, wildcards: new Map(), whole: new Map(), users: new Map() };
-  const ordered = [...held].sort((a, b) => Number(a.holder.kind !== 'operator') - Number(b.holder.kind !== 'operator'));
-  const add = (map: HeldBy, key: string, claim: HeldClaim) => {
-    const byHolder = map.get(key) ?? new Map<string, HeldClaim>();
-    const holder = claim.holder.kind === 'operator' ? '' : claim.holder.daemon;
-    if (!byHolder.has(holder)) byHolder.set(holder, claim);
-    map.set(key, byHolder);
-  };
-  for (const claim of ordered) {
-    for (const host of claim.hosts) add(index.hosts, host, claim);
-    for (const wildcard of claim.wildcards ?? []) add(index.wildcards, wildcard, claim);
-    for (const pattern of claim.patterns ?? []) {
-      const test = goRegexpTester(pattern);
-      if (test && !fallbackProbes(baseDomain).some((probe) => test(probe))) patterns.push({ pattern, test, claim });
-    }
-    for (const ep of claim.entrypoints) {
-      add(index.users, ep, claim);
-      if (claim.whole) add(index.whole, ep, claim);
-    }
-  }
-  return index;
-}
-
 /**
  * The site of the base domain a deeper host is under (`a.b.shop-2816.example.com` → `shop-2816.example.com`),
  * or undefined for a host one label under the base domain, or outside it.
@@ -233,39 +188,6 @@ export function siteOf(host: string, baseDomain: string | undefined): string | u
   if (!baseDomain || !host.endsWith(`.${baseDomain}`)) return undefined;
   const labels = host.slice(0, -(baseDomain.length + 1)).split('.');
   return labels.length < 2 ? undefined : `${labels[labels.length - 1] as string}.${baseDomain}`;
-}
-
-/**
- * Names no one routes on purpose: a held regexp that matches one is a fallback (`.+`, any name under
- * the base domain, the auto-routes' space), not a claim on the names it matches.
- */
-function fallbackProbes(baseDomain: string | undefined): string[] {
-  const probe = 'route-server-fallback-probe-7q2x';
-  return baseDomain === undefined ? [`${probe}.invalid`] : [`${probe}.invalid`, `${probe}.${baseDomain}`];
-}
-
-/**
- * The wildcard that matches `host` the way Traefik's Host and HostSNI match one
- * (muxer.DomainMatchHostExpression: the first label replaced by `*`); '' for a one-label host.
- */
-function wildcardOf(host: string): string {
-  const dot = host.indexOf('.');
-  return dot > 0 ? `*${host.slice(dot)}` : '';
-}
-
-function describePattern(held: HeldPattern): string {
-  return `${held.claim.section === 'tcp.routers' ? 'HostSNIRegexp' : 'HostRegexp'}(\`${held.pattern}\`)`;
-}
-
-/** Whether the claim is the tenant's own kept file. */
-function heldBy(claim: HeldClaim, tenantId: string): boolean {
-  return claim.holder.kind === 'kept' && claim.holder.daemon === tenantId;
-}
-
-/** A held claim that is not the tenant's own kept file (at most two holders are looked at). */
-function foreign(byHolder: ReadonlyMap<string, HeldClaim> | undefined, tenantId: string): HeldClaim | undefined {
-  for (const [holder, claim] of byHolder ?? []) if (holder !== tenantId) return claim;
-  return undefined;
 }
 
 /** Why the holder was granted first: its container is older, or ties went to the lower id. */

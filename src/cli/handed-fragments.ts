@@ -1,0 +1,42 @@
+// What the sinks were last handed, per daemon. Renders hand out the same object for an unchanged
+// fragment, so a thousand daemons are not handed over again after one changed; and the sorted list
+// that /traefik.yml and /routes.json read is sorted again only when a daemon comes or goes.
+
+import { compareDaemonIds } from '../model/ordering.ts';
+import type { Fragment } from '../render/render.ts';
+
+export class HandedFragments {
+  /** The last fragment handed per daemon (null: the sinks were told to remove it). */
+  readonly #handed = new Map<string, Fragment | null>();
+  /** The daemons that have a fragment now. */
+  readonly #delivered = new Map<string, Fragment>();
+  #sorted: readonly Fragment[] | undefined;
+
+  /** True when the sinks already have exactly this for the daemon. */
+  unchanged(daemon: string, fragment: Fragment | null): boolean {
+    return this.#handed.has(daemon) && this.#handed.get(daemon) === fragment;
+  }
+
+  hand(daemon: string, fragment: Fragment | null): void {
+    this.#handed.set(daemon, fragment);
+    const replaced = fragment !== null && this.#delivered.has(daemon);
+    if (fragment === null) this.#delivered.delete(daemon);
+    else this.#delivered.set(daemon, fragment);
+    // A daemon's new fragment takes its old one's place; only a daemon coming or going sorts again.
+    const sorted = this.#sorted;
+    this.#sorted = replaced && sorted ? sorted.map((f) => (f.daemon === daemon ? (fragment as Fragment) : f)) : undefined;
+  }
+
+  /** Forgets what was handed to daemons for which `keep` is false (gone, and no file of ours left). */
+  forget(keep: (daemon: string) => boolean): void {
+    for (const daemon of this.#handed.keys()) if (!keep(daemon)) this.#handed.delete(daemon);
+  }
+
+  delivered(daemon: string): Fragment | undefined {
+    return this.#delivered.get(daemon);
+  }
+
+  sorted(): readonly Fragment[] {
+    return (this.#sorted ??= [...this.#delivered.values()].sort((a, b) => compareDaemonIds(a.daemon, b.daemon)));
+  }
+}
