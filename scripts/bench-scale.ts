@@ -14,7 +14,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,6 +27,7 @@ import { FakeDockerFarm } from '../test/support/fake-docker-farm.ts';
 import type { FakeDockerDaemon } from '../test/support/fake-docker-daemon.ts';
 import { RouteServerProcess } from '../test/support/route-server-process.ts';
 import { waitFor } from '../test/support/wait.ts';
+import { load } from './http-load.ts';
 
 const flags = new Map<string, number>();
 let profileDir: string | undefined;
@@ -102,28 +102,6 @@ async function loadApart(base: string, paths: readonly string[], each: number): 
   child.stdin.end(JSON.stringify({ base, paths, each }));
   const [output] = await Promise.all([text(child.stdout), once(child, 'exit')]);
   return JSON.parse(output) as number[];
-}
-
-/** `clients` concurrent loops of `each` GETs from this process; latency of every request. */
-async function load(url: (client: number) => string, clients: number, each: number): Promise<number[]> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-  const latencies: number[] = [];
-  const get = (target: string) =>
-    new Promise<void>((resolve, reject) => {
-      const started = performance.now();
-      http.get(target, { agent }, (response) => {
-        response.resume();
-        response.on('end', () => {
-          latencies.push(performance.now() - started);
-          resolve();
-        });
-      }).on('error', reject);
-    });
-  await Promise.all(Array.from({ length: clients }, async (_, client) => {
-    for (let i = 0; i < each; i++) await get(url(client));
-  }));
-  agent.destroy();
-  return latencies;
 }
 
 function fullRenderMs(): number {
