@@ -15,6 +15,9 @@ import { DEFAULT_RENDER_OPTIONS } from './options.ts';
 import { renderSnapshot, type RenderResult } from './render.ts';
 import { serializeFragment } from './yaml.ts';
 
+/** `FC_RUNS=N` explores N random sequences per golden case (a long run); `npm test` replays 4 fixed ones. */
+const LONG_RUN = Number(process.env['FC_RUNS'] ?? 0);
+
 function visible(result: RenderResult): string {
   const fragments = result.fragments.map((f) => serializeFragment(f.config, { daemon: f.daemon, socket: f.socket, generator: 'test' }));
   const text = (value: unknown) => JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v), 1);
@@ -90,7 +93,7 @@ describe('IncrementalRender', () => {
             else snapshot = change(snapshot, next, step);
           }
         }),
-        { numRuns: 4, seed: 13 },
+        LONG_RUN ? { numRuns: LONG_RUN } : { numRuns: 4, seed: 13 },
       );
     }
   });

@@ -13,6 +13,9 @@ import { renderSnapshot, type RenderResult } from './render.ts';
 import { TenantBuildCache } from './tenant-build-cache.ts';
 import { serializeFragment } from './yaml.ts';
 
+/** `FC_RUNS=N` explores N random sequences per golden case (a long run); `npm test` replays 4 fixed ones. */
+const LONG_RUN = Number(process.env['FC_RUNS'] ?? 0);
+
 function visible(result: RenderResult): string {
   const fragments = result.fragments.map((f) => serializeFragment(f.config, { daemon: f.daemon, socket: f.socket, generator: 'test' }));
   const text = (value: unknown) => JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v), 1);
@@ -83,7 +86,7 @@ describe('TenantBuildCache', () => {
             snapshot = changed.snapshot;
           }
         }),
-        { numRuns: 4, seed: 13 },
+        LONG_RUN ? { numRuns: LONG_RUN } : { numRuns: 4, seed: 13 },
       );
     }
   });
