@@ -44,6 +44,15 @@ export const MIN_HEALTH_CHECK_INTERVAL_SECONDS = 1;
  */
 export const MAX_MIDDLEWARE_BODY_BYTES = 10 * 1024 * 1024;
 /**
+ * What an unset forwardAuth limit is written as. Traefik allocates the limit (plus one byte) for
+ * every request through the middleware, whatever the body's size, so writing the 10 MiB bound
+ * would make every authenticated request cost 10 MiB. An auth answer is headers and a short body
+ * (64 KiB); a request body forwarded to the auth server (`forwardBody`), 1 MiB. A tenant that needs
+ * more sets the field, up to MAX_MIDDLEWARE_BODY_BYTES.
+ */
+export const UNSET_AUTH_RESPONSE_BYTES = 64 * 1024;
+export const UNSET_AUTH_REQUEST_BYTES = 1024 * 1024;
+/**
  * Distinct literal hosts (`Host`, `HostSNI`) the routers of one daemon may claim. Each one is owned
  * against every other tenant, asks for a certificate by SNI, and is published to the fleet edge as
  * four Redis keys that every edge Traefik lists on each change: one daemon with 100,000 names would

@@ -4,11 +4,12 @@
 // limit, and for forwardAuth an unset one, means io.ReadAll: the tenant's own auth server or
 // backend can stream an endless body over loopback into Traefik's memory. Every tenant's traffic
 // goes through that one process, so these limits are bounded by MAX_MIDDLEWARE_BODY_BYTES: a value
-// above it, or unbounded, refuses the middleware; an unset forwardAuth limit is written as the bound.
+// above it, or unbounded, refuses the middleware; an unset forwardAuth limit is written as a small
+// default (UNSET_AUTH_*: Traefik allocates the limit for every request, so the bound would be costly).
 // The buffering middleware spills to disk past its memory limit, without end when its max is unset:
 // that one is bounded by MAX_BUFFERED_RESPONSE_BYTES the same way.
 
-import { MAX_BUFFERED_RESPONSE_BYTES, MAX_MIDDLEWARE_BODY_BYTES } from '../model/limits.ts';
+import { MAX_BUFFERED_RESPONSE_BYTES, MAX_MIDDLEWARE_BODY_BYTES, UNSET_AUTH_REQUEST_BYTES, UNSET_AUTH_RESPONSE_BYTES } from '../model/limits.ts';
 import { own, ownObject, type ConfigObject } from '../traefik/config.ts';
 import type { TenantChecks } from './tenant-checks.ts';
 
@@ -21,26 +22,26 @@ interface BodyLimit {
   readonly field: string;
   readonly max: number;
   readonly holding: Holding;
-  /** Traefik reads without limit when the field is unset (or 0, for buffering's max); the bound is written instead. */
-  readonly unsetIsUnbounded: boolean;
+  /** Traefik reads without limit when the field is unset (or 0, for buffering's max): this is written instead. */
+  readonly writtenWhenUnset?: number;
   /** Whether the field matters for this middleware (forwardAuth's maxBodySize only with forwardBody). */
   readonly applies?: (middleware: ConfigObject) => boolean;
 }
 
 const LIMITS: readonly BodyLimit[] = [
-  { type: 'forwardAuth', field: 'maxResponseBodySize', max: MAX_MIDDLEWARE_BODY_BYTES, holding: 'allocated', unsetIsUnbounded: true },
+  { type: 'forwardAuth', field: 'maxResponseBodySize', max: MAX_MIDDLEWARE_BODY_BYTES, holding: 'allocated', writtenWhenUnset: UNSET_AUTH_RESPONSE_BYTES },
   {
     type: 'forwardAuth',
     field: 'maxBodySize',
     max: MAX_MIDDLEWARE_BODY_BYTES,
     holding: 'allocated',
-    unsetIsUnbounded: true,
+    writtenWhenUnset: UNSET_AUTH_REQUEST_BYTES,
     applies: (m) => own(m, 'forwardBody') === true,
   },
-  { type: 'retry', field: 'maxRequestBodyBytes', max: MAX_MIDDLEWARE_BODY_BYTES, holding: 'allocated', unsetIsUnbounded: false },
-  { type: 'buffering', field: 'memRequestBodyBytes', max: MAX_MIDDLEWARE_BODY_BYTES, holding: 'memory', unsetIsUnbounded: false },
-  { type: 'buffering', field: 'memResponseBodyBytes', max: MAX_MIDDLEWARE_BODY_BYTES, holding: 'memory', unsetIsUnbounded: false },
-  { type: 'buffering', field: 'maxResponseBodyBytes', max: MAX_BUFFERED_RESPONSE_BYTES, holding: 'disk', unsetIsUnbounded: true },
+  { type: 'retry', field: 'maxRequestBodyBytes', max: MAX_MIDDLEWARE_BODY_BYTES, holding: 'allocated' },
+  { type: 'buffering', field: 'memRequestBodyBytes', max: MAX_MIDDLEWARE_BODY_BYTES, holding: 'memory' },
+  { type: 'buffering', field: 'memResponseBodyBytes', max: MAX_MIDDLEWARE_BODY_BYTES, holding: 'memory' },
+  { type: 'buffering', field: 'maxResponseBodyBytes', max: MAX_BUFFERED_RESPONSE_BYTES, holding: 'disk', writtenWhenUnset: MAX_BUFFERED_RESPONSE_BYTES },
 ];
 
 const HOLDING_WORDS: Record<Holding, string> = {
@@ -58,7 +59,7 @@ export function enforceBodyLimits(checks: TenantChecks): void {
       const value = own(middleware, limit.field);
       // buffering's maxResponseBodyBytes: 0 is Traefik's "no maximum", as unset.
       if (value === undefined || (limit.holding === 'disk' && value === 0n)) {
-        if (limit.unsetIsUnbounded) middleware[limit.field] = max;
+        if (limit.writtenWhenUnset !== undefined) middleware[limit.field] = BigInt(limit.writtenWhenUnset);
         continue;
       }
       if (typeof value !== 'bigint' || (value >= 0n && value <= max)) continue;
