@@ -11,6 +11,8 @@ export class HandedFragments {
   /** The daemons that have a fragment now. */
   readonly #delivered = new Map<string, Fragment>();
   #sorted: readonly Fragment[] | undefined;
+  /** Each daemon's place in #sorted. */
+  #positions = new Map<string, number>();
 
   /** True when the sinks already have exactly this for the daemon. */
   unchanged(daemon: string, fragment: Fragment | null): boolean {
@@ -24,7 +26,13 @@ export class HandedFragments {
     else this.#delivered.set(daemon, fragment);
     // A daemon's new fragment takes its old one's place; only a daemon coming or going sorts again.
     const sorted = this.#sorted;
-    this.#sorted = replaced && sorted ? sorted.map((f) => (f.daemon === daemon ? (fragment as Fragment) : f)) : undefined;
+    const position = this.#positions.get(daemon);
+    if (replaced && sorted && position !== undefined) {
+      // A copy (the last list may be in use), with the one new fragment in place.
+      const next = sorted.slice();
+      next[position] = fragment as Fragment;
+      this.#sorted = next;
+    } else this.#sorted = undefined;
   }
 
   /** Forgets what was handed to daemons for which `keep` is false (gone, and no file of ours left). */
@@ -37,6 +45,11 @@ export class HandedFragments {
   }
 
   sorted(): readonly Fragment[] {
-    return (this.#sorted ??= [...this.#delivered.values()].sort((a, b) => compareDaemonIds(a.daemon, b.daemon)));
+    if (this.#sorted === undefined) {
+      const sorted = [...this.#delivered.values()].sort((a, b) => compareDaemonIds(a.daemon, b.daemon));
+      this.#positions = new Map(sorted.map((f, i) => [f.daemon, i]));
+      this.#sorted = sorted;
+    }
+    return this.#sorted;
   }
 }

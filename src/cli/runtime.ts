@@ -9,7 +9,7 @@ import { Metrics } from '../http/metrics-registry.ts';
 import type { MetricFamily } from '../http/prometheus-text.ts';
 import type { RenderSummary, RuntimeSettings, RuntimeView } from '../http/runtime-view.ts';
 import { startHttpServer } from '../http/server.ts';
-import { compareDiagnostics } from '../model/diagnostics.ts';
+import { compareDiagnostics, type Diagnostic } from '../model/diagnostics.ts';
 import type { DaemonSnapshot } from '../model/snapshot.ts';
 import { FleetPublisher } from '../fleet/fleet-publisher.ts';
 import type { FleetStatus } from '../fleet/fleet-status.ts';
@@ -211,10 +211,11 @@ export class RouteServerRuntime implements RuntimeView {
     if (!this.#settled) return;
     const started = performance.now();
     const snapshot = { daemons: [...this.#published.values()] };
-    const statuses = new Map(this.#discovery.status().map((s) => [s.id, s]));
+    // Live, not copied: nothing below waits, so no state changes while it is read.
+    const daemons = this.#discovery.states();
     const render = () => {
       // An inherited file is held as read at start, whether its daemon has not synced or failed.
-      const kept = new Set([...keptDaemons(this.#inherited, statuses), ...[...this.#failed].filter((id) => this.#inherited.has(id))]);
+      const kept = new Set([...keptDaemons(this.#inherited, daemons), ...[...this.#failed].filter((id) => this.#inherited.has(id))]);
       const heldClaims = [...this.#held.claims(kept), ...this.#failedClaims()];
       return renderSnapshot(snapshot, this.#options.render, { allocations: this.#allocations.allocations, now: Date.now(), heldClaims, incremental: this.#incremental }, this.#options.renderSeams);
     };
@@ -231,9 +232,11 @@ export class RouteServerRuntime implements RuntimeView {
     const renderedAt = Date.now();
     void this.#allocations.update([...result.allocations]);
 
+    const fragments = new Map<string, Fragment>();
+    for (const fragment of result.fragments) fragments.set(fragment.daemon, fragment);
     const plan = planOutputs({
-      daemons: statuses,
-      fragments: new Map(result.fragments.map((f) => [f.daemon, f])),
+      daemons,
+      fragments,
       owned: this.#owned,
       inherited: this.#inherited,
       // A daemon whose render failed (reported as render-failed) keeps its last file, like an unreachable one.
@@ -246,17 +249,23 @@ export class RouteServerRuntime implements RuntimeView {
       if (this.#handed.unchanged(id, fragment)) this.#pendingSince.delete(id);
       else this.#deliver(id, fragment);
     }
-    this.#handed.forget((id) => plan.owned.has(id) || statuses.has(id));
+    this.#handed.forget((id) => plan.owned.has(id) || daemons.has(id));
     this.#fleet?.rendered();
     this.#latest = {
       renderedAt,
       routes: result.routes,
-      diagnostics: [...result.diagnostics, ...containerFaultDiagnostics([...statuses.values()])].sort(compareDiagnostics),
+      diagnostics: this.#diagnostics(result.diagnostics),
       allocations: result.allocations,
       explicitEntrypoints: result.explicitEntrypoints,
       fragments: this.#handed.sorted(),
     };
     this.#viewChanged();
+  }
+
+  /** The render's diagnostics (sorted) and discovery's about containers it cannot inspect, sorted together. */
+  #diagnostics(rendered: readonly Diagnostic[]): readonly Diagnostic[] {
+    const faults = containerFaultDiagnostics(this.#discovery.faultyStatuses());
+    return faults.length === 0 ? rendered : [...rendered, ...faults].sort(compareDiagnostics);
   }
 
   /** Claims of the fragments we delivered to daemons whose render then failed: those files stay. */

@@ -51,11 +51,15 @@ export function planOutputs({ daemons, fragments, owned, inherited = new Set(), 
   }
   for (const id of owned) if (!daemons.has(id)) set.set(id, null);
 
-  const nextOwned = new Set(owned);
+  // Runs on every change over every daemon: `owned` and `inherited` are copied only when they change.
+  let nextOwned: Set<string> | undefined;
   for (const [id, fragment] of set) {
+    if ((fragment !== null) === owned.has(id)) continue;
+    nextOwned ??= new Set(owned);
     if (fragment === null) nextOwned.delete(id);
     else nextOwned.add(id);
   }
-  const nextInherited = new Set([...inherited].filter((id) => nextOwned.has(id) && !set.has(id)));
-  return { set, stale, owned: nextOwned, inherited: nextInherited };
+  const ownedAfter = nextOwned ?? owned;
+  const nextInherited = inherited.size === 0 ? inherited : new Set([...inherited].filter((id) => ownedAfter.has(id) && !set.has(id)));
+  return { set, stale, owned: ownedAfter, inherited: nextInherited };
 }

@@ -17,7 +17,7 @@ import { decideAcrossTenants, RenderFailures, type CrossTenantOutcome } from './
 import type { RouteInfo } from './fragment.ts';
 import { sameHeldClaims, type HeldClaim } from './held-claims.ts';
 import { missingEntrypointDiagnostics } from './host-entrypoints.ts';
-import { listedAddresses, networkHolders, type ListedAddresses, type NetworkHolders } from './network-holders.ts';
+import { listedAddresses, NetworkHolderIndex, type ListedAddresses, type NetworkHolders } from './network-holders.ts';
 import type { RenderOptions } from './options.ts';
 import { namedEntrypoints } from './port-assignment.ts';
 import { assembleBuild, orderedDaemons, type Fragment, type RenderResult, type RenderState } from './render.ts';
@@ -48,17 +48,19 @@ export class IncrementalRender {
   #options: RenderOptions | undefined;
   #held: readonly HeldClaim[] = [];
   #addresses = new WeakMap<readonly unknown[], ListedAddresses>();
+  readonly #holders = new NetworkHolderIndex();
   #order: { readonly ids: readonly string[]; readonly sorted: readonly number[]; readonly byCodePoint: readonly string[] } | undefined;
   /** Daemons the last render decided again (tests and benchmarks: what a change cost). */
   redone = 0;
 
-  /** Which daemon holds each bridge address, reading each daemon's addresses once per container list. */
+  /** Which daemon holds each bridge address, reading each daemon's addresses once per container list and deciding only the addresses that changed. */
   networkHolders(daemons: readonly DaemonSnapshot[]): NetworkHolders {
-    return networkHolders(daemons, (daemon) => {
+    this.#holders.update(daemons, (daemon) => {
       let listed = this.#addresses.get(daemon.containers);
       if (listed === undefined) this.#addresses.set(daemon.containers, (listed = listedAddresses(daemon)));
       return listed;
     });
+    return this.#holders.holders;
   }
 
   /** Undefined when a step threw: the caller renders in full, which reports it (and this starts over). */

@@ -114,6 +114,11 @@ export class ContainerTable {
     return [...this.#faults.values()].sort((a, b) => compareCodePoints(a.id, b.id));
   }
 
+  /** True when some container's inspect fails (what faults() would list), without listing them. */
+  get faulty(): boolean {
+    return this.#faults.size > 0;
+  }
+
   get size(): number {
     return this.#containers.size;
   }

@@ -115,6 +115,15 @@ export class DaemonWatcher {
     return this.#synced;
   }
 
+  get state(): DaemonState {
+    return this.#state;
+  }
+
+  /** Some container's inspect fails: status() lists it. */
+  get faulty(): boolean {
+    return this.#table.faulty;
+  }
+
   containers(): readonly ContainerSnapshot[] {
     return this.#table.containers();
   }

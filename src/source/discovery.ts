@@ -11,7 +11,7 @@ import { Coalescer } from './coalescer.ts';
 import type { CallSlot } from './container-table.ts';
 import type { DaemonEndpoint } from './daemon-endpoints.ts';
 import { endpointLabel, sameSocket, type RefusedDaemon } from './daemon-ids.ts';
-import type { DaemonStatus } from './daemon-status.ts';
+import type { DaemonState, DaemonStatus } from './daemon-status.ts';
 import { DaemonWatcher } from './daemon-watcher.ts';
 import { resolveDiscoveryOptions, type DiscoveryOptions, type ResolvedDiscoveryOptions } from './discovery-options.ts';
 import { Rota } from './rota.ts';
@@ -95,6 +95,22 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
 
   status(): DaemonStatus[] {
     return [...this.#daemons.values()].map((watcher) => watcher.status()).sort((a, b) => compareDaemonIds(a.id, b.id));
+  }
+
+  /**
+   * Every daemon's state, live and without building anyone's status (read on every render: a
+   * thousand statuses, their container lists and faults, made and sorted per change, were a
+   * good part of a change's cost).
+   */
+  states(): ReadonlyMap<string, { readonly synced: boolean; readonly state: DaemonState }> {
+    return this.#daemons;
+  }
+
+  /** The status of every daemon with a container it fails to inspect, unsorted. */
+  faultyStatuses(): DaemonStatus[] {
+    const faulty: DaemonStatus[] = [];
+    for (const watcher of this.#daemons.values()) if (watcher.faulty) faulty.push(watcher.status());
+    return faulty;
   }
 
   /** Sockets not attached because another daemon has their id. */

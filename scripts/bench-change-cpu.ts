@@ -1,0 +1,221 @@
+// Where route-server's CPU goes per single-container change, measured on the real `run` against
+// fake daemons (test/support/fake-docker-farm.ts, in this process), with its CPU profile.
+// route-server runs with --cpu-prof and no periodic resync; the bench waits until every fragment is
+// written, then measures an idle window and a window of single-container changes (each a stop or a
+// start, waited for in the file), both by /proc and in the profile (its clock is the same monotonic
+// clock as this process's hrtime). Prints CPU per change (the idle rate of the window next to it
+// taken out), files written per change, and the profile's functions by self and total time per
+// change (change window minus idle window, scaled to the same length).
+// Usage: node --import tsx scripts/bench-change-cpu.ts [--daemons 200] [--per-daemon 10] [--changes 40] [--idle 8] [--top 40] [--keep DIR] [--profile 0]
+//   --keep DIR keeps the .cpuprofile there (open it in Chrome's DevTools); --profile 0 runs without the
+//   profiler (its sampling thread costs CPU of its own: the /proc figure is then route-server's alone).
+
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { benchContainerName } from '../test/support/bench-workload.ts';
+import type { FakeDockerDaemon } from '../test/support/fake-docker-daemon.ts';
+import { FakeDockerFarm } from '../test/support/fake-docker-farm.ts';
+import { RouteServerProcess } from '../test/support/route-server-process.ts';
+import { waitFor } from '../test/support/wait.ts';
+
+const flags = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) flags.set((process.argv[i] ?? '').replace(/^--/, ''), process.argv[i + 1] ?? '');
+const daemonCount = Number(flags.get('daemons') ?? 200);
+const perDaemon = Number(flags.get('per-daemon') ?? 10);
+const changes = Number(flags.get('changes') ?? 40);
+const idleMs = Number(flags.get('idle') ?? 8) * 1000;
+const top = Number(flags.get('top') ?? 40);
+const keep = flags.get('keep');
+const profiled = flags.get('profile') !== '0';
+
+const root = mkdtempSync(join(tmpdir(), 'rs-bench-change-cpu-'));
+const out = join(root, 'out');
+const profileDir = join(root, 'profile');
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** utime and stime of a process, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): { user: number; system: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+}
+/** CPU ms per thread kind (main thread, V8 workers, libuv pool...), from /proc/PID/task. */
+function threadCpuMs(pid: number): Map<string, number> {
+  const byKind = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const kind = tid === String(pid) ? 'main thread' : `${(/\((.*)\)/.exec(stat)?.[1] ?? '?').trim()} ${tid}`;
+      const fields = stat.replace(/^.*\) /, '').split(' ');
+      byKind.set(kind, (byKind.get(kind) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return byKind;
+}
+const minusKinds = (a: Map<string, number>, b: Map<string, number>) => new Map([...a].map(([kind, ms]) => [kind, ms - (b.get(kind) ?? 0)]));
+const minus = (a: { user: number; system: number }, b: { user: number; system: number }) => ({ user: a.user - b.user, system: a.system - b.system });
+
+async function writesTotal(server: RouteServerProcess): Promise<number> {
+  const text = await (await fetch(server.url('/metrics'))).text();
+  return [...text.matchAll(/^route_server_writes_total\{daemon="[^"]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+/** Garbage collections from route-server's /metrics (prom-client): count and seconds per kind. */
+async function gcFigures(server: RouteServerProcess): Promise<Map<string, { count: number; seconds: number }>> {
+  const text = await (await fetch(server.url('/metrics'))).text();
+  const figures = new Map<string, { count: number; seconds: number }>();
+  for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{kind="([^"]+)"\} ([0-9.e+-]+)$/gm)) {
+    const entry = figures.get(m[2] as string) ?? { count: 0, seconds: 0 };
+    if (m[1] === 'sum') entry.seconds = Number(m[3]);
+    else entry.count = Number(m[3]);
+    figures.set(m[2] as string, entry);
+  }
+  return figures;
+}
+
+function gcLine(after: Map<string, { count: number; seconds: number }>, before: Map<string, { count: number; seconds: number }>): string {
+  return [...after].map(([kind, { count, seconds }]) => `${kind} ${count - (before.get(kind)?.count ?? 0)} (${((seconds - (before.get(kind)?.seconds ?? 0)) * 1000).toFixed(0)} ms)`).join(', ');
+}
+
+function fileHas(daemon: FakeDockerDaemon, needle: string): boolean {
+  const file = join(out, `rs-${daemon.id}.yml`);
+  return existsSync(file) && readFileSync(file, 'utf8').includes(needle);
+}
+
+interface Window {
+  readonly fromUs: number;
+  readonly toUs: number;
+}
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly children?: readonly number[];
+}
+
+interface Profile {
+  readonly nodes: readonly ProfileNode[];
+  readonly startTime: number;
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+}
+
+/** Self and total µs per function (name and file:line) over the samples inside the window. */
+function aggregate(profile: Profile, window: Window): { self: Map<string, number>; total: Map<string, number>; busyUs: number } {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const label = (node: ProfileNode) => {
+    const file = node.callFrame.url.replace(/^.*\/(node_modules\/|src\/)/, '$1');
+    return `${node.callFrame.functionName || '(anonymous)'} ${file}${file ? `:${node.callFrame.lineNumber + 1}` : ''}`;
+  };
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  let busyUs = 0;
+  let at = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < window.fromUs || at >= window.toUs) continue;
+    const us = profile.timeDeltas[i + 1] ?? 0;
+    const node = byId.get(profile.samples[i] as number) as ProfileNode;
+    if (node.callFrame.functionName === '(idle)') continue;
+    busyUs += us;
+    self.set(label(node), (self.get(label(node)) ?? 0) + us);
+    const seen = new Set<string>();
+    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+      const name = label(byId.get(id) as ProfileNode);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      total.set(name, (total.get(name) ?? 0) + us);
+    }
+  }
+  return { self, total, busyUs };
+}
+
+function perChangeTable(title: string, changed: Map<string, number>, idle: Map<string, number>, idleScale: number): void {
+  const rows = [...new Set([...changed.keys(), ...idle.keys()])]
+    .map((name) => [name, ((changed.get(name) ?? 0) - (idle.get(name) ?? 0) * idleScale) / changes / 1000] as const)
+    .filter(([, ms]) => ms >= 0.02)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
+  log(`\n${title} (ms per change, idle taken out):`);
+  for (const [name, ms] of rows) log(`${ms.toFixed(3).padStart(8)}  ${name}`);
+}
+
+const farm = await FakeDockerFarm.start(root, daemonCount, perDaemon);
+let server: RouteServerProcess | undefined;
+try {
+  server = await RouteServerProcess.start(
+    ['--sockets', farm.glob, '--out', out, '--state-dir', join(root, 'state'), '--base-domain', 'example.com', '--log-level', 'info', '--resync-interval', '0'],
+    {},
+    profiled ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+  );
+  const pid = server.pid;
+  await waitFor(() => readdirSync(out).filter((f) => /^rs-\d+\.yml$/.test(f)).length === daemonCount, { what: 'every fragment written', timeoutMs: 300_000, intervalMs: 20 });
+  await sleep(3_000);
+
+  const idleGc = await gcFigures(server);
+  const idleFrom = nowUs();
+  const idleCpuFrom = cpuMs(pid);
+  const idleThreadsFrom = threadCpuMs(pid);
+  await sleep(idleMs);
+  const idleThreads = minusKinds(threadCpuMs(pid), idleThreadsFrom);
+  const idle: Window = { fromUs: idleFrom, toUs: nowUs() };
+  const idleCpu = minus(cpuMs(pid), idleCpuFrom);
+
+  const changeGc = await gcFigures(server);
+  const idleGcLine = gcLine(changeGc, idleGc);
+  const writesBefore = await writesTotal(server);
+  const changeFrom = nowUs();
+  const changeCpuFrom = cpuMs(pid);
+  const changeThreadsFrom = threadCpuMs(pid);
+  for (let k = 0; k < changes; k++) {
+    const daemon = farm.daemons[((k >> 1) * 37) % daemonCount] as FakeDockerDaemon;
+    const name = benchContainerName(Number(daemon.id), 0);
+    const running = k % 2 === 1;
+    if (running) daemon.start(name);
+    else daemon.stop(name);
+    await waitFor(() => fileHas(daemon, `svc0-${daemon.id}:`) === running, { what: `svc0 of ${daemon.id}`, timeoutMs: 60_000, intervalMs: 2 });
+    // Past the coalescer's busy window (250 ms), so each change goes out as a lone one.
+    await sleep(300);
+  }
+  const change: Window = { fromUs: changeFrom, toUs: nowUs() };
+  const changeCpu = minus(cpuMs(pid), changeCpuFrom);
+  const changeThreads = minusKinds(threadCpuMs(pid), changeThreadsFrom);
+  const written = (await writesTotal(server)) - writesBefore;
+  const changeGcLine = gcLine(await gcFigures(server), changeGc);
+
+  await server.stop();
+  server = undefined;
+  const idleScale = (change.toUs - change.fromUs) / (idle.toUs - idle.fromUs);
+  const perChange = (kind: 'user' | 'system') => (changeCpu[kind] - idleCpu[kind] * idleScale) / changes;
+  const procCpuMs = perChange('user') + perChange('system');
+  log(`${daemonCount} daemons x ${perDaemon}, ${changes} changes${profiled ? ' (profiled: the sampler adds CPU of its own)' : ''}; /proc (10 ms ticks): ` +
+    `idle ${(((idleCpu.user + idleCpu.system) / (idle.toUs - idle.fromUs)) * 1e6).toFixed(1)} ms/s, per change ${procCpuMs.toFixed(1)} ms ` +
+    `(user ${perChange('user').toFixed(1)}, system ${perChange('system').toFixed(1)}), ${(written / changes).toFixed(2)} files written per change`);
+  log(`  by thread, ms per change: ${[...changeThreads].map(([kind, ms]) => `${kind} ${((ms - (idleThreads.get(kind) ?? 0) * idleScale) / changes).toFixed(1)}`).join(', ')}`);
+  log(`  garbage collections, idle window: ${idleGcLine}; change window: ${changeGcLine}`);
+  let profileCpuMs: number | undefined;
+  if (profiled) {
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file === undefined) throw new Error('route-server wrote no CPU profile');
+    if (keep !== undefined) copyFileSync(join(profileDir, file), join(keep, file));
+    const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as Profile;
+    const idleAgg = aggregate(profile, idle);
+    const changeAgg = aggregate(profile, change);
+    profileCpuMs = (changeAgg.busyUs - idleAgg.busyUs * idleScale) / changes / 1000;
+    log(`main thread (profile): idle ${((idleAgg.busyUs / (idle.toUs - idle.fromUs)) * 1000).toFixed(1)} ms/s, ${profileCpuMs.toFixed(2)} ms per change`);
+    perChangeTable('self time', changeAgg.self, idleAgg.self, idleScale);
+    perChangeTable('total time', changeAgg.total, idleAgg.total, idleScale);
+  }
+  const round = (value: number | undefined) => (value === undefined ? undefined : Math.round(value * 10) / 10);
+  log(`bench-change-cpu: ${JSON.stringify({ daemons: daemonCount, changes, procCpuMs: round(procCpuMs), mainThreadMs: round(profileCpuMs), filesPerChange: written / changes })}`);
+} finally {
+  await server?.stop();
+  await farm.stop();
+  rmSync(root, { recursive: true, force: true });
+}
