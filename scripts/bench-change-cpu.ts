@@ -6,9 +6,11 @@
 // clock as this process's hrtime). Prints CPU per change (the idle rate of the window next to it
 // taken out), files written per change, and the profile's functions by self and total time per
 // change (change window minus idle window, scaled to the same length).
-// Usage: node --import tsx scripts/bench-change-cpu.ts [--daemons 200] [--per-daemon 10] [--changes 40] [--idle 8] [--top 40] [--keep DIR] [--profile 0]
+// Usage: node --import tsx scripts/bench-change-cpu.ts [--daemons 200] [--per-daemon 10] [--changes 40] [--idle 8] [--top 40] [--keep DIR] [--profile 0] [--allocations 1]
 //   --keep DIR keeps the .cpuprofile there (open it in Chrome's DevTools); --profile 0 runs without the
-//   profiler (its sampling thread costs CPU of its own: the /proc figure is then route-server's alone).
+//   profiler (its sampling thread costs CPU of its own: the /proc figure is then route-server's alone);
+//   --allocations 1 samples route-server's allocations instead (garbage included, by function; run
+//   this script with node --experimental-websocket).
 
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { benchContainerName } from '../test/support/bench-workload.ts';
 import type { FakeDockerDaemon } from '../test/support/fake-docker-daemon.ts';
 import { FakeDockerFarm } from '../test/support/fake-docker-farm.ts';
+import { InspectorClient } from '../test/support/inspector-client.ts';
 import { RouteServerProcess } from '../test/support/route-server-process.ts';
 import { waitFor } from '../test/support/wait.ts';
 
@@ -28,7 +31,8 @@ const changes = Number(flags.get('changes') ?? 40);
 const idleMs = Number(flags.get('idle') ?? 8) * 1000;
 const top = Number(flags.get('top') ?? 40);
 const keep = flags.get('keep');
-const profiled = flags.get('profile') !== '0';
+const allocations = flags.get('allocations') === '1';
+const profiled = flags.get('profile') !== '0' && !allocations;
 
 const root = mkdtempSync(join(tmpdir(), 'rs-bench-change-cpu-'));
 const out = join(root, 'out');
@@ -152,12 +156,15 @@ try {
   server = await RouteServerProcess.start(
     ['--sockets', farm.glob, '--out', out, '--state-dir', join(root, 'state'), '--base-domain', 'example.com', '--log-level', 'info', '--resync-interval', '0'],
     {},
-    profiled ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    profiled ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : allocations ? ['--inspect=127.0.0.1:0'] : [],
   );
   const pid = server.pid;
   await waitFor(() => readdirSync(out).filter((f) => /^rs-\d+\.yml$/.test(f)).length === daemonCount, { what: 'every fragment written', timeoutMs: 300_000, intervalMs: 20 });
   await sleep(3_000);
 
+  const inspectorUrl = server.logs.map((line) => /ws:\/\/\S+/.exec(line.msg)?.[0]).find((url) => url !== undefined);
+  const inspector = allocations ? await InspectorClient.connect(inspectorUrl ?? 'no inspector url') : undefined;
+  const idleSampling = await inspector?.sampleAllocations();
   const idleGc = await gcFigures(server);
   const idleFrom = nowUs();
   const idleCpuFrom = cpuMs(pid);
@@ -166,6 +173,8 @@ try {
   const idleThreads = minusKinds(threadCpuMs(pid), idleThreadsFrom);
   const idle: Window = { fromUs: idleFrom, toUs: nowUs() };
   const idleCpu = minus(cpuMs(pid), idleCpuFrom);
+  const idleBytes = await idleSampling?.();
+  const changeSampling = await inspector?.sampleAllocations();
 
   const changeGc = await gcFigures(server);
   const idleGcLine = gcLine(changeGc, idleGc);
@@ -187,6 +196,8 @@ try {
   const changeCpu = minus(cpuMs(pid), changeCpuFrom);
   const changeThreads = minusKinds(threadCpuMs(pid), changeThreadsFrom);
   const written = (await writesTotal(server)) - writesBefore;
+  const changeBytes = await changeSampling?.();
+  inspector?.close();
   const changeGcLine = gcLine(await gcFigures(server), changeGc);
 
   await server.stop();
@@ -199,6 +210,12 @@ try {
     `(user ${perChange('user').toFixed(1)}, system ${perChange('system').toFixed(1)}), ${(written / changes).toFixed(2)} files written per change`);
   log(`  by thread, ms per change: ${[...changeThreads].map(([kind, ms]) => `${kind} ${((ms - (idleThreads.get(kind) ?? 0) * idleScale) / changes).toFixed(1)}`).join(', ')}`);
   log(`  garbage collections, idle window: ${idleGcLine}; change window: ${changeGcLine}`);
+  if (idleBytes !== undefined && changeBytes !== undefined) {
+    const sum = (bytes: Map<string, number>) => [...bytes.values()].reduce((a, b) => a + b, 0);
+    log(`allocated (sampled, garbage included): idle ${(sum(idleBytes) / ((idle.toUs - idle.fromUs) / 1e6) / 1024).toFixed(0)} KB/s, ` +
+      `${((sum(changeBytes) - sum(idleBytes) * idleScale) / changes / 1024).toFixed(0)} KB per change, idle taken out`);
+    perChangeTable('KB allocated', new Map([...changeBytes].map(([k, v]) => [k, v * 1000 / 1024])), new Map([...idleBytes].map(([k, v]) => [k, v * 1000 / 1024])), idleScale);
+  }
   let profileCpuMs: number | undefined;
   if (profiled) {
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));

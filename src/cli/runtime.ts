@@ -251,21 +251,23 @@ export class RouteServerRuntime implements RuntimeView {
     }
     this.#handed.forget((id) => plan.owned.has(id) || daemons.has(id));
     this.#fleet?.rendered();
+    // Discovery's faults as of this render; the lists are put together when first read (an
+    // incremental render flattens its routes and diagnostics only then).
+    const faults = containerFaultDiagnostics(this.#discovery.faultyStatuses());
+    let diagnostics: readonly Diagnostic[] | undefined;
     this.#latest = {
       renderedAt,
-      routes: result.routes,
-      diagnostics: this.#diagnostics(result.diagnostics),
+      get routes() {
+        return result.routes;
+      },
+      get diagnostics() {
+        return (diagnostics ??= faults.length === 0 ? result.diagnostics : [...result.diagnostics, ...faults].sort(compareDiagnostics));
+      },
       allocations: result.allocations,
       explicitEntrypoints: result.explicitEntrypoints,
       fragments: this.#handed.sorted(),
     };
     this.#viewChanged();
-  }
-
-  /** The render's diagnostics (sorted) and discovery's about containers it cannot inspect, sorted together. */
-  #diagnostics(rendered: readonly Diagnostic[]): readonly Diagnostic[] {
-    const faults = containerFaultDiagnostics(this.#discovery.faultyStatuses());
-    return faults.length === 0 ? rendered : [...rendered, ...faults].sort(compareDiagnostics);
   }
 
   /** Claims of the fragments we delivered to daemons whose render then failed: those files stay. */

@@ -45,6 +45,8 @@ export class IncrementalRender {
   #links = new WeakMap<TenantBuild, ClaimLinks>();
   /** Named entrypoints of every outcome, counted. */
   #named = new Map<string, number>();
+  /** The rounds of every outcome, summed (see Outcome.rounds). */
+  #rounds = 0;
   #options: RenderOptions | undefined;
   #held: readonly HeldClaim[] = [];
   #addresses = new WeakMap<readonly unknown[], ListedAddresses>();
@@ -90,17 +92,36 @@ export class IncrementalRender {
     for (const [id, outcome] of decided.outcomes) this.#keep(id, outcome);
 
     const fragments: Fragment[] = [];
-    const routes: RouteInfo[] = [];
+    // Every daemon's routes and diagnostics, flattened only when read (run reads them for
+    // /routes.json and /metrics, not on every change): ten thousand routes copied per change was
+    // most of what a render allocated.
+    const routeLists: (readonly RouteInfo[])[] = [];
     for (const daemon of ordered) {
       const outcome = this.#outcomes.get(daemon.id) as Outcome;
       if (outcome.fragment) fragments.push(outcome.fragment);
-      for (const route of outcome.routes) routes.push(route);
+      if (outcome.routes.length > 0) routeLists.push(outcome.routes);
     }
-    const diagnostics: Diagnostic[] = [];
-    for (const id of byCodePoint) for (const item of (this.#outcomes.get(id) as Outcome).diagnostics) diagnostics.push(item);
+    const diagnosticLists: (readonly Diagnostic[])[] = [];
+    for (const id of byCodePoint) {
+      const outcome = this.#outcomes.get(id) as Outcome;
+      if (outcome.diagnostics.length > 0) diagnosticLists.push(outcome.diagnostics);
+    }
     const explicit = new Set(this.#named.keys());
     for (const claim of held) if (claim.holder.kind === 'operator') for (const ep of claim.entrypoints) explicit.add(ep);
-    return { fragments, routes, diagnostics, allocations: decided.cross.allocations, explicitEntrypoints: [...explicit].sort(), failedDaemons: [] };
+    let routes: readonly RouteInfo[] | undefined;
+    let diagnostics: readonly Diagnostic[] | undefined;
+    return {
+      fragments,
+      get routes() {
+        return (routes ??= routeLists.flat());
+      },
+      get diagnostics() {
+        return (diagnostics ??= diagnosticLists.flat());
+      },
+      allocations: decided.cross.allocations,
+      explicitEntrypoints: [...explicit].sort(),
+      failedDaemons: [],
+    };
   }
 
   /**
@@ -110,18 +131,28 @@ export class IncrementalRender {
   #affected(kept: ReadonlyMap<string, TenantBuild>, state: RenderState): Set<string> {
     const redo = new Set<string>();
     const queue: [string, ClaimLinks][] = [];
-    for (const [id, outcome] of this.#outcomes) {
-      if (kept.get(id) === outcome.build) continue;
-      this.#index.remove(id, outcome.links);
-      queue.push([id, outcome.links]);
-      if (!kept.has(id)) this.#drop(id);
-    }
+    // One pass over the daemons; the outcomes are walked only when some daemon is gone.
+    let present = 0;
     for (const [id, build] of kept) {
-      if (this.#outcomes.get(id)?.build === build) continue;
+      const outcome = this.#outcomes.get(id);
+      if (outcome !== undefined) present++;
+      if (outcome?.build === build) continue;
+      if (outcome !== undefined) {
+        this.#index.remove(id, outcome.links);
+        queue.push([id, outcome.links]);
+      }
       const links = this.#linksOf(build);
       this.#index.add(id, links);
       redo.add(id);
       queue.push([id, links]);
+    }
+    if (present < this.#outcomes.size) {
+      for (const [id, outcome] of this.#outcomes) {
+        if (kept.has(id)) continue;
+        this.#index.remove(id, outcome.links);
+        queue.push([id, outcome.links]);
+        this.#drop(id);
+      }
     }
     const visit = (id: string) => {
       const build = kept.get(id);
@@ -139,12 +170,14 @@ export class IncrementalRender {
   }
 
   #decide(ordered: readonly DaemonSnapshot[], kept: ReadonlyMap<string, TenantBuild>, redo: ReadonlySet<string>, context: TenantBuildContext, state: RenderState, failures: RenderFailures) {
-    const copies = ordered.filter((d) => redo.has(d.id)).map((d) => this.builds.copy(kept.get(d.id) as TenantBuild, context));
+    // In the full render's order; a few daemons are sorted rather than every daemon walked.
+    const redone = redo.size * 8 < ordered.length ? orderedDaemons([...redo].map((id) => (kept.get(id) as TenantBuild).daemon)) : ordered.filter((d) => redo.has(d.id));
+    const copies = redone.map((d) => this.builds.copy(kept.get(d.id) as TenantBuild, context));
     const cross = decideAcrossTenants(copies, context.options, state, failures, this.builds);
     if (cross === undefined || failures.failed.size > 0) return undefined;
     const outcomes = new Map<string, Outcome>();
-    let total = 0;
-    for (const [id, outcome] of this.#outcomes) if (!redo.has(id)) total += outcome.rounds;
+    let total = this.#rounds;
+    for (const id of redo) total -= this.#outcomes.get(id)?.rounds ?? 0;
     for (const build of cross.builds) {
       const outcome = this.#outcomeOf(build, kept.get(build.daemon.id) as TenantBuild, cross, context, failures);
       if (outcome === undefined) return undefined;
@@ -175,6 +208,7 @@ export class IncrementalRender {
   #keep(id: string, outcome: Outcome): void {
     this.#drop(id);
     this.#outcomes.set(id, outcome);
+    this.#rounds += outcome.rounds;
     for (const ep of outcome.named) this.#named.set(ep, (this.#named.get(ep) ?? 0) + 1);
   }
 
@@ -182,6 +216,7 @@ export class IncrementalRender {
     const outcome = this.#outcomes.get(id);
     if (outcome === undefined) return;
     this.#outcomes.delete(id);
+    this.#rounds -= outcome.rounds;
     for (const ep of outcome.named) {
       const count = (this.#named.get(ep) ?? 0) - 1;
       if (count > 0) this.#named.set(ep, count);
@@ -217,6 +252,7 @@ export class IncrementalRender {
     this.#index = new LinkIndex();
     this.#links = new WeakMap();
     this.#named = new Map();
+    this.#rounds = 0;
     return undefined;
   }
 }

@@ -11,7 +11,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from '../model/logger.ts';
 import type { HeldClaim } from '../render/held-claims.ts';
 import { isDynamicFileName } from '../traefik/dynamic-file.ts';
-import { daemonOfFileName } from './fragment-name.ts';
+import { daemonOfFileName, daemonOfTempName } from './fragment-name.ts';
 import { readHeldFiles, type HeldFileReading } from './held-files.ts';
 import { watchTopLevel, type TopLevelWatch } from './top-level-watch.ts';
 
@@ -93,6 +93,8 @@ export class HeldClaimSource extends EventEmitter<{ change: [] }> {
   }
 
   async #topLevelEntry(name: string | null): Promise<void> {
+    // Our own temp files (every write makes one) are not the operator's: no stat for them.
+    if (name !== null && daemonOfTempName(this.#prefix, name) !== null) return;
     if (name === null || isDynamicFileName(name)) {
       // Our own fragments and their temp files are not the operator's.
       if (name === null || daemonOfFileName(this.#prefix, name) === null) this.#scheduleRead();

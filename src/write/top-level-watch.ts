@@ -6,6 +6,7 @@
 
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 
 export interface TopLevelWatchHandlers {
   /** Something happened to this entry, maybe by us; may fire several times per change. Null: unknown. */
@@ -29,6 +30,10 @@ export function watchTopLevel(dir: string, handlers: TopLevelWatchHandlers): Top
     handlers.lost();
   };
   // A rename the watch cannot attribute, or one of the directory itself, is checked against the disk.
+  // The kernel names the directory itself by its own base name (an event without an entry name);
+  // renames of entries inside (every write: a temp file created, then renamed over the fragment)
+  // say nothing about the directory, and checking it on each was a stat per event per watcher.
+  const self = basename(dir);
   const checkDirectory = () =>
     void stat(dir).then(
       (stats) => stats.isDirectory() || lose(),
@@ -37,7 +42,7 @@ export function watchTopLevel(dir: string, handlers: TopLevelWatchHandlers): Top
   watcher = watch(dir, { persistent: true }, (event, name) => {
     if (closed) return;
     handlers.entry(typeof name === 'string' ? name : null);
-    if (event === 'rename') checkDirectory();
+    if (event === 'rename' && (typeof name !== 'string' || name === self)) checkDirectory();
   });
   watcher.on('error', (error) => {
     if (closed) return;
