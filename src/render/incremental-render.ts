@@ -17,7 +17,7 @@ import { decideAcrossTenants, RenderFailures, type CrossTenantOutcome } from './
 import type { RouteInfo } from './fragment.ts';
 import { sameHeldClaims, type HeldClaim } from './held-claims.ts';
 import { missingEntrypointDiagnostics } from './host-entrypoints.ts';
-import { listedAddresses, NetworkHolderIndex, type ListedAddresses, type NetworkHolders } from './network-holders.ts';
+import { listedAddresses, NetworkHolderIndex, type HolderChanges, type ListedAddresses, type NetworkHolders } from './network-holders.ts';
 import type { RenderOptions } from './options.ts';
 import { namedEntrypoints } from './port-assignment.ts';
 import { assembleBuild, orderedDaemons, type Fragment, type RenderResult, type RenderState } from './render.ts';
@@ -63,6 +63,11 @@ export class IncrementalRender {
       return listed;
     });
     return this.#holders.holders;
+  }
+
+  /** What the last networkHolders() decided again (a kept build whose daemon it did not touch needs no check of its holders). */
+  holderChanges(): HolderChanges {
+    return this.#holders.changes;
   }
 
   /** Undefined when a step threw: the caller renders in full, which reports it (and this starts over). */

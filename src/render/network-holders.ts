@@ -13,6 +13,15 @@ import type { DaemonSnapshot } from '../model/snapshot.ts';
 /** Canonical address → the daemon holding it; a contested address nobody wins is absent. */
 export type NetworkHolders = ReadonlyMap<string, string>;
 
+/**
+ * What one update of a NetworkHolderIndex decided again: the daemons listing an address whose
+ * holder was decided again. Any other daemon's addresses have the holders they had one update before.
+ */
+export interface HolderChanges {
+  readonly generation: number;
+  readonly touched: ReadonlySet<string>;
+}
+
 /** The addresses one daemon's containers list, each with its oldest container's creation time. */
 export type ListedAddresses = ReadonlyMap<string, number | undefined>;
 
@@ -45,6 +54,12 @@ export class NetworkHolderIndex {
   /** Daemon → what it listed last time, and the update it was last seen in. */
   readonly #daemons = new Map<string, { listed: ListedAddresses; seen: number }>();
   #generation = 0;
+  #changes: HolderChanges = { generation: 0, touched: new Set() };
+
+  /** What the last update decided again. */
+  get changes(): HolderChanges {
+    return this.#changes;
+  }
 
   /**
    * Brings the holders up to date with `daemons`. `listed` should hand out the same map for a
@@ -76,7 +91,12 @@ export class NetworkHolderIndex {
         this.#daemons.delete(id);
       }
     }
-    for (const address of contested) this.#decide(address);
+    const touched = new Set<string>();
+    for (const address of contested) {
+      this.#decide(address);
+      for (const id of this.#listing.get(address)?.keys() ?? []) touched.add(id);
+    }
+    this.#changes = { generation, touched };
   }
 
   #unlist(id: string, listed: ListedAddresses, contested: Set<string>): void {

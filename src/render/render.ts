@@ -14,7 +14,7 @@ import type { IncrementalRender } from './incremental-render.ts';
 import type { RenderOptions } from './options.ts';
 import { missingEntrypointDiagnostics } from './host-entrypoints.ts';
 import type { PortAllocation } from './ports.ts';
-import { networkHolders, type NetworkHolders } from './network-holders.ts';
+import { networkHolders, type HolderChanges, type NetworkHolders } from './network-holders.ts';
 import { allowedRefs, buildTenant, type TenantBuild } from './tenant-build.ts';
 import type { TenantBuildCache } from './tenant-build-cache.ts';
 import type { TenantBuildContext } from './tenant-checks.ts';
@@ -70,7 +70,8 @@ export function renderSnapshot(
   state: RenderState = { allocations: [], now: 0 },
   seams: RenderSeams = {},
 ): RenderResult {
-  const context = buildContext(snapshot, options, state.incremental?.networkHolders(snapshot.daemons));
+  const holders = state.incremental?.networkHolders(snapshot.daemons);
+  const context = buildContext(snapshot, options, holders, state.incremental?.holderChanges());
   // The test seams make steps throw: such renders go the full way, the reference.
   if (state.incremental && seams.duringTenant === undefined && seams.acrossTenants === undefined) {
     const result = state.incremental.render(snapshot, context, state);
@@ -109,14 +110,14 @@ export function renderSnapshot(
 }
 
 /** What every daemon's build shares in one render. */
-export function buildContext(snapshot: Snapshot, options: RenderOptions, holders: NetworkHolders = networkHolders(snapshot.daemons)): TenantBuildContext {
+export function buildContext(snapshot: Snapshot, options: RenderOptions, holders: NetworkHolders = networkHolders(snapshot.daemons), holderChanges?: HolderChanges): TenantBuildContext {
   let defaultRule;
   if (options.defaultRule !== undefined) {
     const compiled = compileDefaultRule(options.defaultRule);
     if (!compiled.ok) throw new TypeError(`render options were not validated: ${compiled.error}`);
     defaultRule = compiled.render;
   }
-  return { options, defaultRule, allowRefs: allowedRefs(options), networkHolders: holders };
+  return { options, defaultRule, allowRefs: allowedRefs(options), networkHolders: holders, ...(holderChanges && { holderChanges }) };
 }
 
 /** Ordered by id: the output never depends on the order daemons were discovered in. */

@@ -41,13 +41,18 @@ export class TenantBuildCache {
       this.#options = context.options;
     }
     let kept = this.#builds.get(daemon.containers);
-    if (kept === undefined || kept.build.daemon.id !== daemon.id || kept.build.daemon.socket !== daemon.socket || kept.holders.some(([address, holder]) => context.networkHolders.get(address) !== holder)) {
+    // With kept holders, a build checked one update ago whose daemon's addresses were not decided
+    // again still has its holders: not every daemon's addresses are looked up on every change.
+    const changes = context.holderChanges;
+    const unchanged = changes !== undefined && kept?.checked === changes.generation - 1 && !changes.touched.has(daemon.id);
+    if (kept === undefined || kept.build.daemon.id !== daemon.id || kept.build.daemon.socket !== daemon.socket || (!unchanged && kept.holders.some(([address, holder]) => context.networkHolders.get(address) !== holder))) {
       const addresses = listedAddresses(daemon);
       kept = { build: buildTenant(daemon, context), holders: addresses.map((address) => [address, context.networkHolders.get(address)]) };
       this.#builds.set(daemon.containers, kept);
       this.#kept.set(kept.build, kept);
       this.built++;
     }
+    if (changes !== undefined) kept.checked = changes.generation;
     return kept.build;
   }
 
@@ -101,6 +106,8 @@ interface Kept {
   readonly build: TenantBuild;
   /** The holder of each address the daemon's containers list, as the build saw it. */
   readonly holders: readonly (readonly [string, string | undefined])[];
+  /** The generation of the kept holders (HolderChanges) it was last checked against. */
+  checked?: number;
   /** What the within-tenant step did to an untouched copy of this build. */
   withinTenant?: Outcome;
   /** The last fragment assembled from a copy of this build, and what the passes had decided for it. */

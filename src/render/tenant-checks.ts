@@ -8,7 +8,7 @@ import type { ContainerSnapshot, DaemonSnapshot } from '../model/snapshot.ts';
 import type { Tenant } from '../model/tenant.ts';
 import type { DefaultRuleTemplate } from './default-rule.ts';
 import { resourceLabel } from './label-lookup.ts';
-import type { NetworkHolders } from './network-holders.ts';
+import type { HolderChanges, NetworkHolders } from './network-holders.ts';
 import type { RenderOptions } from './options.ts';
 import type { RouterClaim } from './router-rules.ts';
 import { sectionWords, type Section, type TenantConfig } from './tenant-config.ts';
@@ -19,6 +19,8 @@ export interface TenantBuildContext {
   readonly defaultRule: DefaultRuleTemplate | undefined;
   readonly allowRefs: ReadonlySet<string>;
   readonly networkHolders: NetworkHolders;
+  /** When the holders are kept between renders (run): which daemons' addresses were decided again. */
+  readonly holderChanges?: HolderChanges;
 }
 
 /** One isolation pass: it reads and refuses through the context, and returns nothing. */
