@@ -35,7 +35,7 @@ export function daemonOfFileName(prefix: string, name: string): string | null {
 }
 
 /**
- * The daemon whose write left this temp file (`rs-2816.yml.1849461462`, write-file-atomic's
+ * The daemon whose write left this temp file (`rs-2816.yml.1849461462`, fragment-file.ts's
  * `<target>.<uint32>`), or null. Only a run killed mid-write leaves one.
  */
 export function daemonOfTempName(prefix: string, name: string): string | null {

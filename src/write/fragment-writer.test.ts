@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { watch as watchFs } from 'node:fs';
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import writeFileAtomic from 'write-file-atomic';
+import { tempName } from './fragment-file.ts';
 import { FragmentWriter } from './fragment-writer.ts';
 import { recordingLogger } from '../../test/support/recording-logger.ts';
 import { scratchDirectory } from '../../test/support/scratch-directory.ts';
@@ -47,6 +47,29 @@ describe('FragmentWriter: writing', () => {
     assert.equal(removed.lastError, null);
     assert.deepEqual(writes, ['2816', '2816']);
     assert.deepEqual(await readdir(dir), [], 'no temp file is left behind');
+  });
+
+  it('a rewrite keeps the mode an operator gave the file, and writes through a link put in its place', async (t) => {
+    const { dir } = await scratchDirectory();
+    const writer = new FragmentWriter({ dir, prefix: 'rs-', watch: false });
+    t.after(() => writer.stop());
+    await writer.start();
+    const path = join(dir, 'rs-2816.yml');
+    await writer.set('2816', FRAGMENT);
+    await chmod(path, 0o640);
+    await writer.set('2816', `${FRAGMENT}# again\n`);
+    assert.equal((await stat(path)).mode & 0o777, 0o640);
+    assert.equal(await readFile(path, 'utf8'), `${FRAGMENT}# again\n`);
+
+    const elsewhere = join(dir, 'kept', 'real.yml');
+    await mkdir(join(dir, 'kept'));
+    await writeFile(elsewhere, 'old: true\n');
+    await rm(path);
+    await symlink(elsewhere, path);
+    await writer.set('2816', FRAGMENT);
+    assert.equal(await readFile(elsewhere, 'utf8'), FRAGMENT, 'the link is followed, as before');
+    assert.ok((await lstat(path)).isSymbolicLink());
+    assert.deepEqual((await readdir(dir)).sort(), ['kept', 'rs-2816.yml'], 'no temp file is left behind');
   });
 
   it('never touches files it does not own, with or without the prefix', async (t) => {
@@ -153,10 +176,9 @@ describe('FragmentWriter: writing', () => {
   });
 
   it('uses temp names Traefik does not load', async (t) => {
-    // write-file-atomic names its temp file `<target>.<uint32>`: the extension is digits.
-    const getTmpname = (writeFileAtomic as unknown as { _getTmpname: (name: string) => string })._getTmpname;
+    // A temp file is `<target>.<uint32>`: the extension is digits.
     for (let index = 0; index < 100; index++) {
-      const name = getTmpname('/out/rs-2816.yml');
+      const name = tempName('/out/rs-2816.yml');
       assert.match(name, /^\/out\/rs-2816\.yml\.\d+$/);
       assert.ok(!['.yml', '.yaml', '.toml'].includes(extname(name).toLowerCase()), name);
     }
