@@ -14,9 +14,9 @@ export class HandedFragments {
   /** Each daemon's place in #sorted. */
   #positions = new Map<string, number>();
 
-  /** True when the sinks already have exactly this for the daemon. */
-  unchanged(daemon: string, fragment: Fragment | null): boolean {
-    return this.#handed.has(daemon) && this.#handed.get(daemon) === fragment;
+  /** What the sinks were last handed for the daemon; undefined when nothing. */
+  last(daemon: string): Fragment | null | undefined {
+    return this.#handed.get(daemon);
   }
 
   hand(daemon: string, fragment: Fragment | null): void {

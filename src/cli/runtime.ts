@@ -14,7 +14,7 @@ import type { DaemonSnapshot } from '../model/snapshot.ts';
 import { FleetPublisher } from '../fleet/fleet-publisher.ts';
 import type { FleetStatus } from '../fleet/fleet-status.ts';
 import type { FragmentSink, SinkStatus } from '../output/fragment-sink.ts';
-import { planOutputs } from '../output/output-plan.ts';
+import { planOutputs, takesNewFragment } from '../output/output-plan.ts';
 import { YamlFileSink } from '../output/yaml-file-sink.ts';
 import { claimsOfFile, type HeldClaim } from '../render/held-claims.ts';
 import { renderSnapshot, type Fragment } from '../render/render.ts';
@@ -232,6 +232,8 @@ export class RouteServerRuntime implements RuntimeView {
     const renderedAt = Date.now();
     void this.#allocations.update([...result.allocations]);
 
+    // A daemon whose render failed (reported as render-failed) keeps its last file, like an unreachable one.
+    const keep = new Set(result.failedDaemons);
     const fragments = new Map<string, Fragment>();
     for (const fragment of result.fragments) fragments.set(fragment.daemon, fragment);
     const plan = planOutputs({
@@ -239,15 +241,16 @@ export class RouteServerRuntime implements RuntimeView {
       fragments,
       owned: this.#owned,
       inherited: this.#inherited,
-      // A daemon whose render failed (reported as render-failed) keeps its last file, like an unreachable one.
-      keep: new Set(result.failedDaemons),
+      keep,
+      handed: (id) => this.#handed.last(id),
     });
     this.#owned = plan.owned;
     this.#inherited = plan.inherited;
     this.#stale = plan.stale;
-    for (const [id, fragment] of plan.set) {
-      if (this.#handed.unchanged(id, fragment)) this.#pendingSince.delete(id);
-      else this.#deliver(id, fragment);
+    for (const [id, fragment] of plan.set) this.#deliver(id, fragment);
+    // A daemon given the fragment it already has: its change is reflected already.
+    for (const id of this.#pendingSince.keys()) {
+      if (!plan.set.has(id) && takesNewFragment(daemons.get(id), keep.has(id))) this.#pendingSince.delete(id);
     }
     this.#handed.forget((id) => plan.owned.has(id) || daemons.has(id));
     this.#fleet?.rendered();

@@ -88,3 +88,28 @@ test('planOutputs: a file left by a previous run stays inherited until its daemo
   // 2880 got its new fragment and 3008 is gone: neither holds the old file any more.
   assert.deepEqual(plan.inherited, new Set(['2816', '2944']));
 });
+
+test('planOutputs: a daemon whose new fragment is the one it was handed is left out; the plan is otherwise the same', () => {
+  const same = fragment('2816');
+  const daemons = new Map<string, DaemonOutputState>([
+    ['2816', connected],
+    ['2880', connected],
+    ['2944', connected],
+    ['3008', unreachable],
+  ]);
+  const fragments = new Map([
+    ['2816', same],
+    ['2880', fragment('2880')],
+    ['3008', fragment('3008')],
+  ]);
+  const owned = new Set(['2816', '2880', '2944', '3008']);
+  // 2880 was handed an equal but other object; 2944 renders none now; 3008 is unreachable.
+  const handed = new Map<string, Fragment | null>([['2816', same], ['2880', fragment('2880')], ['2944', fragment('2944')], ['3008', fragment('3008')]]);
+  const plan = planOutputs({ daemons, fragments, owned, handed: (id) => handed.get(id) });
+  assert.deepEqual([...plan.set.keys()], ['2880', '2944']);
+  assert.deepEqual(plan.stale, new Set(['3008']));
+  assert.deepEqual(plan.owned, new Set(['2816', '2880', '3008']));
+  const full = planOutputs({ daemons, fragments, owned });
+  assert.deepEqual(plan.owned, full.owned);
+  assert.deepEqual(plan.stale, full.stale);
+});

@@ -25,6 +25,12 @@ export interface OutputPlanInput {
   readonly inherited?: ReadonlySet<string>;
   /** Daemons whose fragment must stay as it is this time, whatever the render says. */
   readonly keep?: ReadonlySet<string>;
+  /**
+   * What the sinks were last handed per daemon (undefined: nothing yet). A daemon whose new
+   * fragment is the very one it was handed is left out of `set`: one change on a thousand
+   * daemons hands over one fragment, not a thousand.
+   */
+  readonly handed?: (daemon: string) => Fragment | null | undefined;
 }
 
 export interface OutputPlan {
@@ -38,17 +44,24 @@ export interface OutputPlan {
   readonly inherited: ReadonlySet<string>;
 }
 
-export function planOutputs({ daemons, fragments, owned, inherited = new Set(), keep = new Set() }: OutputPlanInput): OutputPlan {
+/** Whether a plan hands this daemon its new fragment (else it keeps its file, or is left alone). */
+export function takesNewFragment(daemon: DaemonOutputState | undefined, kept: boolean): boolean {
+  return daemon !== undefined && daemon.synced && daemon.state === 'connected' && !kept;
+}
+
+export function planOutputs({ daemons, fragments, owned, inherited = new Set(), keep = new Set(), handed }: OutputPlanInput): OutputPlan {
   const set = new Map<string, Fragment | null>();
   const stale = new Set<string>();
-  for (const [id, daemon] of daemons) {
-    if (!daemon.synced) continue;
-    if (daemon.state !== 'connected' || keep.has(id)) {
+  // forEach: no entry pair per daemon (this runs over every daemon on every change).
+  daemons.forEach((daemon, id) => {
+    if (!daemon.synced) return;
+    if (!takesNewFragment(daemon, keep.has(id))) {
       if (owned.has(id)) stale.add(id);
-      continue;
+      return;
     }
-    set.set(id, fragments.get(id) ?? null);
-  }
+    const fragment = fragments.get(id) ?? null;
+    if (handed?.(id) !== fragment) set.set(id, fragment);
+  });
   for (const id of owned) if (!daemons.has(id)) set.set(id, null);
 
   // Runs on every change over every daemon: `owned` and `inherited` are copied only when they change.
