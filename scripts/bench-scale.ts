@@ -88,6 +88,42 @@ async function heapFigures(server: RouteServerProcess): Promise<string> {
   return `heap used ${mb('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${mb('nodejs_heap_size_total_bytes').toFixed(0)} MB, external ${mb('nodejs_external_memory_bytes').toFixed(0)} MB`;
 }
 
+/** Renders so far and fragment writes per daemon, from route-server's /metrics. */
+async function renderCounts(server: RouteServerProcess): Promise<{ renders: number; writes: Map<string, number> }> {
+  const text = await (await fetch(server.url('/metrics'))).text();
+  const writes = new Map([...text.matchAll(/^route_server_writes_total\{daemon="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1] as string, Number(m[2])]));
+  return { renders: Number(/^route_server_renders_total (\d+)$/m.exec(text)?.[1] ?? NaN), writes };
+}
+
+/**
+ * `compose up` on several daemons at once: each starts its containers 1.. one after another,
+ * `gapMs` apart (0: all in one go), every daemon together. Returns what a reader should check: a
+ * few writes per daemon, not one per container, and how long until every route is on disk.
+ */
+async function composeUp(server: RouteServerProcess, daemons: readonly FakeDockerDaemon[], gapMs: number): Promise<string> {
+  const indices = Array.from({ length: perDaemon - 1 }, (_, i) => i + 1);
+  const allShown = (shown: boolean) => waitFor(() => daemons.every((d) => indices.every((i) => fileHas(d, `svc${i}-${d.id}:`) === shown)), {
+    what: `compose routes ${shown ? 'in' : 'out of'} their files`, timeoutMs: 60_000, intervalMs: 5,
+  });
+  for (const d of daemons) for (const i of indices) d.stop(benchContainerName(Number(d.id), i));
+  await allShown(false);
+  await sleep(3_000); // the `compose down` above is a burst of its own: let it end
+  const before = await renderCounts(server);
+  const started = performance.now();
+  for (const i of indices) {
+    for (const d of daemons) d.start(benchContainerName(Number(d.id), i));
+    if (gapMs > 0) await sleep(gapMs);
+  }
+  const lastStart = performance.now() - started;
+  await allShown(true);
+  const onDisk = performance.now() - started;
+  await sleep(5_000); // a trailing write (the burst's quiet time) lands before counting
+  const after = await renderCounts(server);
+  const writes = daemons.map((d) => (after.writes.get(d.id) ?? 0) - (before.writes.get(d.id) ?? 0));
+  return `${perDaemon - 1} starts ${gapMs} ms apart on each of ${daemons.length} daemons: every route on disk ${ms(onDisk)} after the first start (last start at ${ms(lastStart)}); ` +
+    `writes per daemon ${Math.min(...writes)}–${Math.max(...writes)} (${writes.reduce((a, b) => a + b, 0) / writes.length} on average), ${after.renders - before.renders} renders`;
+}
+
 async function writesTotal(server: RouteServerProcess): Promise<number> {
   const text = await (await fetch(server.url('/metrics'))).text();
   return [...text.matchAll(/^route_server_writes_total\{daemon="[^"]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
@@ -170,6 +206,8 @@ try {
   log(`one container change: ${ms(changeCpuMs)} CPU in route-server (idle ${(idlePerMs * 1000).toFixed(1)} ms/s taken out), ${changeFilesRewritten} file(s) rewritten per change`);
 
   // docker start -> file while other daemons churn.
+  const churnFrom = { cpu: cpuMs(pid), at: performance.now(), counts: await renderCounts(server) };
+  let churnChanges = 0;
   churning = true;
   for (const daemon of churnCount === 0 ? [] : farm.daemons.slice(-churnCount)) {
     const name = benchContainerName(Number(daemon.id), 1);
@@ -178,6 +216,7 @@ try {
       for (let running = true; churning; running = !running) {
         if (running) daemon.stop(name);
         else daemon.start(name);
+        churnChanges++;
         await sleep(churnPeriodMs);
       }
     })());
@@ -208,7 +247,16 @@ try {
   }
   churning = false;
   await Promise.all(churnLoops);
+  const churnSeconds = (performance.now() - churnFrom.at) / 1000;
+  const churnCounts = await renderCounts(server);
+  const churnWrites = [...churnCounts.writes.values()].reduce((a, b) => a + b, 0) - [...churnFrom.counts.writes.values()].reduce((a, b) => a + b, 0);
+  log(`during the churn (${churnSeconds.toFixed(0)} s, ${churnChanges} churn changes, ${2 * latencies.length} sample changes): ` +
+    `${((churnCounts.renders - churnFrom.counts.renders) / churnSeconds).toFixed(1)} renders/s, ${(churnWrites / churnSeconds).toFixed(1)} writes/s, ` +
+    `route-server CPU ${((cpuMs(pid) - churnFrom.cpu) / churnSeconds).toFixed(0)} ms/s`);
   log(`docker start -> file while ${churnCount} daemons churn, each every ${churnPeriodMs} ms (${latencies.length} starts, ${missed} not shown within 60 s): p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(Math.max(...latencies))}`);
+
+  const composeDaemons = quiet.slice(-Math.min(10, quiet.length));
+  for (const gap of [0, 500]) log(`compose up: ${await composeUp(server, composeDaemons, gap)}`);
 
   await sleep(3_000);
   log(`RSS after the churn: ${rssMB(pid).toFixed(0)} MB (${await heapFigures(server)})`);
