@@ -49,6 +49,7 @@ const CHANGES = 20; // each a stop then a start: 40 single-container changes
 // long before and after the changes, and the average taken out.
 const IDLE_MS = 10_000;
 const SAMPLES = 20;
+const CHURN_MS = 30_000;
 
 const root = mkdtempSync(join(tmpdir(), 'rs-bench-scale-'));
 const out = join(root, 'out');
@@ -206,7 +207,6 @@ try {
   log(`one container change: ${ms(changeCpuMs)} CPU in route-server (idle ${(idlePerMs * 1000).toFixed(1)} ms/s taken out), ${changeFilesRewritten} file(s) rewritten per change`);
 
   // docker start -> file while other daemons churn.
-  const churnFrom = { cpu: cpuMs(pid), at: performance.now(), counts: await renderCounts(server) };
   let churnChanges = 0;
   churning = true;
   for (const daemon of churnCount === 0 ? [] : farm.daemons.slice(-churnCount)) {
@@ -221,7 +221,10 @@ try {
       }
     })());
   }
-  await sleep(2_000);
+  // Once every churning daemon has begun (each starts within one period), its cost is measured over
+  // at least CHURN_MS, the samples' changes included.
+  await sleep(churnPeriodMs);
+  const churnFrom = { cpu: cpuMs(pid), at: performance.now(), counts: await renderCounts(server), changes: churnChanges };
   const quiet = farm.daemons.slice(0, daemonCount - churnCount);
   const latencies: number[] = [];
   let missed = 0;
@@ -245,14 +248,16 @@ try {
       if (missed >= 3) break;
     }
   }
+  await sleep(CHURN_MS - (performance.now() - churnFrom.at));
   churning = false;
-  await Promise.all(churnLoops);
   const churnSeconds = (performance.now() - churnFrom.at) / 1000;
+  const churnCpu = cpuMs(pid) - churnFrom.cpu;
   const churnCounts = await renderCounts(server);
   const churnWrites = [...churnCounts.writes.values()].reduce((a, b) => a + b, 0) - [...churnFrom.counts.writes.values()].reduce((a, b) => a + b, 0);
-  log(`during the churn (${churnSeconds.toFixed(0)} s, ${churnChanges} churn changes, ${2 * latencies.length} sample changes): ` +
+  await Promise.all(churnLoops);
+  log(`during the churn (${churnSeconds.toFixed(0)} s, ${churnChanges - churnFrom.changes} churn changes, ${2 * latencies.length} sample changes): ` +
     `${((churnCounts.renders - churnFrom.counts.renders) / churnSeconds).toFixed(1)} renders/s, ${(churnWrites / churnSeconds).toFixed(1)} writes/s, ` +
-    `route-server CPU ${((cpuMs(pid) - churnFrom.cpu) / churnSeconds).toFixed(0)} ms/s`);
+    `route-server CPU ${(churnCpu / churnSeconds).toFixed(0)} ms/s`);
   log(`docker start -> file while ${churnCount} daemons churn, each every ${churnPeriodMs} ms (${latencies.length} starts, ${missed} not shown within 60 s): p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(Math.max(...latencies))}`);
 
   const composeDaemons = quiet.slice(-Math.min(10, quiet.length));

@@ -154,31 +154,53 @@ describe('Coalescer', () => {
     assert.deepEqual(flushed.map((f) => f.at), [20, 1220, 2420, 3620]);
   });
 
-  it('a change while other daemons are pending is part of a host-wide burst', () => {
+  it("another daemon's burst never makes a daemon's lone change wait (no noisy neighbour)", () => {
+    // Defaults of `run`: 20 ms quiet, 4 s at most, 2 s once busy.
     const { clock, flushed, coalescer } = setup(20, 4000, 2000);
     coalescer.touch('a');
     clock.advance(5);
-    coalescer.touch('b');
-    clock.advance(5000);
-    assert.deepEqual(flushed, [
-      { key: 'a', at: 20 },
-      { key: 'b', at: 2005 },
-    ]);
-    // Alone again: fast.
-    coalescer.touch('c');
+    coalescer.touch('a'); // a is in a burst, waiting 2 s of quiet
+    clock.advance(5);
+    coalescer.touch('b'); // b's lone change, while a changes and waits
+    clock.advance(5);
+    coalescer.touch('a');
     clock.advance(100);
-    assert.deepEqual(flushed.at(-1), { key: 'c', at: 5025 });
+    assert.deepEqual(flushed, [{ key: 'b', at: 30 }]);
+    clock.advance(5000);
+    assert.deepEqual(flushed.at(-1), { key: 'a', at: 2015 });
   });
 
-  it('a slow trickle across daemons stays fast even while one of them waits in a burst', () => {
+  it('many daemons changing at once, one change each, all go out after the short quiet time', () => {
     const { clock, flushed, coalescer } = setup(20, 4000, 2000);
-    coalescer.touch('a');
-    clock.advance(5);
-    coalescer.touch('a'); // a is now in a burst, waiting 2 s
-    clock.advance(600);
-    coalescer.touch('b'); // a is pending but quiet for 600 ms: no host-wide burst
-    clock.advance(100);
-    assert.deepEqual(flushed, [{ key: 'b', at: 625 }]);
+    const keys = Array.from({ length: 100 }, (_, i) => String(2816 + 64 * i));
+    for (const key of keys) coalescer.touch(key);
+    clock.advance(5000);
+    assert.deepEqual(flushed.map((f) => f.at), keys.map(() => 20));
+    // 20 changes a second across the host, each daemon alone: each goes out after 20 ms.
+    for (let i = 0; i < 100; i++) {
+      coalescer.touch(keys[i] as string);
+      clock.advance(50);
+    }
+    assert.deepEqual(new Set(flushed.slice(100).map((f, i) => f.at - (5000 + 50 * i))), new Set([20]));
+  });
+
+  it('a compose up whose starts come half a second apart gives a few flushes: the third change after two flushes within the burst quiet time waits', () => {
+    const { clock, flushed, coalescer } = setup(20, 4000, 2000);
+    for (let i = 0; i < 9; i++) {
+      coalescer.touch('a');
+      clock.advance(500);
+    }
+    clock.advance(5000);
+    assert.deepEqual(flushed.map((f) => f.at), [20, 520, 5000], 'two at once, then the rest within the maximum wait');
+  });
+
+  it('starts one at a time a second apart each go out fast: two flushes more than the burst quiet time apart are no burst', () => {
+    const { clock, flushed, coalescer } = setup(20, 4000, 2000);
+    for (let i = 0; i < 5; i++) {
+      coalescer.touch('a');
+      clock.advance(1100);
+    }
+    assert.deepEqual(flushed.map((f) => f.at), [20, 1120, 2220, 3320, 4420]);
   });
 
   it('a key that has been idle longer than the busy window is fast again', () => {

@@ -1,14 +1,15 @@
-// Per-key debounce with a minimum and a maximum wait (docker-gen's `min:max`). A key flushes once
-// it has been quiet for `minWaitMs`, but never later than `maxWaitMs` after its first pending
-// change, so a steady stream of events cannot postpone an update forever. A lone change goes out
-// after the short quiet time; in a burst the quiet time grows to `burstWaitMs`: a second change of
-// the key while one is pending, a change within `busyWindowMs` of its last flush, or a change while
-// another key is pending that changed within `busyWindowMs` too (a host-wide burst: `compose up` on
-// several daemons; a slow trickle of changes across daemons does not count, so it stays fast). So a burst
-// becomes a few updates per daemon instead of one per container, while containers started one by
-// one still go out at once. Traefik applies file changes at most every 2 s anyway
-// (providersThrottleDuration), so batching a burst costs nothing it would have shown sooner.
-// The clock is injected: tests drive time by hand and never sleep.
+// Per-key debounce with a minimum and a maximum wait (docker-gen's `min:max`), one key per daemon.
+// A key flushes once it has been quiet for `minWaitMs`, but never later than `maxWaitMs` after its
+// first pending change, so a steady stream of events cannot postpone an update forever. A lone
+// change goes out after the short quiet time; in a burst the quiet time grows to `burstWaitMs`. A
+// key is in a burst when it changes again while a change of it waits, within `busyWindowMs` of its
+// last flush, or after two flushes within the last `burstWaitMs` (a `compose up` whose starts come
+// half a second apart). So a burst becomes a few updates per daemon instead of one per container,
+// while containers started one by one still go out at once. Only the key's own changes count:
+// another daemon's activity never makes a change wait (a tenant must not delay another's routes;
+// a render of one changed daemon is cheap, so batching across daemons saved little). Traefik applies
+// file changes at most every 2 s anyway (providersThrottleDuration), so batching a burst costs
+// nothing it would have shown sooner. The clock is injected: tests drive time by hand and never sleep.
 
 import { expectAtLeast, expectDuration } from '../model/expect.ts';
 
@@ -32,14 +33,13 @@ export interface CoalescerOptions {
   readonly maxWaitMs: number;
   /** Quiet time once a key is busy; default half the maximum wait (at least the minimum). */
   readonly burstWaitMs?: number;
-  /** A change this soon after a flush means a burst; default min(burstWaitMs, 250 ms). */
+  /** A change this soon after the key's flush means a burst; default min(burstWaitMs, 250 ms). */
   readonly busyWindowMs?: number;
   readonly clock?: Clock;
 }
 
 interface Pending {
   readonly firstAt: number;
-  lastAt: number;
   dueAt: number;
   timer: TimerHandle;
   quietMs: number;
@@ -53,7 +53,8 @@ export class Coalescer<K> {
   readonly #burstWaitMs: number;
   readonly #busyWindowMs: number;
   readonly #clock: Clock;
-  readonly #lastFlush = new Map<K, number>();
+  /** Per key, its last two flushes (settling ones aside): when it is busy. */
+  readonly #flushes = new Map<K, { readonly last: number; readonly before: number | undefined }>();
   readonly #flush: (key: K) => void;
   readonly #pending = new Map<K, Pending>();
 
@@ -81,10 +82,8 @@ export class Coalescer<K> {
     const now = this.#clock.now();
     const pending = this.#pending.get(key);
     if (pending === undefined) {
-      const lastFlush = this.#lastFlush.get(key);
-      const busy = !settling && ((lastFlush !== undefined && now - lastFlush < this.#busyWindowMs) || this.#othersBusy(now));
-      const quietMs = busy ? this.#burstWaitMs : this.#minWaitMs;
-      const entry: Pending = { firstAt: now, lastAt: now, dueAt: now + quietMs, timer: undefined, quietMs, settling };
+      const quietMs = !settling && this.#busy(key, now) ? this.#burstWaitMs : this.#minWaitMs;
+      const entry: Pending = { firstAt: now, dueAt: now + quietMs, timer: undefined, quietMs, settling };
       entry.timer = this.#arm(key, entry, quietMs);
       this.#pending.set(key, entry);
       return;
@@ -93,26 +92,26 @@ export class Coalescer<K> {
     if (pending.settling) {
       // A real change joins a settling one: it waits as a lone change would.
       pending.settling = false;
-      pending.lastAt = now;
       pending.dueAt = Math.max(pending.dueAt, Math.min(now + pending.quietMs, pending.firstAt + this.#maxWaitMs));
       return;
     }
     // A second change while one waits: a burst is under way.
-    pending.lastAt = now;
     pending.quietMs = this.#burstWaitMs;
     // dueAt never moves earlier (now only grows), so the armed timer is never late: when it fires
     // before the new due time, it re-arms for the rest instead of being cleared on every touch.
     pending.dueAt = Math.min(now + pending.quietMs, pending.firstAt + this.#maxWaitMs);
   }
 
-  #othersBusy(now: number): boolean {
-    for (const pending of this.#pending.values()) if (!pending.settling && now - pending.lastAt < this.#busyWindowMs) return true;
-    return false;
+  /** Flushed a moment ago, or twice within the burst quiet time: the key is changing in a burst. */
+  #busy(key: K, now: number): boolean {
+    const flushes = this.#flushes.get(key);
+    if (flushes === undefined) return false;
+    return now - flushes.last < this.#busyWindowMs || (flushes.before !== undefined && now - flushes.before < this.#burstWaitMs);
   }
 
   /** Drops a pending flush of `key` (its daemon was detached). */
   cancel(key: K): void {
-    this.#lastFlush.delete(key);
+    this.#flushes.delete(key);
     const pending = this.#pending.get(key);
     if (pending === undefined) return;
     this.#clock.clearTimer(pending.timer);
@@ -133,7 +132,7 @@ export class Coalescer<K> {
         return;
       }
       this.#pending.delete(key);
-      if (!entry.settling) this.#lastFlush.set(key, this.#clock.now());
+      if (!entry.settling) this.#flushes.set(key, { last: this.#clock.now(), before: this.#flushes.get(key)?.last });
       this.#flush(key);
     }, Math.max(0, ms));
   }
