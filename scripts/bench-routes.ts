@@ -3,10 +3,12 @@
 // a child process so the clients do not share its event loop. Modes: `uncached` hands out a new
 // render object on every read, so every request builds and serializes the report again (the
 // behaviour without the cache); `cached` is the server as shipped (one serialization per render);
-// `gzip` is `cached` with clients that send `Accept-Encoding: gzip` and gunzip every body.
+// `gzip` is `cached` with clients that send `Accept-Encoding: gzip` and gunzip every body; `daemon`
+// is `cached` with each client asking for one daemon (`?daemon=ID`, a different one per client), as
+// the status page and tenants' tooling do. Besides latency it prints the server's CPU per request.
 //
 //   node --import tsx scripts/bench-routes.ts [--seconds 5] [--clients 100] [--routes 10000]
-//        [--daemons 1000] [--diagnostics 2000] [--mode all|uncached|cached|gzip]
+//        [--daemons 1000] [--diagnostics 2000] [--mode all|uncached|cached|gzip|daemon]
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -38,9 +40,11 @@ interface Shape {
   readonly diagnostics: number;
 }
 
+const daemonId = (i: number) => String(2816 + i * 64);
+
 function buildView(shape: Shape, cached: boolean): PlainRuntimeView {
   const view = new PlainRuntimeView();
-  const daemonIds = Array.from({ length: shape.daemons }, (_, i) => String(2816 + i * 64));
+  const daemonIds = Array.from({ length: shape.daemons }, (_, i) => daemonId(i));
   const routes = Array.from({ length: shape.routes }, (_, i) => {
     const daemon = daemonIds[i % shape.daemons] as string;
     const name = `svc${Math.floor(i / shape.daemons)}`;
@@ -109,7 +113,7 @@ class ErrorCounts extends Map<string, number> {
   }
 }
 
-async function load(port: number, clients: number, seconds: number, gzip: boolean): Promise<Result> {
+async function load(port: number, clients: number, seconds: number, gzip: boolean, path: (client: number) => string = () => '/routes.json'): Promise<Result> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const latencies: number[] = [];
   let bytes = 0;
@@ -117,11 +121,11 @@ async function load(port: number, clients: number, seconds: number, gzip: boolea
   const errors = new ErrorCounts();
   const started = performance.now();
   const deadline = started + seconds * 1000;
-  const once = () =>
+  const once = (client: number) =>
     new Promise<void>((resolve) => {
       const t0 = performance.now();
       const headers = gzip ? { 'accept-encoding': 'gzip' } : {};
-      const req = request({ host: '127.0.0.1', port, path: '/routes.json', agent, headers }, (res) => {
+      const req = request({ host: '127.0.0.1', port, path: path(client), agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
@@ -144,8 +148,8 @@ async function load(port: number, clients: number, seconds: number, gzip: boolea
       req.end();
     });
   await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < deadline) await once();
+    Array.from({ length: clients }, async (_, client) => {
+      while (performance.now() < deadline) await once(client);
     }),
   );
   const elapsedMs = performance.now() - started;
@@ -182,12 +186,15 @@ async function bench(mode: string, shape: Shape, clients: number, seconds: numbe
   try {
     // One request first: the cold serialization, reported apart from the steady state.
     const gzip = mode === 'gzip';
-    const cold = await load(port, 1, 0.001, gzip);
+    // Clients spread over the daemons, as bench-scale.ts does.
+    const path = mode === 'daemon' ? (client: number) => `/routes.json?daemon=${daemonId((client * 13) % shape.daemons)}` : undefined;
+    const cold = await load(port, 1, 0.001, gzip, path);
     const before = await sampleServer(child);
     const clientCpu = process.cpuUsage();
-    const result = await load(port, clients, seconds, gzip);
+    const result = await load(port, clients, seconds, gzip, path);
     const after = await sampleServer(child);
     const serverBusy = cpuShare(after.cpu, before.cpu, result.elapsedMs);
+    const serverUsPerRequest = (after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system) / result.latencies.length;
     const clientBusy = cpuShare(process.cpuUsage(), clientCpu, result.elapsedMs);
     const sorted = [...result.latencies].sort((a, b) => a - b);
     const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -195,7 +202,7 @@ async function bench(mode: string, shape: Shape, clients: number, seconds: numbe
       `${mode.padEnd(8)} body ${(result.bytes / 1e6).toFixed(2)} MB (${(result.wire / 1e6).toFixed(2)} MB sent)  first ${ms(cold.latencies[0] ?? NaN)}  ` +
         `p50 ${ms(percentile(sorted, 50))}  p99 ${ms(percentile(sorted, 99))}  max ${ms(sorted.at(-1) ?? NaN)}  ` +
         `${((sorted.length / result.elapsedMs) * 1000).toFixed(0)} req/s  (${sorted.length} requests, ${result.errors}; ` +
-        `CPU server ${serverBusy}%, clients ${clientBusy}%)\n` +
+        `CPU server ${serverBusy}% (${serverUsPerRequest.toFixed(0)} µs a request), clients ${clientBusy}%)\n` +
         `${''.padEnd(8)} server event-loop delay under load: p50 ${ms(after.delay.p50)}  p99 ${ms(after.delay.p99)}  max ${ms(after.delay.max)}\n`,
     );
   } finally {
