@@ -74,3 +74,24 @@ test('a member that left never runs again; a rejected run does not stop the othe
   }
   assert.deepEqual([left, failing, kept], [0, 3, 3]);
 });
+
+test('a large turn starts its members a slice at a time, the event loop turning in between; one that left meanwhile does not run', async (t) => {
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  const rota = new Rota(1_000);
+  const started: number[] = [];
+  const leave: (() => void)[] = [];
+  for (let m = 0; m < 25; m++) {
+    leave.push(
+      rota.join(async () => {
+        started.push(m);
+      }),
+    );
+  }
+  t.mock.timers.tick(1_000);
+  assert.deepEqual(started, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'the first slice, in one go');
+  leave[24]?.();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(started.length, 20, 'the second slice, after the loop turned');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(started, Array.from({ length: 24 }, (_, m) => m), 'the rest, without the member that left');
+});
