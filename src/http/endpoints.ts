@@ -6,7 +6,7 @@ import { healthHttpStatus, healthReport } from './health.ts';
 import { metricsText } from './metrics.ts';
 import { portsReport } from './ports.ts';
 import { processMetricsText, startProcessMetrics } from './process-metrics.ts';
-import { routesFilterFrom, RoutesBodyCache } from './routes.ts';
+import { RoutesBodyCache, RoutesFilterCache } from './routes.ts';
 import { ResponseBody } from './response-body.ts';
 import { DeliveryBodyCache, YAML_CONTENT_TYPE, type DeliveryFormat } from './traefik-delivery.ts';
 import type { RuntimeView } from './runtime-view.ts';
@@ -28,7 +28,8 @@ export interface Reply {
 }
 
 export interface EndpointRequest {
-  readonly query: URLSearchParams;
+  /** The query string without its `?` ('' without one), parsed by the endpoints that read it. */
+  readonly search: string;
   /** Unix ms the request is answered at: one clock reading for all ages in a body. */
   readonly now: number;
 }
@@ -50,6 +51,7 @@ export function jsonReply(status: number, value: unknown): Reply {
 
 export function endpointsFor(view: RuntimeView): ReadonlyMap<string, Endpoint> {
   const routesBodies = new RoutesBodyCache();
+  const routesFilters = new RoutesFilterCache();
   const delivery = new DeliveryBodyCache(`route-server ${view.version}`);
   // Before the first render there is nothing to merge: 503 makes Traefik keep what it has and poll again.
   const deliver = (format: DeliveryFormat): Endpoint => () => {
@@ -61,11 +63,11 @@ export function endpointsFor(view: RuntimeView): ReadonlyMap<string, Endpoint> {
   return new Map<string, Endpoint>([
     [
       '/',
-      ({ query, now }) => ({
+      ({ search, now }) => ({
         status: 200,
         contentType: HTML_CONTENT_TYPE,
         headers: STATUS_HEADERS,
-        body: new ResponseBody(statusHtml(statusPage(view, now), (query.get('q') ?? '').slice(0, MAX_FILTER_LENGTH))),
+        body: new ResponseBody(statusHtml(statusPage(view, now), (new URLSearchParams(search).get('q') ?? '').slice(0, MAX_FILTER_LENGTH))),
       }),
     ],
     [
@@ -77,10 +79,10 @@ export function endpointsFor(view: RuntimeView): ReadonlyMap<string, Endpoint> {
     ],
     [
       '/routes.json',
-      ({ query }) => ({
+      ({ search }) => ({
         status: 200,
         contentType: JSON_CONTENT_TYPE,
-        body: routesBodies.body(view.latest(), routesFilterFrom(query), serializeJson, view.fleetSinkStatus ? view.fleetSinkStatus() : fleetStatusOf(view.sinks())),
+        body: routesBodies.body(view.latest(), routesFilters.of(search), serializeJson, view.fleetSinkStatus ? view.fleetSinkStatus() : fleetStatusOf(view.sinks())),
       }),
     ],
     ['/ports', () => jsonReply(200, portsReport(view))],

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { serializeJson } from './endpoints.ts';
-import { RoutesBodyCache, routesFilterFrom, routesReport } from './routes.ts';
+import { RoutesBodyCache, RoutesFilterCache, routesFilterFrom, routesReport } from './routes.ts';
 import { diagnostic, fetchJson, PlainRuntimeView, renderSummary, routeInfo, serveView, T0 } from '../../test/support/runtime-view.ts';
 
 function view(): PlainRuntimeView {
@@ -165,6 +165,18 @@ describe('GET /routes.json', () => {
     assert.equal(serializations, 5);
     cache.body(renderSummary({ ...summary }), routesFilterFrom(new URLSearchParams()), counting);
     assert.equal(serializations, 6, 'a new render object is serialized again');
+  });
+
+  it('parses a query into a filter once and keeps it, but not a long query', () => {
+    const filters = new RoutesFilterCache();
+    const first = filters.of('daemon=2880&daemon=2816,2880');
+    assert.deepEqual(first, { daemons: ['2816', '2880'] });
+    assert.equal(filters.of('daemon=2880&daemon=2816,2880'), first, 'the same query: the kept filter');
+    assert.deepEqual(filters.of(''), { daemons: [] });
+    // A client choosing many long queries must not grow what is kept.
+    const long = `daemon=2816&pad=${'x'.repeat(300)}`;
+    assert.deepEqual(filters.of(long), { daemons: ['2816'] });
+    assert.notEqual(filters.of(long), filters.of(long), 'parsed each time');
   });
 
   it('is a pure function of the render and the filter', () => {

@@ -2,7 +2,7 @@
 // JSON error. Handlers only read the runtime view (and process counters), so a request can never wait
 // on Docker or the disk; a handler that throws is logged here and answered with a bare 500.
 
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { Logger } from '../model/logger.ts';
@@ -87,7 +87,7 @@ async function respond(
   const queryAt = target.indexOf('?');
   // Split by hand: `new URL('//x', base)` would read a host out of a path.
   const path = queryAt < 0 ? target : target.slice(0, queryAt);
-  const query = new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1));
+  const search = queryAt < 0 ? '' : target.slice(queryAt + 1);
   const endpoint = endpoints.get(path);
   const known = endpoint !== undefined || path === EVENTS_PATH;
   let reply: Reply;
@@ -102,7 +102,7 @@ async function respond(
     return;
   } else {
     try {
-      reply = await endpoint({ query, now: now() });
+      reply = await endpoint({ search, now: now() });
     } catch (error) {
       logger.error('http handler failed', { path, error, stack: error instanceof Error ? error.stack : undefined });
       reply = jsonReply(500, { error: 'internal error; see the route-server log' });
@@ -110,15 +110,17 @@ async function respond(
   }
   const gzip = reply.body.worthCompressing && acceptsGzip(request.headers['accept-encoding']);
   const body = gzip ? reply.body.gzip() : reply.body.identity;
-  response.writeHead(reply.status, {
+  // Built in place, not spread from parts: this runs for every request.
+  const headers: OutgoingHttpHeaders = {
     'Content-Type': reply.contentType,
     'Content-Length': body.length,
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
-    ...(reply.body.worthCompressing ? { Vary: 'Accept-Encoding' } : {}),
-    ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
-    ...(allow ? { Allow: ALLOW } : {}),
-    ...reply.headers,
-  });
+  };
+  if (reply.body.worthCompressing) headers['Vary'] = 'Accept-Encoding';
+  if (gzip) headers['Content-Encoding'] = 'gzip';
+  if (allow) headers['Allow'] = ALLOW;
+  if (reply.headers) Object.assign(headers, reply.headers);
+  response.writeHead(reply.status, headers);
   response.end(request.method === 'HEAD' ? undefined : body);
 }
