@@ -106,6 +106,9 @@ export function buildTenant(daemon: DaemonSnapshot, context: TenantBuildContext)
   return { daemon, tenant, config: checks.config, claims: checks.claims, checks, sink };
 }
 
+/** The labels of Traefik's Docker provider itself; one array, so that the decoder compiles its matcher once. */
+const DOCKER_PREFIXES: readonly string[] = ['traefik.docker.', 'traefik.enable'];
+
 /** Decides a container's tier and builds its configuration; undefined when it does not route. */
 function routeContainer(
   container: ContainerSnapshot,
@@ -131,7 +134,7 @@ function routeContainer(
     return undefined;
   }
   if (!withinLabelLimits(container, sink)) return undefined;
-  const docker = decodeLabelsInto(labels, DockerLabels, ['traefik.docker.', 'traefik.enable']);
+  const docker = decodeLabelsInto(labels, DockerLabels, DOCKER_PREFIXES);
   if (!docker.ok) {
     sink.error('label-decode', `container skipped: ${docker.error}`, docker.label === undefined ? where : { ...where, label: docker.label });
     return undefined;

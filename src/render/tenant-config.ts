@@ -15,6 +15,9 @@ export const SECTIONS = Object.keys(SECTION_STRUCTS) as (keyof typeof SECTION_ST
 
 export type Section = keyof typeof SECTION_STRUCTS;
 
+/** Each section with the two keys it sits under in a container's configuration, split once. */
+const SECTION_PATHS = SECTIONS.map((section) => [section, ...section.split('.')] as [Section, string, string]);
+
 const WORDS: Record<Section, string> = {
   'http.routers': 'HTTP router',
   'http.services': 'HTTP service',
@@ -62,8 +65,7 @@ export function mergeContainers(items: readonly ContainerConfig[], checks: Tenan
   const ordered = [...items].sort((a, b) => compareCodePoints(a.key, b.key));
   const serverIds = new WeakMap<ConfigObject, Set<string>>();
   for (const item of ordered) {
-    for (const section of SECTIONS) {
-      const [top, key] = section.split('.') as [string, string];
+    for (const [section, top, key] of SECTION_PATHS) {
       const map = ownObject(ownObject(item.config, top), key);
       if (!map) continue;
       for (const name of Object.keys(map)) {

@@ -43,9 +43,10 @@ export function decodedLabelKeys(
     .sort(compareCodePoints);
 }
 
-const prefixMatchers = new Map<readonly string[], RegExp>();
+// Weak: a caller that builds its prefix list per call gets no reuse, but no leak either.
+const prefixMatchers = new WeakMap<readonly string[], RegExp>();
 
-/** One case-insensitive regexp per prefix list: labels are filtered for every container. */
+/** One case-insensitive regexp per prefix list (callers keep theirs in a constant): labels are filtered for every container. */
 function prefixMatcher(prefixes: readonly string[]): RegExp {
   let matcher = prefixMatchers.get(prefixes);
   if (!matcher) {
@@ -59,17 +60,16 @@ function prefixMatcher(prefixes: readonly string[]): RegExp {
 export function buildTree(labels: Readonly<Record<string, string>>, prefixes: readonly string[]): LabelNode | undefined {
   let root: LabelNode | undefined;
   for (const key of decodedLabelKeys(labels, prefixes)) {
-    const parts = splitKey(key);
-    root ??= { name: parts[0] as string, value: '', children: [], byFolded: new Map(), label: key, valueLabel: key, ends: [] };
+    const { parts, folded } = keyPath(key);
+    root ??= newNode(parts[0] as string, key);
     let node = root;
     for (let i = 1; i < parts.length; i++) {
-      const part = parts[i] as string;
-      const folded = foldCase(part);
-      let child = node.byFolded.get(folded);
+      const fold = folded[i] as string;
+      let child = node.byFolded.get(fold);
       if (!child) {
-        child = { name: part, value: '', children: [], byFolded: new Map(), label: key, valueLabel: key, ends: [] };
+        child = newNode(parts[i] as string, key);
         node.children.push(child);
-        node.byFolded.set(folded, child);
+        node.byFolded.set(fold, child);
       }
       node = child;
     }
@@ -78,6 +78,35 @@ export function buildTree(labels: Readonly<Record<string, string>>, prefixes: re
     node.ends.push(key);
   }
   return root;
+}
+
+function newNode(name: string, label: string): LabelNode {
+  return { name, value: '', children: [], byFolded: new Map(), label, valueLabel: label, ends: [] };
+}
+
+/** A key's segments as written and case-folded. */
+interface KeyPath {
+  readonly parts: readonly string[];
+  readonly folded: readonly string[];
+}
+
+// The same keys come back on thousands of containers (compose files share them), and a render
+// decodes every container's labels twice: each key is split and folded once. Bounded, so hostile
+// keys cost memory only up to the bound; keys that do not split are not kept (they throw).
+const MAX_KEPT_PATHS = 20_000;
+const MAX_KEPT_KEY_LENGTH = 512;
+const keptPaths = new Map<string, KeyPath>();
+
+function keyPath(key: string): KeyPath {
+  const kept = keptPaths.get(key);
+  if (kept) return kept;
+  const parts = splitKey(key);
+  const path = { parts, folded: parts.map(foldCase) };
+  if (key.length <= MAX_KEPT_KEY_LENGTH) {
+    if (keptPaths.size >= MAX_KEPT_PATHS) keptPaths.clear();
+    keptPaths.set(key, path);
+  }
+  return path;
 }
 
 function splitKey(key: string): string[] {

@@ -95,12 +95,25 @@ export const allowEmpty: FieldOptions = { label: 'allowEmpty' };
 
 /** Finds a field by the case-insensitive rule Traefik uses (strings.EqualFold on the Go name). */
 export function findField(struct: StructDef, name: string): FieldDef | undefined {
-  const wanted = foldCase(name);
-  for (const candidate of struct.fields) {
-    const key = candidate.type.kind === 'structList' && candidate.type.singular ? candidate.type.singular : candidate.match;
-    if (key === wanted) return candidate;
+  return fieldIndex(struct).get(foldCase(name));
+}
+
+// Every label node is looked up in its struct: each struct's fields are indexed once, by the key
+// labels are matched against (the first field wins, as the scan it replaces did).
+const fieldIndexes = new WeakMap<StructDef, ReadonlyMap<string, FieldDef>>();
+
+function fieldIndex(struct: StructDef): ReadonlyMap<string, FieldDef> {
+  let index = fieldIndexes.get(struct);
+  if (!index) {
+    const built = new Map<string, FieldDef>();
+    for (const candidate of struct.fields) {
+      const key = candidate.type.kind === 'structList' && candidate.type.singular ? candidate.type.singular : candidate.match;
+      if (!built.has(key)) built.set(key, candidate);
+    }
+    index = built;
+    fieldIndexes.set(struct, index);
   }
-  return undefined;
+  return index;
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
