@@ -73,9 +73,11 @@ export function decideAcrossTenants(
   // else refuses; persisted ports on their routers before the contest, so that it counts them;
   // new ports last, so that only routers that passed everything get one.
   try {
-    refuseNameCollisions(built);
-    // Again: a collision can leave a router pointing at a middleware or service that is now gone.
-    for (const build of built) {
+    // Again where a collision refused something: it can leave a router pointing at a middleware or
+    // service that is now gone. A build nothing refused since its own checks is as they left it
+    // (their reference pass ran to a fixed point, and the rule checks after it refuse only routers,
+    // which nothing references), so checking it again would change nothing.
+    for (const build of refuseNameCollisions(built)) {
       const checks = build.checks;
       if (checks) failures.isolated(build.daemon.id, () => (buildCache ? buildCache.withinTenant(build, () => enforceReferences(checks)) : enforceReferences(checks)));
     }
@@ -98,12 +100,14 @@ export function decideAcrossTenants(
 
 /**
  * `{name}-{id}` can collide between named daemons (`a` + `b-c` vs `c-a` + `b`); the oldest keeps it.
+ * Returns the builds that lost a resource here.
  * So can the names Traefik derives for HTTP routers (traefikRouterNames): a router on two
  * entrypoints becomes `websecure-b-c` and `websecure-v6-b-c`, and a later one of that name replaces it.
  */
-function refuseNameCollisions(builds: readonly TenantBuild[]): void {
+function refuseNameCollisions(builds: readonly TenantBuild[]): TenantBuild[] {
   // Ids without `-` end every final name with their own `-{id}`: such names never collide.
-  if (!builds.some((b) => b.daemon.id.includes('-'))) return;
+  if (!builds.some((b) => b.daemon.id.includes('-'))) return [];
+  const refused = new Set<TenantBuild>();
   for (const section of SECTIONS) {
     const holders = new Map<string, { build: TenantBuild; name: string; age: number }[]>();
     for (const build of builds) {
@@ -132,9 +136,12 @@ function refuseNameCollisions(builds: readonly TenantBuild[]): void {
           : `Traefik would name it ${key}, as it names router ${winner.name} of daemon ${winner.build.daemon.id} ` +
             '(a router on several entrypoints is named `{entrypoint}-{name}` there, one with conflicting TLS options `{entrypoint}-conflicted-{name}`)';
         loser.build.checks?.refuse(section, loser.name, 'name-collision', reason);
+        refused.add(loser.build);
       }
     }
   }
+  // In the order of `builds`: the reference pass reports in daemon order.
+  return builds.filter((build) => refused.has(build));
 }
 
 /**
