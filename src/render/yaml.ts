@@ -41,7 +41,13 @@ export function serializeUntemplated(config: object, comment?: string): string {
 /** The `yaml` package's own writer for what writeBlockYaml leaves to it; `direct: false` always (tests compare the two). */
 export function writeYaml(config: object, commentLines: readonly string[], templated = true, direct = true): string {
   if (!isPlainObject(config)) throw invalidConfig('config', describe(config), 'a plain object');
-  const tree = toYamlTree(config, () => 'config', new Set()) as Map<string, YamlTree>;
+  let tree: Map<string, YamlTree>;
+  try {
+    tree = toYamlTree(config, new Set()) as Map<string, YamlTree>;
+  } catch (error) {
+    if (error instanceof Refused) throw invalidConfig(error.path(), error.found);
+    throw error;
+  }
   const written = direct ? writeBlockYaml(tree, commentLines, (text) => yamlString(text, templated)) : undefined;
   if (written !== undefined) return written;
   const customTags = templated ? withGoSafeStrings : withPlainStrings;
@@ -58,10 +64,29 @@ export function writeYaml(config: object, commentLines: readonly string[], templ
 // ---------------------------------------------------------------------------------------------
 // Plain data in, with sorted keys: a Map keeps our order, where an object would put "42" first.
 
-/** Where a value sits, spelled only when an error names it (spelling every path costs more than writing the file). */
-type PathOf = () => string;
+/**
+ * A value that cannot be written. The path to it is spelled only when it is thrown: each
+ * collection on the way out adds its key (spelling every path up front costs more than writing the file).
+ */
+class Refused extends Error {
+  /** Keys and indexes from the value up to the root. */
+  readonly steps: (string | number)[] = [];
 
-function toYamlTree(value: unknown, path: PathOf, ancestors: Set<object>): YamlTree {
+  constructor(readonly found: string) {
+    super(found);
+  }
+
+  path(): string {
+    let path = 'config';
+    for (let i = this.steps.length - 1; i >= 0; i--) {
+      const step = this.steps[i] as string | number;
+      path = typeof step === 'number' ? `${path}[${step}]` : childPath(path, step);
+    }
+    return path;
+  }
+}
+
+function toYamlTree(value: unknown, ancestors: Set<object>): YamlTree {
   switch (typeof value) {
     case 'string':
       return wellFormed(value);
@@ -70,31 +95,53 @@ function toYamlTree(value: unknown, path: PathOf, ancestors: Set<object>): YamlT
       return value;
     case 'number':
       if (Number.isFinite(value)) return value;
-      throw invalidConfig(path(), String(value));
+      throw new Refused(String(value));
     case 'object':
-      if (value === null) throw invalidConfig(path(), 'null');
-      return collectionTree(value, path, ancestors);
+      if (value === null) throw new Refused('null');
+      return collectionTree(value, ancestors);
     default:
-      throw invalidConfig(path(), describe(value));
+      throw new Refused(describe(value));
   }
 }
 
-function collectionTree(value: object, path: PathOf, ancestors: Set<object>): YamlTree {
-  if (ancestors.has(value)) throw invalidConfig(path(), 'a circular reference');
+function collectionTree(value: object, ancestors: Set<object>): YamlTree {
+  if (ancestors.has(value)) throw new Refused('a circular reference');
   ancestors.add(value);
+  // The key or index being written, for the path of a value refused below it.
+  let step: string | number | undefined;
   try {
-    // Array.from visits holes (as undefined), so a sparse array is refused rather than written as null.
-    if (Array.isArray(value)) return Array.from(value, (item: unknown, index) => toYamlTree(item, () => `${path()}[${index}]`, ancestors));
-    if (!isPlainObject(value)) throw invalidConfig(path(), describe(value));
-    const entries = Object.entries(value).map(
-      ([key, item]): [string, YamlTree] => [wellFormed(key), toYamlTree(item, () => childPath(path(), key), ancestors)],
-    );
+    if (Array.isArray(value)) {
+      // Every index up to the length: a hole reads as undefined, so a sparse array is refused rather than written as null.
+      const list: YamlTree[] = new Array<YamlTree>(value.length);
+      for (let index = 0; index < value.length; index++) {
+        step = index;
+        list[index] = toYamlTree(value[index], ancestors);
+      }
+      return list;
+    }
+    if (!isPlainObject(value)) throw new Refused(describe(value));
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    const entries: [string, YamlTree][] = new Array<[string, YamlTree]>(keys.length);
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index] as string;
+      step = key;
+      entries[index] = [wellFormed(key), toYamlTree(record[key], ancestors)];
+    }
     if (entries.length > 1) entries.sort(([a], [b]) => compareCodePoints(a, b));
+    step = undefined;
     for (let index = 1; index < entries.length; index++) {
       const key = (entries[index] as [string, YamlTree])[0];
-      if ((entries[index - 1] as [string, YamlTree])[0] === key) throw invalidConfig(childPath(path(), key), 'two keys that are equal once lone surrogates become U+FFFD');
+      if ((entries[index - 1] as [string, YamlTree])[0] === key) {
+        const refused = new Refused('two keys that are equal once lone surrogates become U+FFFD');
+        refused.steps.push(key);
+        throw refused;
+      }
     }
     return new Map(entries);
+  } catch (error) {
+    if (error instanceof Refused && step !== undefined) error.steps.push(step);
+    throw error;
   } finally {
     ancestors.delete(value);
   }
