@@ -21,9 +21,13 @@ const EDGE_SPACE = /^[\s\u0085]+|[\s\u0085]+$/gu;
 const TRAILING_DOTS = /[.\s\u0085]+$/u;
 const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 const NON_ASCII = /[^\x00-\x7f]/;
+/** Printable ASCII without upper case, `%`, a space or a trailing dot: every step below leaves it as it is. */
+const CANONICAL_ASCII = /^[\x21-\x24\x26-\x40\x5b-\x7e]*[\x21-\x24\x26-\x2d\x2f-\x40\x5b-\x7e]$/;
 
 /** `name` in canonical form: decoded, trimmed, lower case, no trailing dots, Unicode labels as Punycode. */
 export function canonicalHost(name: string): string {
+  // Most names are already canonical: lower-case ASCII, no escapes, spaces or trailing dot, no `xn--` label to check.
+  if (CANONICAL_ASCII.test(name) && !name.includes(ACE_PREFIX)) return name;
   const decoded = name.includes('%') ? name.replace(PERCENT_RUN, decodePercentRun) : name;
   const lower = goLowerCase(decoded.replace(EDGE_SPACE, ''));
   return lower.replace(TRAILING_DOTS, '').split('.').map(canonicalLabel).join('.');

@@ -51,8 +51,13 @@ export function parseStrictIp(text: string): Ip | undefined {
   return Ip.fromBytes(parts.map(Number));
 }
 
+/** Only digits, hex digits, `x` and dots can spell a part (decimal, 0-octal, 0x-hex). */
+const LOOSE_IPV4_TEXT = /^[0-9a-fA-FxX.]*$/;
+
 /** inet_aton/WHATWG: 1–4 parts, the last fills the remaining bytes; each decimal, 0-octal or 0x-hex. */
 function parseLooseIpv4(text: string): Ip | undefined {
+  // Host names are asked too (is this name an address?): most have a letter no part can hold.
+  if (!LOOSE_IPV4_TEXT.test(text)) return undefined;
   const parts = text.split('.');
   if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop(); // trailing dot
   if (parts.length > 4) return undefined;
