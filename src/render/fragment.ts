@@ -28,16 +28,10 @@ export interface TenantFragment {
   readonly routes: readonly RouteInfo[];
 }
 
-const WRITTEN: readonly Section[] = [
-  'http.routers',
-  'http.services',
-  'http.middlewares',
-  'tcp.routers',
-  'tcp.services',
-  'tcp.middlewares',
-  'udp.routers',
-  'udp.services',
-];
+/** The sections written, each with the two keys it goes under (split once). */
+const WRITTEN: readonly (readonly [Section, string, string])[] = (
+  ['http.routers', 'http.services', 'http.middlewares', 'tcp.routers', 'tcp.services', 'tcp.middlewares', 'udp.routers', 'udp.services'] as const
+).map((section) => [section, ...(section.split('.') as [string, string])] as const);
 
 export function finalName(name: string, tenantId: string): string {
   return `${name}-${tenantId}`;
@@ -51,10 +45,9 @@ export function finalName(name: string, tenantId: string): string {
 export function assembleFragment(tenantId: string, config: TenantConfig, allowRefs: ReadonlySet<string>): TenantFragment {
   const out = emptyObject();
   const rename = (name: string) => finalName(name, tenantId);
-  for (const section of WRITTEN) {
+  for (const [section, top, key] of WRITTEN) {
     const resources = config[section];
     if (resources.size === 0) continue;
-    const [top, key] = section.split('.') as [string, string];
     const map = ensureObject(ensureObject(out, top), key);
     for (const name of [...resources.keys()].sort()) {
       // Values belong to this render (built fresh from the snapshot), so they are renamed in place.

@@ -3,7 +3,7 @@
 // operator allowed (`--allow-ref`), or it is refused — and so is everything that depended on it,
 // because a router that silently lost its auth middleware would be open.
 
-import { own, ownObject, type ConfigObject } from '../traefik/config.ts';
+import { own, ownObject, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
 import { refuseBadChains } from './chain-graph.ts';
 import type { TenantChecks } from './tenant-checks.ts';
 import { sectionWords, type Section, type TenantConfig } from './tenant-config.ts';
@@ -12,11 +12,17 @@ type Target = Section | 'tls.options' | 'http.serversTransports' | 'tcp.serversT
 
 interface ReferenceField {
   readonly path: readonly string[];
+  /** The path without its last key (the objects to walk), and that key: split once, read for every resource. */
+  readonly parent: readonly string[];
+  readonly leaf: string;
   readonly list: boolean;
   readonly target: Target;
 }
 
-const ref = (path: string, target: Target, list = false): ReferenceField => ({ path: path.split('.'), list, target });
+const ref = (path: string, target: Target, list = false): ReferenceField => {
+  const keys = path.split('.');
+  return { path: keys, parent: keys.slice(0, -1), leaf: keys[keys.length - 1] as string, list, target };
+};
 
 /** Every field of the label-reachable configuration that names another resource. */
 export const REFERENCE_FIELDS: Partial<Record<Section, readonly ReferenceField[]>> = {
@@ -27,6 +33,8 @@ export const REFERENCE_FIELDS: Partial<Record<Section, readonly ReferenceField[]
   'tcp.services': [ref('loadBalancer.serversTransport', 'tcp.serversTransports')],
   'udp.routers': [ref('service', 'udp.services')],
 };
+
+const REFERENCE_SECTIONS = Object.entries(REFERENCE_FIELDS) as [Section, ReferenceField[]][];
 
 const TARGET_WORDS: Record<string, string> = {
   'tls.options': 'TLS options',
@@ -44,12 +52,13 @@ export function qualify(name: string): string {
   return name.includes('@') ? name : `${name}@file`;
 }
 
+/** `refused`: the tenant's record of refusals, to say "which was refused"; none when renaming. */
 export function resolveReference(
   reference: string,
   target: Target,
   config: TenantConfig,
   allowRefs: ReadonlySet<string>,
-  wasRefused: (target: Target, name: string) => boolean,
+  refused: TenantChecks | undefined,
 ): Resolution {
   if (reference === '') return { kind: 'refused', reason: 'an empty reference' };
   const ownNames = target in config ? config[target as Section] : undefined;
@@ -62,7 +71,7 @@ export function resolveReference(
   const qualified = qualify(reference);
   if (allowRefs.has(qualified)) return { kind: 'allowed', ref: reference };
   const words = TARGET_WORDS[target] ?? sectionWords(target as Section);
-  if (provider === 'file' && wasRefused(target, local)) {
+  if (provider === 'file' && refused?.wasRefused(target, local)) {
     return { kind: 'refused', reason: `it uses ${words} ${local}, which was refused` };
   }
   if (provider === 'internal') {
@@ -77,8 +86,8 @@ export function resolveReference(
 /** Reads the references a resource holds for one field. */
 export function referencesAt(value: ConfigObject, field: ReferenceField): string[] {
   let node: ConfigObject | undefined = value;
-  for (const key of field.path.slice(0, -1)) node = ownObject(node, key);
-  const leaf = own(node, field.path[field.path.length - 1] as string);
+  for (const key of field.parent) node = ownObject(node, key);
+  const leaf = own(node, field.leaf);
   if (field.list) return Array.isArray(leaf) ? leaf.filter((item): item is string => typeof item === 'string') : [];
   return typeof leaf === 'string' ? [leaf] : [];
 }
@@ -93,7 +102,7 @@ export function enforceReferences(checks: TenantChecks): void {
   const { config } = checks;
   const allowRefs = checks.context.allowRefs;
   refuseBadChains(checks);
-  const sections = Object.entries(REFERENCE_FIELDS) as [Section, ReferenceField[]][];
+  const sections = REFERENCE_SECTIONS;
   // `target\0name` → resources naming that own resource, to check again when it is refused.
   const users = new Map<string, { section: Section; name: string }[]>();
   for (const [section, fields] of sections) {
@@ -130,10 +139,9 @@ function firstRefusal(
   fields: readonly ReferenceField[],
   checks: TenantChecks,
 ): { reason: string; labelPath: string } | undefined {
-  const wasRefused = (target: Target, name: string) => checks.wasRefused(target, name);
   for (const field of fields) {
     for (const reference of referencesAt(value, field)) {
-      const resolution = resolveReference(reference, field.target, checks.config, checks.context.allowRefs, wasRefused);
+      const resolution = resolveReference(reference, field.target, checks.config, checks.context.allowRefs, checks);
       if (resolution.kind === 'refused') return { reason: resolution.reason, labelPath: field.path.join('.') };
     }
   }
@@ -150,15 +158,22 @@ export function renameReferences(
 ): void {
   for (const field of REFERENCE_FIELDS[section] ?? []) {
     let node: ConfigObject | undefined = value;
-    for (const key of field.path.slice(0, -1)) node = ownObject(node, key);
-    const key = field.path[field.path.length - 1] as string;
+    for (const key of field.parent) node = ownObject(node, key);
+    const key = field.leaf;
     if (!node || own(node, key) === undefined) continue;
-    const mapOne = (reference: string): string => {
-      const resolution = resolveReference(reference, field.target, config, allowRefs, () => false);
-      return resolution.kind === 'own' ? rename(resolution.name) : reference;
-    };
     const current = node[key];
-    if (field.list && Array.isArray(current)) node[key] = current.map((item) => (typeof item === 'string' ? mapOne(item) : item));
-    else if (typeof current === 'string') node[key] = mapOne(current);
+    if (field.list && Array.isArray(current)) {
+      const renamed = new Array<ConfigValue>(current.length);
+      for (let i = 0; i < current.length; i++) {
+        const item = current[i] as ConfigValue;
+        renamed[i] = typeof item === 'string' ? renamedReference(item, field.target, config, allowRefs, rename) : item;
+      }
+      node[key] = renamed;
+    } else if (typeof current === 'string') node[key] = renamedReference(current, field.target, config, allowRefs, rename);
   }
+}
+
+function renamedReference(reference: string, target: Target, config: TenantConfig, allowRefs: ReadonlySet<string>, rename: (name: string) => string): string {
+  const resolution = resolveReference(reference, target, config, allowRefs, undefined);
+  return resolution.kind === 'own' ? rename(resolution.name) : reference;
 }
