@@ -4,7 +4,7 @@
 
 import { Document, type ScalarTag, type Tags } from 'yaml';
 import { compareCodePoints } from '../model/ordering.ts';
-import { writeBlockYaml, type YamlTree } from './yaml-writer.ts';
+import { isPlainObject, writeBlockYaml, type YamlTree } from './yaml-writer.ts';
 
 export interface FragmentHeader {
   /** Daemon (network id) the fragment belongs to. */
@@ -41,6 +41,9 @@ export function serializeUntemplated(config: object, comment?: string): string {
 /** The `yaml` package's own writer for what writeBlockYaml leaves to it; `direct: false` always (tests compare the two). */
 export function writeYaml(config: object, commentLines: readonly string[], templated = true, direct = true): string {
   if (!isPlainObject(config)) throw invalidConfig('config', describe(config), 'a plain object');
+  const written = direct ? writeBlockYaml(config, commentLines, (text) => yamlString(wellFormed(text), templated)) : undefined;
+  if (written !== undefined) return written;
+  // The long way: a tree for the package, checked on the way (what is invalid is named here).
   let tree: Map<string, YamlTree>;
   try {
     tree = toYamlTree(config, new Set()) as Map<string, YamlTree>;
@@ -48,8 +51,6 @@ export function writeYaml(config: object, commentLines: readonly string[], templ
     if (error instanceof Refused) throw invalidConfig(error.path(), error.found);
     throw error;
   }
-  const written = direct ? writeBlockYaml(tree, commentLines, (text) => yamlString(text, templated)) : undefined;
-  if (written !== undefined) return written;
   const customTags = templated ? withGoSafeStrings : withPlainStrings;
   const doc = new Document(tree, {
     version: '1.2',
@@ -62,7 +63,7 @@ export function writeYaml(config: object, commentLines: readonly string[], templ
 }
 
 // ---------------------------------------------------------------------------------------------
-// Plain data in, with sorted keys: a Map keeps our order, where an object would put "42" first.
+// For the package: plain data in, with sorted keys (a Map keeps our order, where an object would put "42" first).
 
 /**
  * A value that cannot be written. The path to it is spelled only when it is thrown: each
@@ -145,11 +146,6 @@ function collectionTree(value: object, ancestors: Set<object>): YamlTree {
   } finally {
     ancestors.delete(value);
   }
-}
-
-function isPlainObject(value: object): boolean {
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return !Array.isArray(value) && (prototype === Object.prototype || prototype === null);
 }
 
 function invalidConfig(path: string, found: string, expected = 'a string, number, boolean, bigint, array or plain object'): TypeError {
