@@ -52,10 +52,13 @@ class RuleSyntaxError extends Error {
   }
 }
 
+const MAYBE_ILLEGAL = /[\0\uFEFF\uD800-\uDFFF]/;
 const ILLEGAL_CHARACTERS: Readonly<Record<string, string>> = { '\0': 'illegal character NUL', '\uFEFF': 'illegal byte order mark' };
 
 /** What go/scanner refuses anywhere in a file, even inside strings and comments. */
 function checkSourceText(source: string): void {
+  // Almost every rule has none of these characters: one test, no match list.
+  if (!MAYBE_ILLEGAL.test(source)) return;
   const bad = /[\0\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
   for (const match of source.matchAll(bad)) {
     if (match[0] === '\uFEFF' && match.index === 0) continue; // a leading BOM is skipped
@@ -99,7 +102,7 @@ class RuleScanner {
   next(): Token {
     const src = this.source;
     for (;;) {
-      while (/[ \t\r]/.test(src[this.at] ?? '') || (src[this.at] === '\n' && !this.insertSemicolon)) this.at++;
+      for (let code = src.charCodeAt(this.at); code === 0x20 || code === 0x09 || code === 0x0d || (code === 0x0a && !this.insertSemicolon); code = src.charCodeAt(this.at)) this.at++;
       if (this.at >= src.length || src[this.at] === '\n') {
         const at = this.at;
         if (this.insertSemicolon) {
@@ -136,12 +139,10 @@ class RuleScanner {
   private scanToken(): Token {
     const src = this.source;
     const at = this.at;
-    const rest = src.slice(at, at + 3);
-    if (/^[\p{L}_]/u.test(src.slice(at, at + 2))) {
+    const first = src.codePointAt(at);
+    if (first !== undefined && identifierRune(first, false)) {
       let end = at;
-      const isPart = (code: number | undefined): code is number =>
-        code !== undefined && /[\p{L}\p{Nd}_]/u.test(String.fromCodePoint(code));
-      for (let code = src.codePointAt(end); isPart(code); code = src.codePointAt(end)) end += code > 0xffff ? 2 : 1;
+      for (let code: number | undefined = first; code !== undefined && identifierRune(code, true); code = src.codePointAt(end)) end += code > 0xffff ? 2 : 1;
       this.at = end;
       return { type: 'ident', at, text: src.slice(at, end) };
     }
@@ -151,6 +152,7 @@ class RuleScanner {
       this.at = scanned.end;
       return { type: 'string', at, text: scanned.value, validUtf8: scanned.validUtf8 };
     }
+    const rest = src.slice(at, at + 3);
     for (const [text, type] of PUNCTUATION) {
       if (rest.startsWith(text)) {
         this.at += text.length;
@@ -168,6 +170,17 @@ class RuleScanner {
     throw new RuleSyntaxError(at, `unexpected ${describeRune(String.fromCodePoint(src.codePointAt(at) ?? 0))}`);
   }
 }
+
+/** A letter or `_` (Go's identifier start), or also a decimal digit after the start; ASCII without a regexp. */
+function identifierRune(code: number, part: boolean): boolean {
+  if (code < 0x80) {
+    return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || (part && code >= 0x30 && code <= 0x39);
+  }
+  return (part ? IDENTIFIER_PART : IDENTIFIER_START).test(String.fromCodePoint(code));
+}
+
+const IDENTIFIER_START = /^[\p{L}_]$/u;
+const IDENTIFIER_PART = /^[\p{L}\p{Nd}_]$/u;
 
 function describe(token: Token): string {
   if (token.type === 'eof') return 'end of rule';

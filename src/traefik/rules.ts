@@ -153,26 +153,45 @@ const HOST_PATTERN_MATCHERS: Readonly<Record<RuleProtocol, readonly string[]>> =
 // trims it into a wildcard certificate request.
 const isWildcard = (arg: string): boolean => canonicalHost(arg).startsWith('*');
 
+/** A positive Host/HostSNI (per protocol): the matchers that bind a router to hosts. */
+const claimsHost = (m: Matcher, protocol: RuleProtocol): boolean => !m.negated && HOST_MATCHERS[protocol].includes(m.name);
+
+/** What binds a branch, per protocol, made once (a rule is checked for every router): */
+const BINDS: Readonly<Record<RuleProtocol, { readonly literal: (m: Matcher) => boolean; readonly some: (m: Matcher) => boolean }>> = {
+  http: { literal: (m) => claimsHost(m, 'http') && !m.args.some(isWildcard), some: (m) => claimsHost(m, 'http') && !m.args.includes('*') },
+  tcp: { literal: (m) => claimsHost(m, 'tcp') && !m.args.some(isWildcard), some: (m) => claimsHost(m, 'tcp') && !m.args.includes('*') },
+};
+
 /** The hosts a rule binds to: positive `Host` (HTTP) or `HostSNI` (TCP) literals. */
 export function ruleHosts(tree: RuleTree, protocol: RuleProtocol): RuleHosts {
-  const hostNames = HOST_MATCHERS[protocol];
-  const claims = (m: Matcher): boolean => !m.negated && hostNames.includes(m.name);
+  const patternNames = HOST_PATTERN_MATCHERS[protocol];
   const hosts = new Set<string>();
   const wildcards = new Set<string>();
   const patterns = new Set<string>();
   for (const matcher of leaves(tree)) {
-    if (!matcher.negated && HOST_PATTERN_MATCHERS[protocol].includes(matcher.name)) for (const arg of matcher.args) patterns.add(arg);
-    if (!claims(matcher)) continue;
+    if (!matcher.negated && patternNames.includes(matcher.name)) for (const arg of matcher.args) patterns.add(arg);
+    if (!claimsHost(matcher, protocol)) continue;
     for (const arg of matcher.args) {
       const host = canonicalHost(arg);
       if (arg !== '*' && host !== '') (host.startsWith('*') ? wildcards : hosts).add(host);
     }
   }
-  const unbounded = branchWithout(tree, (m) => claims(m) && m.args.every((arg) => !isWildcard(arg)));
-  const unbound = branchWithout(tree, (m) => claims(m) && !m.args.includes('*'));
-  const result = { hosts: [...hosts].sort(), wildcards: [...wildcards].sort(), patterns: [...patterns].sort(), catchAll: unbound !== undefined };
-  if (unbounded === undefined) return { ...result, bounded: true };
-  return { ...result, bounded: false, reason: unboundedReason(unbounded, protocol) };
+  // A literal branch: every branch has a positive literal host (not `*`, not `*.x`).
+  const unbounded = branchWithout(tree, BINDS[protocol].literal);
+  const unbound = branchWithout(tree, BINDS[protocol].some);
+  return {
+    hosts: sorted(hosts),
+    wildcards: sorted(wildcards),
+    patterns: sorted(patterns),
+    catchAll: unbound !== undefined,
+    bounded: unbounded === undefined,
+    ...(unbounded === undefined ? {} : { reason: unboundedReason(unbounded, protocol) }),
+  };
+}
+
+/** A set's items in UTF-16 order (most sets here hold one host or none). */
+function sorted(set: ReadonlySet<string>): string[] {
+  return set.size === 0 ? [] : [...set].sort();
 }
 
 /** The matcher whose hosts Traefik collects from a rule for certificates and TLS options. */
