@@ -22,7 +22,7 @@ export class Ip {
   static fromBytes(bytes: ArrayLike<number>, zone?: string): Ip {
     if (bytes.length !== 4 && bytes.length !== 16) throw new RangeError(`an IP has 4 or 16 bytes, got ${bytes.length}`);
     if (zone !== undefined && bytes.length === 4) throw new RangeError('an IPv4 address has no zone');
-    return new Ip(Uint8Array.from(bytes), zone);
+    return new Ip(new Uint8Array(bytes), zone);
   }
 
   /** Canonical text: dotted quad, or RFC 5952 IPv6 (`::ffff:a.b.c.d` for IPv4-mapped). */

@@ -66,8 +66,12 @@ function compileAction(action: string): ((model: DefaultRuleModel) => string) | 
 
 /** Traefik's provider.Normalize: every run of non-letter, non-digit characters becomes one `-`. */
 export function normalizeName(name: string): string {
-  return name
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((part) => part !== '')
-    .join('-');
+  // One pass, no list of parts: runs inside become `-`, and the ones at either end (which split
+  // and filter would drop) are cut off.
+  const joined = name.replace(NOT_LETTER_OR_DIGIT, '-');
+  const start = joined.startsWith('-') ? 1 : 0;
+  const end = joined.length > start && joined.endsWith('-') ? joined.length - 1 : joined.length;
+  return joined.slice(start, end);
 }
+
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;

@@ -45,7 +45,9 @@ export interface Resource {
 export type TenantConfig = Record<Section, Map<string, Resource>>;
 
 export function emptyTenantConfig(): TenantConfig {
-  return Object.fromEntries(SECTIONS.map((section) => [section, new Map<string, Resource>()])) as TenantConfig;
+  const config = {} as TenantConfig;
+  for (const section of SECTIONS) config[section] = new Map<string, Resource>();
+  return config;
 }
 
 export interface ContainerConfig {

@@ -200,13 +200,14 @@ const PLAIN_SAFE = /^[A-Za-z][A-Za-z0-9_./-]*$/;
 const RESERVED_WORDS = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n', 'null']);
 
 function yamlString(text: string, templated = true): string {
-  if (PLAIN_SAFE.test(text) && !RESERVED_WORDS.has(text.toLowerCase())) return text;
+  // Every reserved word is at most five letters: longer names are not lower-cased to check.
+  if (PLAIN_SAFE.test(text) && (text.length > 5 || !RESERVED_WORDS.has(text.toLowerCase()))) return text;
   return doubleQuoted(templated ? escapeGoTemplate(text) : text);
 }
 
 /** Prints `{{` through a raw-string action: no quotes or backslashes, so YAML quoting leaves it whole. */
 function escapeGoTemplate(text: string): string {
-  return text.replaceAll('{{', '{{`{{`}}');
+  return text.includes('{{') ? text.replaceAll('{{', '{{`{{`}}') : text;
 }
 
 // Never raw in our output: C0/C1 controls and DEL (yaml.v3 rejects them, or reads NEL as a line
