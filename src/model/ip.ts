@@ -46,9 +46,20 @@ export function parseIp(text: string): Ip | undefined {
 /** Standard notation only (dotted quad without leading zeros, RFC 4291 IPv6 without zone), for CIDRs. */
 export function parseStrictIp(text: string): Ip | undefined {
   if (text.includes(':')) return parseIpv6(text, false);
-  const parts = text.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
-  return Ip.fromBytes(parts.map(Number));
+  return dottedQuad(text) ?? undefined;
+}
+
+const DOTTED_QUAD = /^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$/;
+
+/**
+ * Standard notation, the spelling almost every address has: the address, null when written so
+ * but a part is over 255 (no reading makes it an address), undefined when not written so.
+ */
+function dottedQuad(text: string): Ip | null | undefined {
+  const match = DOTTED_QUAD.exec(text);
+  if (!match) return undefined;
+  const bytes = [Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4])];
+  return bytes.every((byte) => byte <= 255) ? Ip.fromBytes(bytes) : null;
 }
 
 /** Only digits, hex digits, `x` and dots can spell a part (decimal, 0-octal, 0x-hex). */
@@ -58,6 +69,8 @@ const LOOSE_IPV4_TEXT = /^[0-9a-fA-FxX.]*$/;
 function parseLooseIpv4(text: string): Ip | undefined {
   // Host names are asked too (is this name an address?): most have a letter no part can hold.
   if (!LOOSE_IPV4_TEXT.test(text)) return undefined;
+  const quad = dottedQuad(text);
+  if (quad !== undefined) return quad ?? undefined;
   const parts = text.split('.');
   if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop(); // trailing dot
   if (parts.length > 4) return undefined;
