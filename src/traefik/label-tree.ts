@@ -9,9 +9,11 @@ import { MAX_LABEL_KEY_SEGMENTS } from '../model/limits.ts';
 export interface LabelNode {
   readonly name: string;
   value: string;
+  /** The name case-folded: labels differing only in case are one node. */
+  readonly folded: string;
   readonly children: LabelNode[];
-  /** Children by case-folded name: labels differing only in case are one node. */
-  readonly byFolded: Map<string, LabelNode>;
+  /** Children by folded name, once there are too many to scan (most nodes have one or two). */
+  byFolded?: Map<string, LabelNode>;
   /** First label (in sorted order) that passes through this node: what a diagnostic points at. */
   readonly label: string;
   /** Label whose value the node holds (the last one written). */
@@ -61,15 +63,16 @@ export function buildTree(labels: Readonly<Record<string, string>>, prefixes: re
   let root: LabelNode | undefined;
   for (const key of decodedLabelKeys(labels, prefixes)) {
     const { parts, folded } = keyPath(key);
-    root ??= newNode(parts[0] as string, key);
+    root ??= newNode(parts[0] as string, folded[0] as string, key);
     let node = root;
     for (let i = 1; i < parts.length; i++) {
       const fold = folded[i] as string;
-      let child = node.byFolded.get(fold);
+      let child = childNamed(node, fold);
       if (!child) {
-        child = newNode(parts[i] as string, key);
+        child = newNode(parts[i] as string, fold, key);
         node.children.push(child);
-        node.byFolded.set(fold, child);
+        if (node.byFolded) node.byFolded.set(fold, child);
+        else if (node.children.length > MAX_SCANNED_CHILDREN) node.byFolded = new Map(node.children.map((c) => [c.folded, c]));
       }
       node = child;
     }
@@ -80,8 +83,17 @@ export function buildTree(labels: Readonly<Record<string, string>>, prefixes: re
   return root;
 }
 
-function newNode(name: string, label: string): LabelNode {
-  return { name, value: '', children: [], byFolded: new Map(), label, valueLabel: label, ends: [] };
+function newNode(name: string, folded: string, label: string): LabelNode {
+  return { name, folded, value: '', children: [], label, valueLabel: label, ends: [] };
+}
+
+/** Past this many children a node indexes them: a hostile container's thousand siblings cost no quadratic scan. */
+const MAX_SCANNED_CHILDREN = 8;
+
+function childNamed(node: LabelNode, folded: string): LabelNode | undefined {
+  if (node.byFolded) return node.byFolded.get(folded);
+  for (const child of node.children) if (child.folded === folded) return child;
+  return undefined;
 }
 
 /** A key's segments as written and case-folded. */
