@@ -86,21 +86,22 @@ export function resolveClaims(
   const refusals: ClaimRefusal[] = [];
   const ownedHosts = new Map<string, Set<string>>();
 
+  const baseWildcard = `*.${baseDomain}`;
+  // The current claim's reasons to be refused (one list for all: almost every claim has none).
+  const found: Reason[] = [];
   for (const { tenantId, claim, age } of entries) {
     const unknownAge = age === undefined;
-    const operatorReasons: string[] = [];
-    const hostReasons: string[] = [];
-    const entrypointReasons: string[] = [];
+    found.length = 0;
     for (const host of claim.hosts) {
       const literal = foreign(files.hosts.get(host), tenantId);
       // `*.{baseDomain}` names the auto-routes' own space: a file's wildcard there is a fallback, not a claim.
       const wildcard = wildcardOf(host);
-      const byWildcard = literal ?? (wildcard === `*.${baseDomain}` ? undefined : foreign(files.wildcards.get(wildcard), tenantId));
-      const byPattern = byWildcard ? undefined : files.patterns.find((p) => !heldBy(p.claim, tenantId) && p.test(host));
+      const byWildcard = literal ?? (wildcard === baseWildcard ? undefined : foreign(files.wildcards.get(wildcard), tenantId));
+      const byPattern = byWildcard || files.patterns.length === 0 ? undefined : files.patterns.find((p) => !heldBy(p.claim, tenantId) && p.test(host));
       const file = byWildcard ?? byPattern?.claim;
       if (file) {
         const how = literal ? '' : ` (it matches ${byPattern ? describePattern(byPattern) : wildcard})`;
-        (file.holder.kind === 'operator' ? operatorReasons : hostReasons).push(`host ${host} is routed by ${describeHolder(file)}${how}`);
+        found.push([file.holder.kind === 'operator' ? OPERATOR_HOST : HOST, `host ${host} is routed by ${describeHolder(file)}${how}`]);
         continue;
       }
       // Deeper names under a site of the base domain are that site's: its cookies and its wildcard DNS reach them.
@@ -110,59 +111,52 @@ export function resolveClaims(
         const siteReserved = reservedFor(site, baseDomain, tenantIds);
         const siteOwner = hostOwner.get(site);
         if (siteFile) {
-          (siteFile.holder.kind === 'operator' ? operatorReasons : hostReasons).push(`host ${host} is below ${site}, which is routed by ${describeHolder(siteFile)}`);
+          found.push([siteFile.holder.kind === 'operator' ? OPERATOR_HOST : HOST, `host ${host} is below ${site}, which is routed by ${describeHolder(siteFile)}`]);
           continue;
         }
         if (siteReserved.length > 0 && !siteReserved.includes(tenantId)) {
-          hostReasons.push(`host ${host} is below ${site}, which is reserved for the auto-routes of daemon ${siteReserved.join(', ')}`);
+          found.push([HOST, `host ${host} is below ${site}, which is reserved for the auto-routes of daemon ${siteReserved.join(', ')}`]);
           continue;
         }
         if (siteOwner && siteOwner.tenantId !== tenantId) {
-          hostReasons.push(`host ${host} is below ${site}, which belongs to daemon ${siteOwner.tenantId} (${describe(siteOwner)}; ${whyFirst(siteOwner, age)})`);
+          found.push([HOST, `host ${host} is below ${site}, which belongs to daemon ${siteOwner.tenantId} (${describe(siteOwner)}; ${whyFirst(siteOwner, age)})`]);
           continue;
         }
       }
       const reserved = reservedFor(host, baseDomain, tenantIds);
       const owner = hostOwner.get(host);
       if (reserved.length > 0 && !reserved.includes(tenantId)) {
-        hostReasons.push(`host ${host} is reserved for the auto-routes of daemon ${reserved.join(', ')}`);
+        found.push([HOST, `host ${host} is reserved for the auto-routes of daemon ${reserved.join(', ')}`]);
       } else if (owner && owner.tenantId !== tenantId) {
-        hostReasons.push(`host ${host} belongs to daemon ${owner.tenantId} (${describe(owner)}; ${whyFirst(owner, age)})`);
+        found.push([HOST, `host ${host} belongs to daemon ${owner.tenantId} (${describe(owner)}; ${whyFirst(owner, age)})`]);
       } else if (unknownAge && hasOther(hostClaimants.get(host), tenantId)) {
-        hostReasons.push(
-          `host ${host} is also claimed by daemon ${listed(othersIn(hostClaimants.get(host), tenantId))} and this container's creation time is unknown`,
-        );
+        found.push([HOST, `host ${host} is also claimed by daemon ${listed(othersIn(hostClaimants.get(host), tenantId))} and this container's creation time is unknown`]);
       }
     }
-    const operatorEntrypointReasons: string[] = [];
     for (const ep of claim.entrypoints) {
       const file = foreign(files.whole.get(ep), tenantId) ?? (claim.whole ? foreign(files.users.get(ep), tenantId) : undefined);
       if (file) {
         const what = file.whole ? `entrypoint ${ep} is taken whole by` : `it would take entrypoint ${ep} whole, but it is used by`;
-        (file.holder.kind === 'operator' ? operatorEntrypointReasons : entrypointReasons).push(`${what} ${describeHolder(file)}`);
+        found.push([file.holder.kind === 'operator' ? OPERATOR_ENTRYPOINT : ENTRYPOINT, `${what} ${describeHolder(file)}`]);
         continue;
       }
       const whole = wholeOwner.get(ep);
       if (whole && whole.tenantId !== tenantId) {
-        entrypointReasons.push(`entrypoint ${ep} is taken whole by daemon ${whole.tenantId} (${describe(whole)}; ${whyFirst(whole, age)})`);
+        found.push([ENTRYPOINT, `entrypoint ${ep} is taken whole by daemon ${whole.tenantId} (${describe(whole)}; ${whyFirst(whole, age)})`]);
         continue;
       }
       if (!claim.whole) continue;
       const other = otherUser(users.get(ep), tenantId);
       if (other) {
-        entrypointReasons.push(`it would take entrypoint ${ep} whole, but daemon ${other.tenantId} uses it (${describe(other)}; ${whyFirst(other, age)})`);
+        found.push([ENTRYPOINT, `it would take entrypoint ${ep} whole, but daemon ${other.tenantId} uses it (${describe(other)}; ${whyFirst(other, age)})`]);
       } else if (unknownAge && hasOther(entrypointUsers.get(ep), tenantId)) {
-        entrypointReasons.push(`entrypoint ${ep} is contested and this container's creation time is unknown`);
+        found.push([ENTRYPOINT, `entrypoint ${ep} is contested and this container's creation time is unknown`]);
       }
     }
-    const reasons = [...operatorReasons, ...hostReasons, ...operatorEntrypointReasons, ...entrypointReasons];
-    if (reasons.length > 0) {
-      const code =
-        operatorReasons.length > 0 ? 'host-reserved-operator'
-        : hostReasons.length > 0 ? 'host-conflict'
-        : operatorEntrypointReasons.length > 0 ? 'entrypoint-reserved-operator'
-        : 'entrypoint-conflict';
-      refusals.push({ tenantId, claim, code, reason: reasons.join('; ') });
+    if (found.length > 0) {
+      // Listed kind by kind (the sort is stable), and the first kind names the refusal.
+      found.sort((a, b) => a[0] - b[0]);
+      refusals.push({ tenantId, claim, code: REFUSAL_CODES[(found[0] as Reason)[0]], reason: found.map((reason) => reason[1]).join('; ') });
       continue;
     }
     const holder = { tenantId, claim, age };
@@ -179,6 +173,15 @@ export function resolveClaims(
   }
   return { refusals, ownedHosts };
 }
+
+/** Kinds of reasons, in the order they are listed; the first kind found names the refusal. */
+const OPERATOR_HOST = 0;
+const HOST = 1;
+const OPERATOR_ENTRYPOINT = 2;
+const ENTRYPOINT = 3;
+const REFUSAL_CODES = ['host-reserved-operator', 'host-conflict', 'entrypoint-reserved-operator', 'entrypoint-conflict'] as const;
+
+type Reason = [kind: 0 | 1 | 2 | 3, text: string];
 
 /**
  * The site of the base domain a deeper host is under (`a.b.shop-2816.example.com` → `shop-2816.example.com`),
@@ -219,9 +222,9 @@ function othersIn(set: Set<string> | undefined, self: string): string[] {
 }
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
-  const set = map.get(key) ?? new Set<string>();
-  set.add(value);
-  map.set(key, set);
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
 }
 
 function compareText(a: string, b: string): number {

@@ -79,6 +79,7 @@ export function heldBy(claim: HeldClaim, tenantId: string): boolean {
 
 /** A held claim that is not the tenant's own kept file (at most two holders are looked at). */
 export function foreign(byHolder: ReadonlyMap<string, HeldClaim> | undefined, tenantId: string): HeldClaim | undefined {
-  for (const [holder, claim] of byHolder ?? []) if (holder !== tenantId) return claim;
+  if (byHolder === undefined) return undefined;
+  for (const [holder, claim] of byHolder) if (holder !== tenantId) return claim;
   return undefined;
 }
