@@ -18,12 +18,7 @@ export function isConfigObject(value: unknown): value is ConfigObject {
 
 /** Own property read that never walks a prototype. */
 export function own(object: ConfigObject | undefined, key: string): ConfigValue | undefined {
-  if (object === undefined) return undefined;
-  // One lookup for the objects of this module (no prototype, so nothing can be inherited); a
-  // second, for ownership, only for an object with a prototype. Read for every field of every resource.
-  const value = object[key];
-  if (value === undefined || Object.getPrototypeOf(object) === null || Object.prototype.hasOwnProperty.call(object, key)) return value;
-  return undefined;
+  return object !== undefined && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
 }
 
 export function ownObject(object: ConfigObject | undefined, key: string): ConfigObject | undefined {
