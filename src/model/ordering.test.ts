@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
-import { compareDaemonIds } from './ordering.ts';
+import { compareCodePoints, compareDaemonIds, compareUtf16, sortInPlace } from './ordering.ts';
 
 describe('compareDaemonIds', () => {
   it('orders numeric ids by their value, leading zeros or not', () => {
@@ -21,5 +21,21 @@ describe('compareDaemonIds', () => {
   it('puts numbers before names and names in code point order', () => {
     const sorted = ['edge-1', '10000', '2816', '0', 'a', '', 'b\u{1F600}', 'b\uE000', '2816x'].sort(compareDaemonIds);
     assert.deepEqual(sorted, ['0', '2816', '10000', '', '2816x', 'a', 'b\uE000', 'b\u{1F600}', 'edge-1']);
+  });
+});
+
+describe('sortInPlace', () => {
+  it('orders as Array.prototype.sort does, stably, short lists and long ones', () => {
+    const entry = fc.tuple(fc.string({ unit: 'binary', maxLength: 4 }), fc.nat());
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 40 }), fc.boolean(), (list, byCodePoints) => {
+        const compare = (a: [string, number], b: [string, number]) => (byCodePoints ? compareCodePoints : compareUtf16)(a[0], b[0]);
+        const expected = [...list].sort(compare);
+        const copy = [...list];
+        assert.equal(sortInPlace(copy, compare), copy);
+        assert.deepEqual(copy, expected);
+      }),
+      { numRuns: 2000, seed: 13 },
+    );
   });
 });

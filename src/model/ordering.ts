@@ -20,6 +20,30 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** UTF-16 order, as Array.prototype.sort orders strings without a comparator. */
+export function compareUtf16(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Past this length a list goes to Array.prototype.sort. */
+const INSERTION_SORT_MAX = 16;
+
+/**
+ * Sorts `list` in place, stably, and returns it. Short lists (most: a map's few keys, a
+ * container's labels) are sorted by insertion, since Array.prototype.sort copies every list it
+ * sorts, and the render sorts tens of thousands of them.
+ */
+export function sortInPlace<T>(list: T[], compare: (a: T, b: T) => number): T[] {
+  if (list.length > INSERTION_SORT_MAX) return list.sort(compare);
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i] as T;
+    let j = i - 1;
+    for (; j >= 0 && compare(list[j] as T, item) > 0; j--) list[j + 1] = list[j] as T;
+    list[j + 1] = item;
+  }
+  return list;
+}
+
 /** Numeric ids numerically (any length), then names in code point order. */
 export function compareDaemonIds(a: string, b: string): number {
   // Called by every sort of daemons, thousands of times a render: no regexps, no copies.

@@ -3,6 +3,7 @@
 // came from.
 
 import { emptyObject, ensureObject, own, ownObject, ownString, ownStrings, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
+import { compareUtf16, sortInPlace } from '../model/ordering.ts';
 import { renameReferences } from './references.ts';
 import { serversOf, type Section, type TenantConfig } from './tenant-config.ts';
 
@@ -49,7 +50,7 @@ export function assembleFragment(tenantId: string, config: TenantConfig, allowRe
     const resources = config[section];
     if (resources.size === 0) continue;
     const map = ensureObject(ensureObject(out, top), key);
-    for (const name of [...resources.keys()].sort()) {
+    for (const name of sortInPlace([...resources.keys()], compareUtf16)) {
       // Values belong to this render (built fresh from the snapshot), so they are renamed in place.
       const value = (resources.get(name) as { value: ConfigObject }).value;
       renameReferences(section, value, config, allowRefs, rename);

@@ -6,6 +6,8 @@
 // and yaml.ts takes the long way (it names what is invalid, or lets the package write keys too
 // long for an implicit key, keys with lone surrogates, unusual comments, very deep nesting).
 
+import { compareUtf16, sortInPlace } from '../model/ordering.ts';
+
 /** A tree as yaml.ts prepares it for the package: plain data, every map's keys sorted. */
 export type YamlTree = string | number | boolean | bigint | YamlTree[] | Map<string, YamlTree>;
 
@@ -50,8 +52,8 @@ export function writeBlockYaml(config: object, commentLines: readonly string[], 
 function writeMap(map: Record<string, unknown>, indent: string, lines: string[], scalar: (text: string) => string, depth: number): void {
   const keys = Object.keys(map);
   for (const key of keys) if (SURROGATE.test(key)) throw new NotWritten();
-  // Code point order (Go's, and yaml.ts's): without surrogates it is UTF-16 order, the default sort.
-  keys.sort();
+  // Code point order (Go's, and yaml.ts's): without surrogates it is UTF-16 order.
+  sortInPlace(keys, compareUtf16);
   for (const key of keys) {
     const name = scalar(key);
     if (name.length > MAX_IMPLICIT_KEY) throw new NotWritten();

@@ -3,7 +3,7 @@
 // name kept, last value wins). `name[0]` segments split into the name and its index.
 
 import { foldCase, type FieldDef } from './fields/table.ts';
-import { compareCodePoints } from '../model/ordering.ts';
+import { compareCodePoints, sortInPlace } from '../model/ordering.ts';
 import { MAX_LABEL_KEY_SEGMENTS } from '../model/limits.ts';
 
 export interface LabelNode {
@@ -40,9 +40,10 @@ export function decodedLabelKeys(
   prefixes: readonly string[],
 ): string[] {
   const matcher = prefixMatcher(prefixes);
-  return Object.keys(labels)
-    .filter((key) => matcher.test(key))
-    .sort(compareCodePoints);
+  return sortInPlace(
+    Object.keys(labels).filter((key) => matcher.test(key)),
+    compareCodePoints,
+  );
 }
 
 // Weak: a caller that builds its prefix list per call gets no reuse, but no leak either.

@@ -166,14 +166,15 @@ const BINDS: Readonly<Record<RuleProtocol, { readonly literal: (m: Matcher) => b
 export function ruleHosts(tree: RuleTree, protocol: RuleProtocol): RuleHosts {
   const patternNames = HOST_PATTERN_MATCHERS[protocol];
   const hosts = new Set<string>();
-  const wildcards = new Set<string>();
-  const patterns = new Set<string>();
+  // Made when a rule has one (few do): this runs for every router.
+  let wildcards: Set<string> | undefined;
+  let patterns: Set<string> | undefined;
   for (const matcher of leaves(tree)) {
-    if (!matcher.negated && patternNames.includes(matcher.name)) for (const arg of matcher.args) patterns.add(arg);
+    if (!matcher.negated && patternNames.includes(matcher.name)) for (const arg of matcher.args) (patterns ??= new Set()).add(arg);
     if (!claimsHost(matcher, protocol)) continue;
     for (const arg of matcher.args) {
       const host = canonicalHost(arg);
-      if (arg !== '*' && host !== '') (host.startsWith('*') ? wildcards : hosts).add(host);
+      if (arg !== '*' && host !== '') (host.startsWith('*') ? (wildcards ??= new Set()) : hosts).add(host);
     }
   }
   // A literal branch: every branch has a positive literal host (not `*`, not `*.x`).
@@ -190,8 +191,8 @@ export function ruleHosts(tree: RuleTree, protocol: RuleProtocol): RuleHosts {
 }
 
 /** A set's items in UTF-16 order (most sets here hold one host or none). */
-function sorted(set: ReadonlySet<string>): string[] {
-  return set.size === 0 ? [] : [...set].sort();
+function sorted(set: ReadonlySet<string> | undefined): string[] {
+  return set === undefined || set.size === 0 ? [] : [...set].sort();
 }
 
 /** The matcher whose hosts Traefik collects from a rule for certificates and TLS options. */
