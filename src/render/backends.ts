@@ -75,7 +75,10 @@ function isBridgeAddress(ip: Ip): boolean {
 /** Refuses services whose servers, and middlewares whose calls, leave the tenant's addresses. */
 export function enforceBackends(checks: TenantChecks): void {
   const { config, tenant, daemon } = checks;
-  const policyFor = (origins: readonly ContainerSnapshot[]) => backendPolicy(tenant, origins, daemon, checks.options.allowBackends, checks.context.networkHolders, checks.options.hostAddresses);
+  const policyOf = (origins: readonly ContainerSnapshot[]) => backendPolicy(tenant, origins, daemon, checks.options.allowBackends, checks.context.networkHolders, checks.options.hostAddresses);
+  // A numeric id's policy does not depend on the containers: one for all its resources.
+  const shared = tenant.kind === 'network' ? policyOf([]) : undefined;
+  const policyFor = (origins: readonly ContainerSnapshot[]) => shared ?? policyOf(origins);
   const check = (section: Section, name: string, problem: Problem | undefined) => {
     if (problem !== undefined) checks.refuse(section, name, 'backend-refused', problem.reason, problem.labelPath);
   };

@@ -6,7 +6,7 @@
 import type { DiagnosticSink } from '../model/diagnostics.ts';
 import { isConfigObject, own, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
 import { SECTION_STRUCTS } from '../traefik/fields/configuration.ts';
-import type { FieldType, StructDef } from '../traefik/fields/table.ts';
+import { fieldNamed, type FieldType, type StructDef } from '../traefik/fields/table.ts';
 import { resourceLabel } from './label-lookup.ts';
 import type { TenantChecks } from './tenant-checks.ts';
 import { SECTIONS, sectionWords, serversOf, type Resource, type Section } from './tenant-config.ts';
@@ -56,7 +56,8 @@ function repairHarmless(section: Section, name: string, resource: Resource, sink
 
 function structProblem(value: ConfigObject, struct: StructDef, path: string): string | undefined {
   for (const key of Object.keys(value)) {
-    const field = struct.fields.find((f) => f.name === key);
+    const field = fieldNamed(struct, key);
+    if (field && !field.labelOnly && field.file !== 'ignore' && field.type.kind === 'scalar') continue; // most fields: nothing to check, no path to spell
     const at = path === '' ? key : `${path}.${key}`;
     if (!field || field.labelOnly || field.file === 'ignore') return `${at} cannot be written to a file`;
     const problem = valueProblem(value[key] as ConfigValue, field.type, at, field.file === 'allowEmpty');
@@ -90,6 +91,7 @@ function valueProblem(value: ConfigValue, type: FieldType, at: string, allowEmpt
     }
     case 'map': {
       if (!isConfigObject(value) || Object.keys(value).length === 0) return `${at} is empty`;
+      if (type.value.kind === 'scalar') return undefined; // scalars have nothing to check
       for (const key of Object.keys(value)) {
         const problem = valueProblem(value[key] as ConfigValue, type.value, `${at}.${key}`, type.value.kind === 'raw');
         if (problem !== undefined) return problem;

@@ -98,6 +98,19 @@ export function findField(struct: StructDef, name: string): FieldDef | undefined
   return fieldIndex(struct).get(foldCase(name));
 }
 
+/** The field of this canonical name (as files and our output spell it), if any. */
+export function fieldNamed(struct: StructDef, name: string): FieldDef | undefined {
+  let index = namedIndexes.get(struct);
+  if (!index) {
+    index = new Map();
+    for (const candidate of struct.fields) if (!index.has(candidate.name)) index.set(candidate.name, candidate);
+    namedIndexes.set(struct, index);
+  }
+  return index.get(name);
+}
+
+const namedIndexes = new WeakMap<StructDef, Map<string, FieldDef>>();
+
 // Every label node is looked up in its struct: each struct's fields are indexed once, by the key
 // labels are matched against (the first field wins, as the scan it replaces did).
 const fieldIndexes = new WeakMap<StructDef, ReadonlyMap<string, FieldDef>>();
