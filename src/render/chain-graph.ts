@@ -13,7 +13,10 @@ import type { TenantConfig } from './tenant-config.ts';
 export function refuseBadChains(checks: TenantChecks): void {
   const { config } = checks;
   const drop = (name: string, code: DiagnosticCode, reason: string) => checks.refuse('http.middlewares', name, code, reason, 'chain.middlewares');
-  for (const name of cyclicMiddlewares(chainEdges(config))) drop(name, 'chain-recursion', 'its chain reaches itself');
+  const edges = chainEdges(config);
+  // Most tenants have no chain at all: nothing can cycle or nest.
+  if (![...edges.values()].some((list) => list !== undefined)) return;
+  for (const name of cyclicMiddlewares(edges)) drop(name, 'chain-recursion', 'its chain reaches itself');
   for (const [name, depth] of chainDepths(chainEdges(config))) {
     if (depth > MAX_CHAIN_DEPTH) drop(name, 'chain-too-deep', `it nests chains ${depth} deep, route-server accepts at most ${MAX_CHAIN_DEPTH}`);
   }

@@ -4,6 +4,7 @@
 
 import { emptyObject, ensureObject, own, ownObject, ownString, ownStrings, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
 import { compareUtf16, sortInPlace } from '../model/ordering.ts';
+import type { ContainerSnapshot } from '../model/snapshot.ts';
 import { renameReferences } from './references.ts';
 import { serversOf, type Section, type TenantConfig } from './tenant-config.ts';
 
@@ -60,12 +61,14 @@ export function assembleFragment(tenantId: string, config: TenantConfig, allowRe
   return { config: out, routes: routesOf(tenantId, config, out) };
 }
 
+const byName = (a: readonly [string, unknown], b: readonly [string, unknown]): number => compareUtf16(a[0], b[0]);
+
 function routesOf(tenantId: string, config: TenantConfig, out: ConfigObject): RouteInfo[] {
   const routes: RouteInfo[] = [];
   for (const protocol of ['http', 'tcp', 'udp'] as const) {
     const section = `${protocol}.routers` as Section;
     const services = ownObject(ownObject(out, protocol), 'services');
-    for (const [name, resource] of [...config[section]].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [name, resource] of sortInPlace([...config[section]], byName)) {
       const router = ownObject(ownObject(ownObject(out, protocol), 'routers'), finalName(name, tenantId)) as ConfigObject;
       const service = ownString(router, 'service') ?? '';
       const servers = serversOf(ownObject(ownObject(services, service), 'loadBalancer')).map(
@@ -83,7 +86,7 @@ function routesOf(tenantId: string, config: TenantConfig, out: ConfigObject): Ro
         service,
         servers,
         daemon: tenantId,
-        containers: [...new Set(resource.origins.map((c) => c.name))].sort(),
+        containers: resource.origins.length === 1 ? [(resource.origins[0] as ContainerSnapshot).name] : [...new Set(resource.origins.map((c) => c.name))].sort(),
         autoRoute: resource.autoRoute,
       });
     }

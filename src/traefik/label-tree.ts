@@ -18,8 +18,8 @@ export interface LabelNode {
   readonly label: string;
   /** Label whose value the node holds (the last one written). */
   valueLabel: string;
-  /** Every label that ends at this node (several when they differ only in case). */
-  readonly ends: string[];
+  /** Every label that ends at this node (several when they differ only in case); none for a node on the way. */
+  ends: string[] | undefined;
   field?: FieldDef;
   disabled?: boolean;
 }
@@ -79,13 +79,14 @@ export function buildTree(labels: Readonly<Record<string, string>>, prefixes: re
     }
     node.value = labels[key] ?? '';
     node.valueLabel = key;
-    node.ends.push(key);
+    (node.ends ??= []).push(key);
   }
   return root;
 }
 
 function newNode(name: string, folded: string, label: string): LabelNode {
-  return { name, folded, value: '', children: [], label, valueLabel: label, ends: [] };
+  // Every field set here, in one order: the decoder's later writes keep one object shape.
+  return { name, folded, value: '', children: [], byFolded: undefined, label, valueLabel: label, ends: undefined, field: undefined, disabled: undefined };
 }
 
 /** Past this many children a node indexes them: a hostile container's thousand siblings cost no quadratic scan. */

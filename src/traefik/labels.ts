@@ -139,7 +139,7 @@ function noteNotSettable(node: LabelNode, field: FieldDef, notes: LabelNote[]): 
   const labels: string[] = [];
   while (stack.length > 0) {
     const next = stack.pop() as LabelNode;
-    labels.push(...next.ends);
+    if (next.ends) labels.push(...next.ends);
     stack.push(...next.children);
   }
   for (const label of labels.sort(compareCodePoints)) notes.push({ kind: 'not-settable', label, message });
