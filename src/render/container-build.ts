@@ -139,8 +139,9 @@ function addServer(
   context: ContainerBuildContext,
 ): string | undefined {
   if (!loadBalancer) return 'load-balancer is not defined';
-  const servers = Array.isArray(loadBalancer['servers']) ? (loadBalancer['servers'] as ConfigObject[]) : [];
-  if (servers.length === 0) servers.push(emptyObject());
+  const listed = Array.isArray(loadBalancer['servers']) ? (loadBalancer['servers'] as ConfigObject[]) : [];
+  // A literal holds exactly its one server; a push onto an empty list reserves 17 slots, for every service of every container.
+  const servers = listed.length === 0 ? [emptyObject()] : listed;
   loadBalancer['servers'] = servers;
   const server = servers[0] as ConfigObject;
   if (protocol === 'http' && ownString(server, 'url')) {

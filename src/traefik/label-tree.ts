@@ -11,7 +11,8 @@ export interface LabelNode {
   value: string;
   /** The name case-folded: labels differing only in case are one node. */
   readonly folded: string;
-  readonly children: LabelNode[];
+  /** In label order; a leaf shares one frozen empty list (most nodes are leaves, and a list that grows reserves 17 slots). */
+  children: readonly LabelNode[];
   /** Children by folded name, once there are too many to scan (most nodes have one or two). */
   byFolded?: Map<string, LabelNode>;
   /** First label (in sorted order) that passes through this node: what a diagnostic points at. */
@@ -71,7 +72,8 @@ export function buildTree(labels: Readonly<Record<string, string>>, prefixes: re
       let child = childNamed(node, fold);
       if (!child) {
         child = newNode(parts[i] as string, fold, key);
-        node.children.push(child);
+        if (node.children === NO_CHILDREN) node.children = [child];
+        else (node.children as LabelNode[]).push(child);
         if (node.byFolded) node.byFolded.set(fold, child);
         else if (node.children.length > MAX_SCANNED_CHILDREN) node.byFolded = new Map(node.children.map((c) => [c.folded, c]));
       }
@@ -79,15 +81,19 @@ export function buildTree(labels: Readonly<Record<string, string>>, prefixes: re
     }
     node.value = labels[key] ?? '';
     node.valueLabel = key;
-    (node.ends ??= []).push(key);
+    // A literal holds exactly one; a list that grows by push reserves 17 slots.
+    if (node.ends) node.ends.push(key);
+    else node.ends = [key];
   }
   return root;
 }
 
 function newNode(name: string, folded: string, label: string): LabelNode {
   // Every field set here, in one order: the decoder's later writes keep one object shape.
-  return { name, folded, value: '', children: [], byFolded: undefined, label, valueLabel: label, ends: undefined, field: undefined, disabled: undefined };
+  return { name, folded, value: '', children: NO_CHILDREN, byFolded: undefined, label, valueLabel: label, ends: undefined, field: undefined, disabled: undefined };
 }
+
+const NO_CHILDREN: readonly LabelNode[] = Object.freeze([]);
 
 /** Past this many children a node indexes them: a hostile container's thousand siblings cost no quadratic scan. */
 const MAX_SCANNED_CHILDREN = 8;
