@@ -66,10 +66,11 @@ export function planCertificates(claim: RouterClaim, options: RenderOptions): Ce
 
 /** Types.MatchDomain against `*.{base}`: the wildcard itself, or exactly one label under the base. */
 export function coveredByWildcard(name: string, base: string): boolean {
-  if (name === `*.${base}`) return true;
-  if (!name.endsWith(`.${base}`)) return false;
-  const label = name.slice(0, -(base.length + 1));
-  return label !== '' && label !== '*' && !label.includes('.');
+  // `name` is `{label}.{base}`: compared in place, asked for every name of every router.
+  const dot = name.length - base.length - 1;
+  if (dot < 0 || !name.endsWith(base) || name.charCodeAt(dot) !== 0x2e) return false;
+  if (dot === 1 && name.charCodeAt(0) === 0x2a) return true; // the wildcard itself
+  return dot > 0 && name.lastIndexOf('.', dot - 1) < 0; // exactly one label
 }
 
 /**
@@ -103,7 +104,7 @@ export function overCertificateQuota(
 }
 
 function certificateKey(names: readonly string[]): string {
-  return [...new Set(names)].sort().join(',');
+  return names.length === 1 ? (names[0] as string) : [...new Set(names)].sort().join(',');
 }
 
 function domainEntry(names: readonly string[]): ConfigObject {

@@ -152,9 +152,8 @@ class RuleScanner {
       this.at = scanned.end;
       return { type: 'string', at, text: scanned.value, validUtf8: scanned.validUtf8 };
     }
-    const rest = src.slice(at, at + 3);
     for (const [text, type] of PUNCTUATION) {
-      if (rest.startsWith(text)) {
+      if (src.startsWith(text, at)) {
         this.at += text.length;
         return { type, at, text };
       }
@@ -163,6 +162,7 @@ class RuleScanner {
       this.at++;
       return { type: '!', at, text: '!' };
     }
+    const rest = src.slice(at, at + 3);
     if (/^\.?[0-9]/.test(rest)) throw new RuleSyntaxError(at, 'numbers are not matcher arguments: quote them');
     if (src[at] === "'") throw new RuleSyntaxError(at, "'…' is a rune literal, not a string: use backticks or double quotes");
     const operator = OPERATOR.exec(rest);
