@@ -171,9 +171,15 @@ const READ_LABEL = /^(?:traefik|rediacc)\./i;
 
 /** The bounds of model/limits.ts on the labels route-server reads; beyond them the container is skipped. */
 function withinLabelLimits(container: ContainerSnapshot, sink: DiagnosticSink): boolean {
-  const read = Object.keys(container.labels).filter((key) => READ_LABEL.test(key));
+  const read: string[] = [];
+  let fits = true;
+  for (const key of Object.keys(container.labels)) {
+    if (!READ_LABEL.test(key)) continue;
+    read.push(key);
+    if (fits && !withinBounds(key, container.labels[key] as string)) fits = false;
+  }
   // Almost every container is within bounds: the sorted pass below only names the first offender.
-  if (read.length <= MAX_LABELS_PER_CONTAINER && read.every((key) => withinBounds(key, container.labels[key] as string))) return true;
+  if (fits && read.length <= MAX_LABELS_PER_CONTAINER) return true;
   const skip = (code: DiagnosticCode, message: string, label?: string) => {
     sink.error(code, `container skipped: ${message}`, label === undefined ? { container: container.name } : { container: container.name, label });
     return false;
@@ -227,14 +233,18 @@ function checkServiceIp(container: ContainerSnapshot, tenant: Tenant, sink: Diag
   return true;
 }
 
+const PORT_TEXT = /^\d{1,5}$/;
+
 function reportBadPortLists(container: ContainerSnapshot, sink: DiagnosticSink): void {
   for (const label of ['rediacc.tcp_ports', 'rediacc.udp_ports']) {
     const text = container.labels[label];
     if (text === undefined) continue;
-    const bad = text
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== '' && !(/^\d{1,5}$/.test(item) && Number(item) >= 1 && Number(item) <= 65535));
+    // A loop, no mapped and filtered copies: every container with ports lists them.
+    const bad: string[] = [];
+    for (const entry of text.split(',')) {
+      const item = entry.trim();
+      if (item !== '' && !(PORT_TEXT.test(item) && Number(item) >= 1 && Number(item) <= 65535)) bad.push(item);
+    }
     if (bad.length > 0) {
       sink.warning('ports-invalid', `${label} has entries that are not ports (${bad.join(', ')}); they are ignored`, {
         container: container.name,
