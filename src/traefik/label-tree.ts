@@ -63,7 +63,9 @@ function prefixMatcher(prefixes: readonly string[]): RegExp {
 /** The labels' node tree, or nothing when no label is under the prefixes. */
 export function buildTree(labels: Readonly<Record<string, string>>, prefixes: readonly string[]): LabelNode | undefined {
   let root: LabelNode | undefined;
-  for (const key of decodedLabelKeys(labels, prefixes)) {
+  const keys = decodedLabelKeys(labels, prefixes);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] as string;
     const { parts, folded } = keyPath(key);
     root ??= newNode(parts[0] as string, folded[0] as string, key);
     let node = root;
@@ -100,7 +102,9 @@ const MAX_SCANNED_CHILDREN = 8;
 
 function childNamed(node: LabelNode, folded: string): LabelNode | undefined {
   if (node.byFolded) return node.byFolded.get(folded);
-  for (const child of node.children) if (child.folded === folded) return child;
+  // Indexed: the list is either the shared frozen one or a plain one, and for-of over both allocates an iterator.
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) if ((children[i] as LabelNode).folded === folded) return children[i];
   return undefined;
 }
 
