@@ -41,7 +41,7 @@ interface Holder {
  * id ends it (any valid network id, or a reserved named id, whether or not its daemon is there).
  */
 export function reservedFor(host: string, baseDomain: string | undefined, tenantIds: ReadonlySet<string>): string[] {
-  if (!baseDomain || !host.endsWith(`.${baseDomain}`)) return [];
+  if (!baseDomain || !isBelow(host, baseDomain)) return [];
   const label = host.slice(0, -(baseDomain.length + 1));
   if (label.includes('.')) return [];
   const owners = new Set<string>();
@@ -188,9 +188,17 @@ type Reason = [kind: 0 | 1 | 2 | 3, text: string];
  * or undefined for a host one label under the base domain, or outside it.
  */
 export function siteOf(host: string, baseDomain: string | undefined): string | undefined {
-  if (!baseDomain || !host.endsWith(`.${baseDomain}`)) return undefined;
-  const labels = host.slice(0, -(baseDomain.length + 1)).split('.');
-  return labels.length < 2 ? undefined : `${labels[labels.length - 1] as string}.${baseDomain}`;
+  if (!baseDomain || !isBelow(host, baseDomain)) return undefined;
+  // The last label before the base domain, with it: the host from the dot before that label on.
+  const end = host.length - baseDomain.length - 1;
+  const dot = end > 0 ? host.lastIndexOf('.', end - 1) : -1;
+  return dot < 0 ? undefined : host.slice(dot + 1);
+}
+
+/** `host` ends with `.{baseDomain}` (asked for every host of every router: no string is made). */
+function isBelow(host: string, baseDomain: string): boolean {
+  const dot = host.length - baseDomain.length - 1;
+  return dot >= 0 && host.charCodeAt(dot) === 0x2e && host.endsWith(baseDomain);
 }
 
 /** Why the holder was granted first: its container is older, or ties went to the lower id. */

@@ -67,8 +67,15 @@ export function mergeContainers(items: readonly ContainerConfig[], checks: Tenan
   const ordered = [...items].sort((a, b) => compareCodePoints(a.key, b.key));
   const serverIds = new WeakMap<ConfigObject, Set<string>>();
   for (const item of ordered) {
+    // SECTION_PATHS runs top by top (http, tcp, udp, tls): each top is looked up once.
+    let lastTop: string | undefined;
+    let topObject: ConfigObject | undefined;
     for (const [section, top, key] of SECTION_PATHS) {
-      const map = ownObject(ownObject(item.config, top), key);
+      if (top !== lastTop) {
+        lastTop = top;
+        topObject = ownObject(item.config, top);
+      }
+      const map = ownObject(topObject, key);
       if (!map) continue;
       for (const name of Object.keys(map)) {
         const value = map[name];
