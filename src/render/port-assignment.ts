@@ -52,6 +52,8 @@ export interface ClaimRefusal {
 
 /** Puts each persisted allocation on its router; refuses routers that name a port allocated to another. */
 export function holdAllocatedPorts(builds: readonly TenantBuild[], { kept }: PortContext): void {
+  // No allocation kept (a first render): nothing to hold, nothing taken.
+  if (kept.length === 0) return;
   const byKey = new Map(kept.map((a) => [allocationKey(a), a]));
   const byEntrypoint = new Map(kept.map((a) => [entrypointName(a.protocol, a.port), a]));
   const byId = new Map(builds.map((b) => [b.daemon.id, b]));

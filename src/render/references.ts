@@ -100,10 +100,22 @@ export function referencesAt(value: ConfigObject, field: ReferenceField): string
  */
 export function enforceReferences(checks: TenantChecks): void {
   const { config } = checks;
-  const allowRefs = checks.context.allowRefs;
   refuseBadChains(checks);
   const sections = REFERENCE_SECTIONS;
-  // `target\0name` → resources naming that own resource, to check again when it is refused.
+  const pending: string[] = [];
+  const check = (section: Section, name: string) => {
+    const resource = config[section].get(name);
+    if (!resource) return;
+    const refusal = firstRefusal(resource.value, REFERENCE_FIELDS[section] ?? [], checks);
+    if (refusal === undefined) return;
+    checks.refuse(section, name, 'reference-refused', refusal.reason, refusal.labelPath);
+    pending.push(`${section}\u0000${name}`);
+  };
+  for (const [section] of sections) for (const name of [...config[section].keys()]) check(section, name);
+  // Almost always nothing was refused: the index of users below is only needed to cascade.
+  if (pending.length === 0) return;
+  // `target\0name` → resources naming that own resource, to check again when it is refused. Made
+  // after the first checks: what they refused is gone, and checking it again would do nothing.
   const users = new Map<string, { section: Section; name: string }[]>();
   for (const [section, fields] of sections) {
     for (const [name, resource] of config[section]) {
@@ -119,16 +131,6 @@ export function enforceReferences(checks: TenantChecks): void {
       }
     }
   }
-  const pending: string[] = [];
-  const check = (section: Section, name: string) => {
-    const resource = config[section].get(name);
-    if (!resource) return;
-    const refusal = firstRefusal(resource.value, REFERENCE_FIELDS[section] ?? [], checks);
-    if (refusal === undefined) return;
-    checks.refuse(section, name, 'reference-refused', refusal.reason, refusal.labelPath);
-    pending.push(`${section}\u0000${name}`);
-  };
-  for (const [section] of sections) for (const name of [...config[section].keys()]) check(section, name);
   for (let i = 0; i < pending.length; i++) {
     for (const user of users.get(pending[i] as string) ?? []) check(user.section, user.name);
   }
