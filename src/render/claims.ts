@@ -230,9 +230,12 @@ function othersIn(set: Set<string> | undefined, self: string): string[] {
 }
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
-  const set = map.get(key);
-  if (set) set.add(value);
-  else map.set(key, new Set([value]));
+  let set = map.get(key);
+  if (!set) {
+    set = new Set<string>();
+    map.set(key, set);
+  }
+  set.add(value);
 }
 
 function compareText(a: string, b: string): number {
