@@ -180,9 +180,9 @@ export function classifyHostName(name: string): HostNameClass {
   }
   if (!isDnsName(n)) return 'invalid';
   // A numeric last label would be read as an IPv4 part by a URL parser; no real TLD is numeric.
-  if (/^([0-9]+|0x[0-9a-f]*)$/.test(n.slice(n.lastIndexOf('.') + 1))) return 'invalid';
+  if (NUMERIC_LABEL.test(n.slice(n.lastIndexOf('.') + 1))) return 'invalid';
   if (LOCALHOST_NAMES.has(n) || n.endsWith('.localhost')) return 'localhost';
-  if (!n.includes('.') || INTERNAL_SUFFIXES.some((suffix) => n.endsWith(suffix))) return 'internal';
+  if (!n.includes('.') || hasInternalSuffix(n)) return 'internal';
   const embedded = embeddedAddress(n);
   if (embedded !== undefined) {
     const cls = classifyIp(embedded);
@@ -190,6 +190,23 @@ export function classifyHostName(name: string): HostNameClass {
     if (cls !== 'public') return 'internal';
   }
   return 'public';
+}
+
+// Every rule host is classified: the expressions are made once, not once per call or label.
+const NUMERIC_LABEL = /^([0-9]+|0x[0-9a-f]*)$/;
+const BYTE_LABEL = /^(0|[1-9][0-9]{0,2})$/;
+const DASHED_ADDRESS = /^(?:.*-)?((?:0|[1-9][0-9]{0,2})-(?:0|[1-9][0-9]{0,2})-(?:0|[1-9][0-9]{0,2})-(?:0|[1-9][0-9]{0,2}))$/;
+const HEX_ADDRESS = /^[0-9a-f]{8}$/;
+const HAS_DIGIT = /[0-9]/;
+const DNS_NAME = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
+
+function hasInternalSuffix(name: string): boolean {
+  for (const suffix of INTERNAL_SUFFIXES) if (name.endsWith(suffix)) return true;
+  return false;
+}
+
+function isByteLabel(label: string | undefined): boolean {
+  return label !== undefined && BYTE_LABEL.test(label) && Number(label) <= 255;
 }
 
 /**
@@ -200,16 +217,18 @@ export function classifyHostName(name: string): HostNameClass {
 function embeddedAddress(name: string): Ip | undefined {
   const labels = name.split('.');
   for (let i = 0; i + 4 <= labels.length; i++) {
-    const quad = labels.slice(i, i + 4);
-    if (quad.every((label) => /^(0|[1-9][0-9]{0,2})$/.test(label) && Number(label) <= 255)) return parseStrictIp(quad.join('.'));
+    if (isByteLabel(labels[i]) && isByteLabel(labels[i + 1]) && isByteLabel(labels[i + 2]) && isByteLabel(labels[i + 3])) {
+      return parseStrictIp(labels.slice(i, i + 4).join('.'));
+    }
   }
   for (const label of labels) {
-    const dashed = /^(?:.*-)?((?:0|[1-9][0-9]{0,2})-(?:0|[1-9][0-9]{0,2})-(?:0|[1-9][0-9]{0,2})-(?:0|[1-9][0-9]{0,2}))$/.exec(label);
+    // A dashed address has three dashes at least.
+    const dashed = label.includes('-') ? DASHED_ADDRESS.exec(label) : null;
     if (dashed) {
       const ip = parseStrictIp((dashed[1] as string).replace(/-/g, '.'));
       if (ip) return ip;
     }
-    if (/^[0-9a-f]{8}$/.test(label) && /[0-9]/.test(label)) {
+    if (label.length === 8 && HEX_ADDRESS.test(label) && HAS_DIGIT.test(label)) {
       const value = Number.parseInt(label, 16);
       return Ip.fromBytes([(value >>> 24) & 255, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]);
     }
@@ -220,7 +239,8 @@ function embeddedAddress(name: string): Ip | undefined {
 /** ASCII letters, digits, `-` and `_` (Go's resolver takes `_`), labels 1–63, no edge hyphens, ≤ 253. */
 function isDnsName(name: string): boolean {
   if (name.length === 0 || name.length > 253) return false;
-  return name.split('.').every((label) => /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/.test(label));
+  // Every label as below, in one expression over the name (no list of labels).
+  return DNS_NAME.test(name);
 }
 
 // ---- tenant ranges (SPEC §2) ----
