@@ -16,12 +16,13 @@ interface FileField {
 
 const CLIENT_TLS = ['ca', 'cert', 'key'];
 
-const FILE_FIELDS: readonly FileField[] = [
+const FILE_FIELDS: readonly (FileField & { readonly parent: readonly string[]; readonly leaf: string })[] = [
   { path: ['basicAuth', 'usersFile'], pemOrPath: false },
   { path: ['digestAuth', 'usersFile'], pemOrPath: false },
   ...CLIENT_TLS.map((key) => ({ path: ['forwardAuth', 'tls', key], pemOrPath: true })),
   ...CLIENT_TLS.map((key) => ({ path: ['rateLimit', 'redis', 'tls', key], pemOrPath: true })),
-];
+  // The objects to walk and the last key, split once: every middleware is looked at.
+].map((field) => ({ ...field, parent: field.path.slice(0, -1), leaf: field.path[field.path.length - 1] as string }));
 
 /** Refuses middlewares that name a file outside the allowed directories (`{id}` is the tenant's id). */
 export function enforceFilePaths(checks: TenantChecks): void {
@@ -36,8 +37,8 @@ export function enforceFilePaths(checks: TenantChecks): void {
 function filePathProblem(middleware: ConfigObject, dirs: readonly string[]): { reason: string; labelPath: string } | undefined {
   for (const field of FILE_FIELDS) {
     let parent: ConfigObject | undefined = middleware;
-    for (const key of field.path.slice(0, -1)) parent = ownObject(parent, key);
-    const value = ownString(parent, field.path[field.path.length - 1] as string);
+    for (const key of field.parent) parent = ownObject(parent, key);
+    const value = ownString(parent, field.leaf);
     if (value === undefined || value === '') continue;
     // PEM text is read as content: Traefik stats the value first, and no file is named like PEM.
     if (field.pemOrPath && value.trimStart().startsWith('-----BEGIN')) continue;
