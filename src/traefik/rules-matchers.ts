@@ -20,12 +20,27 @@ export type MatcherSet = ReadonlyMap<string, MatcherCheck>;
  * Title-case of the lowercase (`HostSNI`, `hostsni`, `HOSTSNI`, `Hostsni`); nothing else resolves.
  */
 export function canonicalMatcherName(matchers: MatcherSet, written: string): string | undefined {
-  for (const name of matchers.keys()) {
-    const lower = name.toLowerCase();
-    if (written === name || written === lower || written === name.toUpperCase()) return name;
-    if (written === lower.charAt(0).toUpperCase() + lower.slice(1)) return name;
+  return spellingsOf(matchers).get(written);
+}
+
+// Every call of every rule is resolved: the spellings of a set are listed once (the first matcher
+// that registers a spelling keeps it, as the scan in registration order did).
+const spellings = new WeakMap<MatcherSet, ReadonlyMap<string, string>>();
+
+function spellingsOf(matchers: MatcherSet): ReadonlyMap<string, string> {
+  let known = spellings.get(matchers);
+  if (!known) {
+    const built = new Map<string, string>();
+    for (const name of matchers.keys()) {
+      const lower = name.toLowerCase();
+      for (const spelling of [name, lower, name.toUpperCase(), lower.charAt(0).toUpperCase() + lower.slice(1)]) {
+        if (!built.has(spelling)) built.set(spelling, name);
+      }
+    }
+    known = built;
+    spellings.set(matchers, known);
   }
-  return undefined;
+  return known;
 }
 
 /** rules.CheckRule, run before any matcher-specific check. */
