@@ -82,14 +82,15 @@ export function enforceBackends(checks: TenantChecks): void {
   const check = (section: Section, name: string, problem: Problem | undefined) => {
     if (problem !== undefined) checks.refuse(section, name, 'backend-refused', problem.reason, problem.labelPath);
   };
-  for (const [name, resource] of [...config['http.services']]) {
+  // The live map, not a copy: a refusal deletes only the entry being visited, which Map iteration allows.
+  for (const [name, resource] of config['http.services']) {
     check('http.services', name, serverRefusal(resource.value, policyFor(resource.origins), 'url'));
     keepHealthCheckHome(resource.value);
   }
   for (const section of ['tcp.services', 'udp.services'] as const) {
-    for (const [name, resource] of [...config[section]]) check(section, name, serverRefusal(resource.value, policyFor(resource.origins), 'address'));
+    for (const [name, resource] of config[section]) check(section, name, serverRefusal(resource.value, policyFor(resource.origins), 'address'));
   }
-  for (const [name, resource] of [...config['http.middlewares']]) {
+  for (const [name, resource] of config['http.middlewares']) {
     check('http.middlewares', name, middlewareRefusal(resource.value, policyFor(resource.origins)));
   }
 }

@@ -51,7 +51,8 @@ const HOLDING_WORDS: Record<Holding, string> = {
 };
 
 export function enforceBodyLimits(checks: TenantChecks): void {
-  for (const [name, resource] of [...checks.config['http.middlewares']]) {
+  // The live map, not a copy: a refusal deletes only the entry being visited, which Map iteration allows.
+  for (const [name, resource] of checks.config['http.middlewares']) {
     for (const limit of LIMITS) {
       const middleware = ownObject(resource.value, limit.type);
       if (middleware === undefined || (limit.applies && !limit.applies(middleware))) continue;

@@ -27,7 +27,8 @@ const FILE_FIELDS: readonly (FileField & { readonly parent: readonly string[]; r
 /** Refuses middlewares that name a file outside the allowed directories (`{id}` is the tenant's id). */
 export function enforceFilePaths(checks: TenantChecks): void {
   const dirs = checks.options.allowFileDirs.map((dir) => dir.replaceAll('{id}', checks.tenant.id));
-  for (const [name, resource] of [...checks.config['http.middlewares']]) {
+  // The live map, not a copy: a refusal deletes only the entry being visited, which Map iteration allows.
+  for (const [name, resource] of checks.config['http.middlewares']) {
     const problem = filePathProblem(resource.value, dirs);
     if (problem === undefined) continue;
     checks.refuse('http.middlewares', name, 'file-path-refused', problem.reason, problem.labelPath);

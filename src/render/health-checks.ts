@@ -15,7 +15,8 @@ const MIN_NANOSECONDS = BigInt(MIN_HEALTH_CHECK_INTERVAL_SECONDS) * 1_000_000_00
 
 export function enforceHealthCheckIntervals(checks: TenantChecks): void {
   for (const section of ['http.services', 'tcp.services'] as const) {
-    for (const [name, resource] of [...checks.config[section]]) {
+    // The live map, not a copy: a refusal deletes only the entry being visited, which Map iteration allows.
+    for (const [name, resource] of checks.config[section]) {
       const healthCheck = ownObject(ownObject(resource.value, 'loadBalancer'), 'healthCheck');
       for (const field of INTERVALS) {
         const text = ownString(healthCheck, field);

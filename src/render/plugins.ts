@@ -8,7 +8,8 @@ import type { TenantChecks } from './tenant-checks.ts';
 
 export function enforcePlugins(checks: TenantChecks): void {
   const allowed = checks.options.allowPlugins;
-  for (const [name, resource] of [...checks.config['http.middlewares']]) {
+  // The live map, not a copy: a refusal deletes only the entry being visited, which Map iteration allows.
+  for (const [name, resource] of checks.config['http.middlewares']) {
     const plugins = ownObject(resource.value, 'plugin');
     if (plugins === undefined) continue;
     // Plugin names are map keys: Traefik looks them up exactly, case included.

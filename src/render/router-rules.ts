@@ -64,7 +64,8 @@ export function checkRouters(checks: TenantChecks): void {
     if (host !== undefined) drop(section, name, 'host-refused', `its rule names ${host}, ${unownableHost(host) as string}`);
     return host === undefined;
   };
-  for (const [name, resource] of [...config['http.routers']]) {
+  // The live map, not a copy: a refusal deletes only the entry being visited, which Map iteration allows.
+  for (const [name, resource] of config['http.routers']) {
     const router = resource.value;
     const parsed = parseRouterRule(router, 'http', regexps);
     if (!parsed.ok) {
@@ -97,7 +98,7 @@ export function checkRouters(checks: TenantChecks): void {
     if (!hostsFit('http.routers', name, bounds.hosts)) continue;
     claims.push({ section: 'http.routers', name, resource, hosts: bounds.hosts, entrypoints, needsPort: false, whole: false });
   }
-  for (const [name, resource] of [...config['tcp.routers']]) {
+  for (const [name, resource] of config['tcp.routers']) {
     const router = resource.value;
     const parsed = parseRouterRule(router, 'tcp', regexps);
     if (!parsed.ok) {
@@ -132,7 +133,7 @@ export function checkRouters(checks: TenantChecks): void {
     if (!hostsFit('tcp.routers', name, bounds.hosts)) continue;
     claims.push({ section: 'tcp.routers', name, resource, hosts: bounds.hosts, entrypoints, needsPort: entrypoints.length === 0, whole });
   }
-  for (const [name, resource] of [...config['udp.routers']]) {
+  for (const [name, resource] of config['udp.routers']) {
     const entrypoints = ownStrings(resource.value, 'entryPoints') ?? [];
     if (!protocolFits('udp.routers', name, entrypoints)) continue;
     // Every UDP router takes its entrypoints whole, and only `udp-*` ones may be taken whole: any

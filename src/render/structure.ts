@@ -18,7 +18,8 @@ export function enforceStructure(checks: TenantChecks): void {
   const { config, sink } = checks;
   for (const section of SECTIONS) {
     const struct = SECTION_STRUCTS[section];
-    for (const [name, resource] of [...config[section]]) {
+    // The live map, not a copy: a refusal deletes only the entry being visited, which Map iteration allows.
+    for (const [name, resource] of config[section]) {
       repairHarmless(section, name, resource, sink);
       const problem = structProblem(resource.value, struct, '') ?? semanticProblem(section, resource.value);
       if (problem === undefined) continue;
