@@ -66,8 +66,25 @@ function compileAction(action: string): ((model: DefaultRuleModel) => string) | 
 
 /** Traefik's provider.Normalize: every run of non-letter, non-digit characters becomes one `-`. */
 export function normalizeName(name: string): string {
-  // One pass, no list of parts: runs inside become `-`, and the ones at either end (which split
-  // and filter would drop) are cut off.
+  // ASCII names (almost all: `{service}_{project}`) by character code, a Unicode regexp for the rest.
+  let out = '';
+  let start = -1;
+  for (let i = 0; i <= name.length; i++) {
+    const code = i < name.length ? name.charCodeAt(i) : 0x2d;
+    if (code >= 0x80) return normalizeUnicode(name);
+    const alphanumeric = (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+    if (alphanumeric) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out = out === '' ? name.slice(start, i) : `${out}-${name.slice(start, i)}`;
+      start = -1;
+    }
+  }
+  return out;
+}
+
+/** Runs inside become `-`, and the ones at either end (which split and filter would drop) are cut off. */
+function normalizeUnicode(name: string): string {
   const joined = name.replace(NOT_LETTER_OR_DIGIT, '-');
   const start = joined.startsWith('-') ? 1 : 0;
   const end = joined.length > start && joined.endsWith('-') ? joined.length - 1 : joined.length;

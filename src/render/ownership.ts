@@ -10,7 +10,7 @@
 import { listed } from '../model/diagnostics.ts';
 import { MAX_OWNERSHIP_ROUNDS } from '../model/limits.ts';
 import { ownObject } from '../traefik/config.ts';
-import { resolveClaims } from './claims.ts';
+import { resolveClaims, type TenantClaims } from './claims.ts';
 import { overCertificateQuota, planCertificates, type CertificatePlan } from './certificates.ts';
 import type { RenderOptions } from './options.ts';
 import type { HeldClaim } from './held-claims.ts';
@@ -36,13 +36,24 @@ export function resolveOwnership(builds: readonly TenantBuild[], options: Render
   const excluded = new Map<RouterClaim, ClaimRefusal & { readonly tenantId: string }>();
   let refusing = 0;
   for (let round = 1; ; round++) {
-    const tenants = builds
-      .filter((b) => b.tenant)
-      .map((b) => ({ tenantId: b.daemon.id, claims: liveClaims(b).filter((claim) => !excluded.has(claim)) }));
+    // Loops, not chains of filter and map: every claim of every daemon passes here each round.
+    const tenants: TenantClaims[] = [];
+    for (const build of builds) {
+      if (!build.tenant) continue;
+      const live = liveClaims(build);
+      tenants.push({ tenantId: build.daemon.id, claims: excluded.size === 0 ? live : live.filter((claim) => !excluded.has(claim)) });
+    }
     const outcome = resolveClaims(tenants, options.baseDomain, held, options.reservedDaemonIds);
     const refused = new Set(outcome.refusals.map((r) => r.claim));
-    const accepted = tenants.flatMap(({ tenantId, claims }) => claims.filter((claim) => !refused.has(claim)).map((claim) => ({ tenantId, claim })));
-    const plans = new Map(accepted.map(({ claim }) => [claim, planCertificates(claim, options)]));
+    const accepted: AcceptedClaim[] = [];
+    const plans = new Map<RouterClaim, CertificatePlan>();
+    for (const { tenantId, claims } of tenants) {
+      for (const claim of claims) {
+        if (refused.has(claim)) continue;
+        accepted.push({ tenantId, claim });
+        plans.set(claim, planCertificates(claim, options));
+      }
+    }
     const contest: Round = { accepted, ownedHosts: outcome.ownedHosts, plans };
     const found = firstNonEmpty([
       () => foreignCertificates(contest),
