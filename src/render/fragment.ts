@@ -63,22 +63,27 @@ export function assembleFragment(tenantId: string, config: TenantConfig, allowRe
 
 const byName = (a: readonly [string, unknown], b: readonly [string, unknown]): number => compareUtf16(a[0], b[0]);
 
+const ROUTER_SECTIONS = { http: 'http.routers', tcp: 'tcp.routers', udp: 'udp.routers' } as const satisfies Record<string, Section>;
+
 function routesOf(tenantId: string, config: TenantConfig, out: ConfigObject): RouteInfo[] {
   const routes: RouteInfo[] = [];
   for (const protocol of ['http', 'tcp', 'udp'] as const) {
-    const section = `${protocol}.routers` as Section;
-    const services = ownObject(ownObject(out, protocol), 'services');
-    for (const [name, resource] of sortInPlace([...config[section]], byName)) {
-      const router = ownObject(ownObject(ownObject(out, protocol), 'routers'), finalName(name, tenantId)) as ConfigObject;
+    const resources = config[ROUTER_SECTIONS[protocol]];
+    if (resources.size === 0) continue;
+    const written = ownObject(out, protocol);
+    const services = ownObject(written, 'services');
+    const routers = ownObject(written, 'routers');
+    const serverKey = protocol === 'http' ? 'url' : 'address';
+    for (const [name, resource] of sortInPlace([...resources], byName)) {
+      const final = finalName(name, tenantId);
+      const router = ownObject(routers, final) as ConfigObject;
       const service = ownString(router, 'service') ?? '';
-      const servers = serversOf(ownObject(ownObject(services, service), 'loadBalancer')).map(
-        (server) => ownString(server, protocol === 'http' ? 'url' : 'address') ?? '',
-      );
+      const servers = serversOf(ownObject(ownObject(services, service), 'loadBalancer')).map((server) => ownString(server, serverKey) ?? '');
       const tls = own(router, 'tls');
       const rule = ownString(router, 'rule');
       routes.push({
         protocol,
-        name: finalName(name, tenantId),
+        name: final,
         ...(rule === undefined ? {} : { rule }),
         entryPoints: ownStrings(router, 'entryPoints') ?? [],
         ...(tls === undefined ? {} : { tls }),
