@@ -7,7 +7,7 @@
 
 import { emptyObject, type ConfigObject, type ConfigValue } from './config.ts';
 import { Configuration } from './fields/configuration.ts';
-import { findField, foldCase, type FieldDef, type FieldType, type ScalarKind, type StructDef } from './fields/table.ts';
+import { findFoldedField, foldCase, type FieldDef, type FieldType, type ScalarKind, type StructDef } from './fields/table.ts';
 import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
 import { fillRawMap } from './label-raw-map.ts';
 import { buildTree, DecodeError, type LabelNode } from './label-tree.ts';
@@ -62,7 +62,7 @@ function checkStruct(node: LabelNode, struct: StructDef, notes: LabelNote[]): vo
 }
 
 function checkField(node: LabelNode, struct: StructDef, notes: LabelNote[]): void {
-  const field = findField(struct, node.name);
+  const field = findFoldedField(struct, node.folded);
   if (!field) throw new DecodeError(`field not found, node: ${node.name}`, node.label);
   node.field = field;
   const type = field.type;
@@ -152,7 +152,7 @@ function fillValue(node: LabelNode, type: FieldType, notes: LabelNote[]): Config
     case 'list':
       // An empty value leaves the list unset; items are trimmed.
       if (node.value === '') return undefined;
-      return node.value.split(',').map((item) => parseScalar(item.trim(), type.scalar, node.valueLabel));
+      return parseList(node.value, type.scalar, node.valueLabel);
     case 'struct':
       return fillStruct(node, notes);
     case 'structList':
@@ -175,6 +175,13 @@ function fillValue(node: LabelNode, type: FieldType, notes: LabelNote[]): Config
       // Never filled: the only such field is tagged label:"-".
       return undefined;
   }
+}
+
+function parseList(text: string, scalar: ScalarKind, label: string): ConfigValue[] {
+  const items = text.split(',');
+  const values = new Array<ConfigValue>(items.length);
+  for (let i = 0; i < items.length; i++) values[i] = parseScalar((items[i] as string).trim(), scalar, label);
+  return values;
 }
 
 function parseScalar(text: string, scalar: ScalarKind, label: string): ConfigValue {

@@ -98,6 +98,11 @@ export function findField(struct: StructDef, name: string): FieldDef | undefined
   return fieldIndex(struct).get(foldCase(name));
 }
 
+/** findField for a name already case-folded (the label decoder folds each key once). */
+export function findFoldedField(struct: StructDef, folded: string): FieldDef | undefined {
+  return fieldIndex(struct).get(folded);
+}
+
 /** The field of this canonical name (as files and our output spell it), if any. */
 export function fieldNamed(struct: StructDef, name: string): FieldDef | undefined {
   let index = namedIndexes.get(struct);
