@@ -171,16 +171,12 @@ class RuleScanner {
   }
 }
 
-/** A letter or `_` (Go's identifier start), or also a decimal digit after the start; ASCII without a regexp. */
+/** A letter or `_` (Go's identifier start), or also a decimal digit after it: ASCII by code, the rest by regexp. */
 function identifierRune(code: number, part: boolean): boolean {
-  if (code < 0x80) {
-    return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || (part && code >= 0x30 && code <= 0x39);
-  }
-  return (part ? IDENTIFIER_PART : IDENTIFIER_START).test(String.fromCodePoint(code));
+  if (code >= 0x80) return IDENTIFIER[part ? 'part' : 'start'].test(String.fromCodePoint(code));
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || (part && code >= 0x30 && code <= 0x39);
 }
-
-const IDENTIFIER_START = /^[\p{L}_]$/u;
-const IDENTIFIER_PART = /^[\p{L}\p{Nd}_]$/u;
+const IDENTIFIER = { start: /^[\p{L}_]$/u, part: /^[\p{L}\p{Nd}_]$/u };
 
 function describe(token: Token): string {
   if (token.type === 'eof') return 'end of rule';

@@ -47,6 +47,11 @@ describe('HTTP v3 rules', () => {
     ['HostHeader(`example.com`)', 'unsupported function: HostHeader'],
     ['Headers(`a`, `b`)', 'unsupported function: Headers'],
     ['HostSNI(`example.com`)', 'unsupported function: HostSNI'],
+    // Go identifiers: Unicode letters and `_`, then digits too (the scanner reads ASCII by code).
+    ['Hôst(`example.com`)', 'unsupported function: Hôst'],
+    ['\u{1D407}ost_2(`example.com`)', 'unsupported function: \u{1D407}ost_2'],
+    ['_Host٣(`example.com`)', 'unsupported function: _Host٣'],
+    ['2Host(`example.com`)', 'numbers are not matcher arguments'],
     ['Host()', 'no args for matcher Host'],
     ['Host(``)', 'empty args for matcher Host'],
     ['Host(`example.com`) && Path()', 'no args for matcher Path'],
