@@ -3,6 +3,8 @@
 // version and by network mode. Records come out in a canonical order (labels, ports, networks
 // sorted) so two records of the same container compare equal byte for byte.
 
+import { createHash } from 'node:crypto';
+
 import { compareCodePoints } from '../model/ordering.ts';
 import type { ContainerHealth, ContainerSnapshot, PortSpec } from '../model/snapshot.ts';
 
@@ -27,8 +29,10 @@ export interface DockerContainerInspect {
 export interface ListedContainer {
   readonly id: string;
   /**
-   * Everything the list says of the container, uptime aside: equal summaries mean nothing the
-   * inspect reads has changed (name, state, health, networks and addresses, ports, labels).
+   * A digest of everything the list says of the container, uptime aside: equal summaries mean
+   * nothing the inspect reads has changed (name, state, health, networks and addresses, ports,
+   * labels). A digest (SHA-256), not the entry: one is kept per container, and an entry is a
+   * kilobyte or more (its labels).
    */
   readonly summary: string;
 }
@@ -39,7 +43,8 @@ export interface ListedContainer {
  */
 export function toListedContainer(entry: { readonly Id?: string; readonly Status?: string }): ListedContainer {
   const health = /\((healthy|unhealthy|health: starting)\)/.exec(entry.Status ?? '')?.[1] ?? '';
-  return { id: entry.Id ?? '', summary: JSON.stringify({ ...entry, Status: health }) };
+  const summary = createHash('sha256').update(JSON.stringify({ ...entry, Status: health })).digest('base64');
+  return { id: entry.Id ?? '', summary };
 }
 
 /**
