@@ -7,6 +7,7 @@
 // long for an implicit key, keys with lone surrogates, unusual comments, very deep nesting).
 
 import { compareUtf16, sortInPlace } from '../model/ordering.ts';
+import { CONFIG_PROTOTYPE } from '../traefik/config.ts';
 
 /** A tree as yaml.ts prepares it for the package: plain data, every map's keys sorted. */
 export type YamlTree = string | number | boolean | bigint | YamlTree[] | Map<string, YamlTree>;
@@ -118,5 +119,5 @@ function inlineValue(value: unknown, scalar: (text: string) => string): string |
 /** What yaml.ts writes as a map: an object of no class of its own. */
 export function isPlainObject(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);
-  return !Array.isArray(value) && (prototype === Object.prototype || prototype === null);
+  return !Array.isArray(value) && (prototype === Object.prototype || prototype === null || prototype === CONFIG_PROTOTYPE);
 }

@@ -216,5 +216,8 @@ test('a router named __proto__ is just a name', () => {
   assert.ok(result.ok);
   const routers = (result.config['http'] as ConfigObject)['routers'] as ConfigObject;
   assert.deepEqual(Object.keys(routers), ['__proto__']);
-  assert.equal(Object.getPrototypeOf(routers), null);
+  // Nothing is inherited: no name reads through to Object.prototype.
+  for (const name of ['toString', 'constructor', 'hasOwnProperty']) assert.equal(routers[name], undefined, name);
+  assert.deepEqual(Reflect.ownKeys(Object.getPrototypeOf(routers) as object), []);
+  assert.equal(Object.getPrototypeOf(Object.getPrototypeOf(routers)), null);
 });
