@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { runNodeFlags } from './node-flags.ts';
 import { waitFor } from './wait.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/route-server.js', import.meta.url));
@@ -21,7 +22,7 @@ export class RouteServerProcess {
   #stderr = '';
 
   private constructor(args: readonly string[], env: NodeJS.ProcessEnv, nodeArgs: readonly string[]) {
-    this.#child = spawn(process.execPath, [...nodeArgs, BIN, 'run', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    this.#child = spawn(process.execPath, [...runNodeFlags(), ...nodeArgs, BIN, 'run', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.#stderr += chunk;
       let newline: number;
@@ -38,7 +39,10 @@ export class RouteServerProcess {
     this.#exited = once(this.#child, 'exit').then(([code]) => code as number | null);
   }
 
-  /** Starts `route-server run` and waits until its side server listens; `nodeArgs` go to node (e.g. --cpu-prof). */
+  /**
+   * Starts `route-server run` with node's flags from `npm start`, and waits until its side server
+   * listens; `nodeArgs` go to node after them (e.g. --cpu-prof).
+   */
   static async start(args: readonly string[], env: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []): Promise<RouteServerProcess> {
     const process_ = new RouteServerProcess(['--listen', '127.0.0.1:0', '--log-level', 'debug', ...args], env, nodeArgs);
     await waitFor(() => process_.address() ?? (process_.#child.exitCode !== null ? Promise.reject(new Error(`exited: ${process_.tail()}`)) : undefined), {
