@@ -7,7 +7,7 @@
 // snapshot's GC) or a leak (still there). Heap snapshot sizes are deterministic, RSS is not.
 // Usage: node --import tsx scripts/bench-memory.ts [--daemons 200] [--per-daemon 10] [--settle 10]
 //          [--churn-seconds 0] [--churn N] [--churn-period 5000] [--top 30] [--keep DIR]
-//          [-- route-server options...]
+//          [--node "NODE FLAGS"] [-- route-server options...]
 // The last line is `bench-memory: {json}` so runs can be compared.
 
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -38,18 +38,51 @@ const churnCount = Number(flags.get('churn') ?? Math.floor(daemonCount / 10));
 const churnPeriodMs = Number(flags.get('churn-period') ?? 5000);
 const top = Number(flags.get('top') ?? 30);
 const keepDir = flags.get('keep');
+// Flags for route-server's node (e.g. "--max-semi-space-size=4"), beside the snapshot signal.
+const nodeFlags = (flags.get('node') ?? '').split(/\s+/).filter((flag) => flag !== '');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const MB = 1024 * 1024;
+
+/** utime + stime of a process, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 function rssMB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? NaN) / 1024;
 }
 
+/** RSS by kind of mapping (/proc/PID/smaps): the node binary, other files, and anonymous memory (V8's heap, malloc, WASM). */
+function rssByMapping(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let kind = 'anonymous';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      const path = header[1] ?? '';
+      kind = path === '' ? 'anonymous' : path.startsWith('[') ? path : path === process.execPath ? 'node binary' : 'other files';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) out[kind] = (out[kind] ?? 0) + Number(rss[1]) / 1024;
+  }
+  for (const key of Object.keys(out)) out[key] = Math.round(out[key]!);
+  return out;
+}
+
 /** V8's heap as route-server's /metrics reports it (prom-client's process families), in MB. */
 async function heapFigures(server: RouteServerProcess): Promise<Record<string, number>> {
-  const text = await (await fetch(server.url('/metrics'))).text();
+  // A kept-alive connection may have been closed while the snapshot blocked route-server: retried.
+  const text = await waitFor(() => fetch(server.url('/metrics')).then((response) => response.text()), { what: '/metrics', timeoutMs: 60_000, intervalMs: 200 });
   const mb = (name: string) => Math.round(Number(new RegExp(`^${name} ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN) / MB);
+  const spaces: Record<string, string> = {};
+  for (const [, space, total] of text.matchAll(/^nodejs_heap_space_size_total_bytes\{space="([a-z_]+)"\} ([0-9.e+]+)$/gm)) {
+    const used = new RegExp(`^nodejs_heap_space_size_used_bytes\\{space="${space}"\\} ([0-9.e+]+)$`, 'm').exec(text)?.[1];
+    if (Number(total) >= MB) spaces[space!] = `${Math.round(Number(used) / MB)}/${Math.round(Number(total) / MB)}`;
+  }
+  log(`  V8 spaces, used/total MB: ${JSON.stringify(spaces)}`);
   return { heapUsedMB: mb('nodejs_heap_size_used_bytes'), heapTotalMB: mb('nodejs_heap_size_total_bytes'), externalMB: mb('nodejs_external_memory_bytes') };
 }
 
@@ -61,7 +94,7 @@ async function snapshot(server: RouteServerProcess, dir: string): Promise<string
     what: 'a heap snapshot', timeoutMs: 300_000, intervalMs: 200,
   });
   // Writing the snapshot blocks route-server's event loop: an answer means it is done.
-  await fetch(server.url('/health'));
+  await waitFor(() => fetch(server.url('/health')).then(() => true), { what: 'route-server to answer after the snapshot', timeoutMs: 300_000, intervalMs: 200 });
   let size = -1;
   while (size !== statSync(join(dir, file)).size) {
     size = statSync(join(dir, file)).size;
@@ -73,11 +106,14 @@ async function snapshot(server: RouteServerProcess, dir: string): Promise<string
 async function report(label: string, server: RouteServerProcess, dir: string): Promise<Record<string, number>> {
   const rss = rssMB(server.pid);
   const heap = await heapFigures(server);
+  const mappings = rssByMapping(server.pid);
+  log(`${label}: RSS ${rss.toFixed(0)} MB, heap used ${heap['heapUsedMB']} MB of ${heap['heapTotalMB']} MB, external ${heap['externalMB']} MB`);
+  log(`RSS by mapping (MB): ${JSON.stringify(mappings)}`);
   const file = await snapshot(server, dir);
   if (keepDir !== undefined) cpSync(file, join(keepDir, `${label}.heapsnapshot`));
   const summary = summarizeHeap(file);
   rmSync(file);
-  log(`${label}: RSS ${rss.toFixed(0)} MB, heap used ${heap['heapUsedMB']} MB of ${heap['heapTotalMB']} MB, external ${heap['externalMB']} MB`);
+  log(`after the snapshot's full GC: RSS ${rssMB(server.pid).toFixed(0)} MB, ${JSON.stringify(await heapFigures(server))}`);
   printHeapSummary(summary, top, log);
   return { rssMB: Math.round(rss), ...heap, snapshotMB: Math.round((summary.totalBytes / MB) * 10) / 10 };
 }
@@ -93,12 +129,14 @@ try {
   server = await RouteServerProcess.start(
     ['--sockets', farm.glob, '--out', out, '--state-dir', join(root, 'state'), '--base-domain', 'example.com', '--log-level', 'info', ...extra],
     {},
-    ['--heapsnapshot-signal=SIGUSR2', '--diagnostic-dir', snapshots],
+    ['--heapsnapshot-signal=SIGUSR2', '--diagnostic-dir', snapshots, ...nodeFlags],
   );
   await waitFor(() => readdirSync(out).filter((f) => /^rs-\d+\.yml$/.test(f)).length === daemonCount, {
     what: 'every fragment written', timeoutMs: 300_000, intervalMs: 50,
   });
+  const cpuFrom = cpuMs(server.pid);
   await sleep(settleS * 1000);
+  log(`settling for ${settleS} s: ${((cpuMs(server.pid) - cpuFrom) / settleS).toFixed(0)} ms of CPU per second`);
   const settled = await report('settled', server, snapshots);
   const result: Record<string, unknown> = { daemons: daemonCount, perDaemon, settled };
   if (churnSeconds > 0) {

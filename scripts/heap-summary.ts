@@ -20,6 +20,10 @@ export interface HeapSummary {
   readonly bySelf: readonly [string, { bytes: number; count: number }][];
   /** Retained size per group, counting a node only when its dominator is not of the same group. */
   readonly byRetained: readonly [string, { bytes: number; count: number; path: string }][];
+  /** With --paths: the retained size of each instance of those constructors, by field. */
+  readonly fields: readonly string[];
+  /** Per constructor: what its instances hold in the shortest-path tree (an instance inside another of the same constructor counted once). */
+  readonly byHolder: readonly [string, { bytes: number; count: number }][];
   /** The single objects holding the most in the shortest-path tree (modules' and V8's own left out). */
   readonly biggest: readonly { bytes: number; name: string; path: string }[];
 }
@@ -208,7 +212,30 @@ export function summarizeHeap(file: string, pathsFor: ReadonlySet<string> = new 
   }
   candidates.sort((a, b) => tree[b]! - tree[a]!);
   const biggest = candidates.slice(0, 40).map((v) => ({ bytes: tree[v]!, name: groups[v]!, path: pathOf(v) }));
+  const byHolder = new Map<string, { bytes: number; count: number }>();
+  for (let v = 1; v < count; v++) {
+    const name = groups[v]!;
+    if (!name.startsWith('object:') || name.startsWith('object:system') || parent[v]! < 0 || groups[parent[v]!] === name) continue;
+    const entry = byHolder.get(name) ?? { bytes: 0, count: 0 };
+    entry.bytes += tree[v]!;
+    entry.count++;
+    byHolder.set(name, entry);
+  }
+  // Retained size of the named constructors' instances and of what their fields point to.
+  const fields: string[] = [];
+  for (let v = 1; v < count; v++) {
+    if (!pathsFor.has(groups[v]!)) continue;
+    const parts: string[] = [];
+    for (let e = firstEdge[v]!; e < firstEdge[v + 1]!; e += edgeFields) {
+      const w = edges[e + eTo]! / nodeFields;
+      if (skip(edges[e + eType]!) || dom[w] !== v || retained[w]! < 1024) continue;
+      parts.push(`${edgeLabel(e)} ${(retained[w]! / 1024).toFixed(0)} KB`);
+    }
+    fields.push(`${groups[v]} ${(retained[v]! / 1024).toFixed(0)} KB: ${parts.join(', ')}`);
+  }
   return {
+    fields,
+    byHolder: [...byHolder].sort((a, b) => b[1].bytes - a[1].bytes),
     biggest,
     totalBytes,
     nodeCount: count,
@@ -227,6 +254,9 @@ export function printHeapSummary(summary: HeapSummary, top = 40, write = (line: 
     write(`  ${mb(bytes).padStart(10)}  ${String(count).padStart(8)}  ${name}`);
     if (path !== '') write(`      ${path}`);
   }
+  for (const line of summary.fields.slice(0, 20)) write(`  ${line}`);
+  write('held by constructor (shortest-path tree: each byte counted under its nearest holder):');
+  for (const [name, { bytes, count }] of summary.byHolder.slice(0, top)) write(`  ${mb(bytes).padStart(10)}  ${String(count).padStart(8)}  ${name}`);
   write('single objects holding the most (shortest-path tree from the root: each byte counted under its nearest holder):');
   for (const { bytes, name, path } of summary.biggest) write(`  ${mb(bytes).padStart(10)}  ${name}  ← ${path.split(' → ').slice(-4).join(' → ')}`);
 }
