@@ -13,6 +13,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { benchContainerName } from '../test/support/bench-workload.ts';
 import { FakeDockerFarm } from '../test/support/fake-docker-farm.ts';
@@ -126,6 +127,7 @@ if (keepDir !== undefined) mkdirSync(keepDir, { recursive: true });
 const farm = await FakeDockerFarm.start(root, daemonCount, perDaemon);
 let server: RouteServerProcess | undefined;
 try {
+  const started = performance.now();
   server = await RouteServerProcess.start(
     ['--sockets', farm.glob, '--out', out, '--state-dir', join(root, 'state'), '--base-domain', 'example.com', '--log-level', 'info', ...extra],
     {},
@@ -134,6 +136,7 @@ try {
   await waitFor(() => readdirSync(out).filter((f) => /^rs-\d+\.yml$/.test(f)).length === daemonCount, {
     what: 'every fragment written', timeoutMs: 300_000, intervalMs: 50,
   });
+  log(`start -> all ${daemonCount} fragments written: ${(performance.now() - started).toFixed(0)} ms`);
   const cpuFrom = cpuMs(server.pid);
   await sleep(settleS * 1000);
   log(`settling for ${settleS} s: ${((cpuMs(server.pid) - cpuFrom) / settleS).toFixed(0)} ms of CPU per second`);
