@@ -47,15 +47,19 @@ export function decodedLabelKeys(
   );
 }
 
-// Weak: a caller that builds its prefix list per call gets no reuse, but no leak either.
-const prefixMatchers = new WeakMap<readonly string[], RegExp>();
+const prefixMatchers = new Map<string, RegExp>();
 
-/** One case-insensitive regexp per prefix list (callers keep theirs in a constant): labels are filtered for every container. */
+/**
+ * One case-insensitive regexp per prefix list: labels are filtered for every container. Keyed by
+ * the list's content, not the array: a caller passing a new array each time (a literal) would add
+ * an entry per container built, forever (30 KB a second at 20 changes a second).
+ */
 function prefixMatcher(prefixes: readonly string[]): RegExp {
-  let matcher = prefixMatchers.get(prefixes);
+  const key = prefixes.join('\u0000');
+  let matcher = prefixMatchers.get(key);
   if (!matcher) {
     matcher = new RegExp(`^(?:${prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'i');
-    prefixMatchers.set(prefixes, matcher);
+    prefixMatchers.set(key, matcher);
   }
   return matcher;
 }
