@@ -136,7 +136,7 @@ try {
   await waitFor(() => readdirSync(out).filter((f) => /^rs-\d+\.yml$/.test(f)).length === daemonCount, {
     what: 'every fragment written', timeoutMs: 300_000, intervalMs: 50,
   });
-  log(`start -> all ${daemonCount} fragments written: ${(performance.now() - started).toFixed(0)} ms`);
+  log(`start -> all ${daemonCount} fragments written: ${(performance.now() - started).toFixed(0)} ms, ${cpuMs(server.pid)} ms of CPU in route-server`);
   const cpuFrom = cpuMs(server.pid);
   await sleep(settleS * 1000);
   log(`settling for ${settleS} s: ${((cpuMs(server.pid) - cpuFrom) / settleS).toFixed(0)} ms of CPU per second`);
