@@ -23,6 +23,9 @@ export type { FragmentFileStatus, FragmentWriterEvents, RestoreReason, WriterSta
 /** Different daemons write in parallel; one daemon never has two jobs (see FragmentSlot). */
 const WRITE_CONCURRENCY = 4;
 
+
+/** Quiet time after someone else's change to a fragment before it is checked and put back. */
+const WATCH_SETTLE_MS = 50;
 export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
   readonly #options: ResolvedWriterOptions;
   readonly #retry: BackoffOptions;
@@ -37,6 +40,8 @@ export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
   #writes = 0;
   #writeErrors = 0;
   #restores = 0;
+  /** Watch events of a daemon's file waiting for the directory to be quiet (WATCH_SETTLE_MS). */
+  readonly #settling = new Map<string, ReturnType<typeof setTimeout>>();
   #skippedUnchanged = 0;
   #lastWriteAt: number | null = null;
   #lastError: string | null = null;
@@ -130,6 +135,8 @@ export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
     const wasStarting = this.#state === 'new' ? null : this.#started;
     this.#state = 'stopped';
     this.#queue.clear();
+    for (const timer of this.#settling.values()) clearTimeout(timer);
+    this.#settling.clear();
     for (const slot of this.#slots.values()) {
       slot.queued = false;
       slot.trigger = null;
@@ -221,9 +228,21 @@ export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
 
   #ownedFileChanged(daemon: string): void {
     const slot = this.#slots.get(daemon);
-    // Compared by bytes in the job, so events caused by our own writes change nothing.
-    if (slot !== undefined) this.#request(slot, 'watch');
-    else this.#options.logger.debug('owned-looking file of an unknown daemon; left alone', { daemon });
+    if (slot === undefined) {
+      this.#options.logger.debug('owned-looking file of an unknown daemon; left alone', { daemon });
+      return;
+    }
+    // Someone else is changing the directory (an `rm -r`, an editor saving): let them finish before
+    // the file is put back, or the two fight and `rm -r` fails with ENOTEMPTY. Compared by bytes in
+    // the job, so events caused by our own writes change nothing.
+    const pending = this.#settling.get(daemon);
+    if (pending !== undefined) clearTimeout(pending);
+    const timer = setTimeout(() => {
+      this.#settling.delete(daemon);
+      this.#request(slot, 'watch');
+    }, WATCH_SETTLE_MS);
+    timer.unref();
+    this.#settling.set(daemon, timer);
   }
 
   #wrote(slot: FragmentSlot, content: string | null, durationMs: number, restored: RestoreReason | null): void {
