@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import PQueue from 'p-queue';
 import { backoffDelay, type BackoffOptions } from '../model/backoff.ts';
+import { Coalescer } from '../source/coalescer.ts';
 import { compareDaemonIds } from '../model/ordering.ts';
 import { readFragment, removeFragment, writeFragment } from './fragment-file.ts';
 import { fragmentFileName } from './fragment-name.ts';
@@ -26,6 +27,8 @@ const WRITE_CONCURRENCY = 4;
 
 /** Quiet time after someone else's change to a fragment before it is checked and put back. */
 const WATCH_SETTLE_MS = 50;
+/** However busy someone else keeps the directory, the files are put back within this. */
+const WATCH_SETTLE_MAX_MS = 1000;
 export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
   readonly #options: ResolvedWriterOptions;
   readonly #retry: BackoffOptions;
@@ -40,8 +43,11 @@ export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
   #writes = 0;
   #writeErrors = 0;
   #restores = 0;
-  /** Watch events of a daemon's file waiting for the directory to be quiet (WATCH_SETTLE_MS). */
-  readonly #settling = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Watch events of a daemon's file wait for the directory to be quiet before the file is checked. */
+  readonly #settling = new Coalescer<string>({ minWaitMs: WATCH_SETTLE_MS, maxWaitMs: WATCH_SETTLE_MAX_MS }, (daemon) => {
+    const slot = this.#slots.get(daemon);
+    if (slot !== undefined) this.#request(slot, 'watch');
+  });
   #skippedUnchanged = 0;
   #lastWriteAt: number | null = null;
   #lastError: string | null = null;
@@ -135,8 +141,7 @@ export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
     const wasStarting = this.#state === 'new' ? null : this.#started;
     this.#state = 'stopped';
     this.#queue.clear();
-    for (const timer of this.#settling.values()) clearTimeout(timer);
-    this.#settling.clear();
+    this.#settling.close();
     for (const slot of this.#slots.values()) {
       slot.queued = false;
       slot.trigger = null;
@@ -235,14 +240,7 @@ export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
     // Someone else is changing the directory (an `rm -r`, an editor saving): let them finish before
     // the file is put back, or the two fight and `rm -r` fails with ENOTEMPTY. Compared by bytes in
     // the job, so events caused by our own writes change nothing.
-    const pending = this.#settling.get(daemon);
-    if (pending !== undefined) clearTimeout(pending);
-    const timer = setTimeout(() => {
-      this.#settling.delete(daemon);
-      this.#request(slot, 'watch');
-    }, WATCH_SETTLE_MS);
-    timer.unref();
-    this.#settling.set(daemon, timer);
+    this.#settling.touch(daemon);
   }
 
   #wrote(slot: FragmentSlot, content: string | null, durationMs: number, restored: RestoreReason | null): void {
