@@ -4,8 +4,9 @@
 // image there as an operator would: read-only root, all capabilities dropped, the sockets directory
 // and the output and state directories mounted. A second dockerd plays the tenant, with one labelled
 // container. Checked: the fragment is written, /health answers, Docker's HEALTHCHECK says healthy,
-// and the process runs as the image's non-root user with the socket group. Only processes started
-// here are stopped, by pid (the daemons), or by id (the containers, on those daemons).
+// the process runs as the image's non-root user with the socket group, and from the bundle built
+// into the image (not the sources through tsx). Only processes started here are stopped, by pid
+// (the daemons), or by id (the containers, on those daemons).
 
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -106,6 +107,10 @@ export async function imageCheck(log: (line: string) => void = () => {}): Promis
       daemons: { id: string; state: string }[];
     };
     if (health.status !== 'ok' || health.daemons.find((d) => d.id === tenant.id)?.state !== 'connected') throw new Error(`/health in the container: ${JSON.stringify(health)}`);
+
+    // The bundle built with the image ran, not the sources through tsx (bin/route-server.js says so on stderr).
+    const logs = await docker(builder, ['logs', container], true);
+    if (logs.includes('through tsx')) throw new Error(`route-server ran its sources through tsx, not the image's bundle:\n${logs.split('\n').slice(0, 5).join('\n')}`);
 
     // Production dependencies only (not the type checker, not the tests' schema validator), and no
     // tests, fixtures or scripts beside the sources.
