@@ -9,9 +9,10 @@
 //   node --import tsx scripts/bench-events.ts [--daemons 5] [--starts 200]
 
 import os from 'node:os';
-import Docker from 'dockerode';
+import type Dockerode from 'dockerode';
 
 import { DISCOVERY_DEFAULTS, Discovery } from '../src/source/discovery.ts';
+import { Docker } from '../src/source/dockerode.ts';
 import { percentile } from '../test/support/percentile.ts';
 import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DaemonFarm } from '../test/support/daemons.ts';
 
@@ -28,7 +29,7 @@ interface Sample {
 
 interface Target {
   readonly daemonId: string;
-  readonly docker: Docker;
+  readonly docker: Dockerode;
   readonly ids: string[];
 }
 

@@ -12,7 +12,7 @@
 import { watch, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Docker from 'dockerode';
+import { Docker } from '../src/source/dockerode.ts';
 import { percentile } from '../test/support/percentile.ts';
 import { BUSYBOX_IMAGE, daemonsUnavailableReason, startDaemons, type DockerDaemon } from '../test/support/daemons.ts';
 import { RouteServerProcess } from '../test/support/route-server-process.ts';

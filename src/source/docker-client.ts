@@ -1,4 +1,4 @@
-// The only file that talks to dockerode. Read-only calls (ping, list, inspect, events), each with a
+// The only file that talks to dockerode (loaded through ./dockerode.ts). Read-only calls (ping, list, inspect, events), each with a
 // timeout: a daemon frozen with SIGSTOP still accepts connections into its backlog but never
 // answers, so without a deadline a call would hang forever. dockerode's own `timeout` option is a
 // socket idle timeout and would also cut a quiet event stream, hence per-call abort signals.
@@ -6,14 +6,15 @@
 import http from 'node:http';
 import { finished } from 'node:stream/promises';
 import { inspect } from 'node:util';
-import Docker from 'dockerode';
+import type Dockerode from 'dockerode';
 
 import type { DaemonAddress } from './daemon-endpoints.ts';
 import { toListedContainer, type DockerContainerInspect, type ListedContainer } from './container-record.ts';
 import { CONTAINER_EVENT_FILTERS } from './docker-events.ts';
+import { Docker } from './dockerode.ts';
 
 export class DockerClient {
-  readonly #docker: Docker;
+  readonly #docker: Dockerode;
   readonly #agent: http.Agent;
   readonly #target: http.RequestOptions;
   readonly #timeoutMs: number;
@@ -24,9 +25,9 @@ export class DockerClient {
     // (a thousand daemons kept nine each, over 2 KB of heap apiece plus the native side, for one burst).
     this.#agent = new http.Agent({ keepAlive: true, maxFreeSockets: 1 });
     hideFromInspect(this.#agent, 'Agent');
-    const target: Docker.DockerOptions =
+    const target: Dockerode.DockerOptions =
       address.kind === 'unix' ? { socketPath: address.path } : { host: address.host, port: address.port, protocol: 'http' };
-    this.#docker = new Docker({ ...target, agent: this.#agent } as Docker.DockerOptions);
+    this.#docker = new Docker({ ...target, agent: this.#agent } as Dockerode.DockerOptions);
     this.#target = address.kind === 'unix' ? { socketPath: address.path } : { host: address.host, port: address.port };
     this.#timeoutMs = requestTimeoutMs;
   }
@@ -83,7 +84,7 @@ export class DockerClient {
     // The link to `signal` stays: aborting the connection later must destroy the stream.
     const call = this.#deadline('subscribe to events', signal, { unlinkAfter: false });
     try {
-      return await this.#docker.getEvents({ filters: CONTAINER_EVENT_FILTERS, abortSignal: call.signal } as Docker.GetEventsOptions);
+      return await this.#docker.getEvents({ filters: CONTAINER_EVENT_FILTERS, abortSignal: call.signal } as Dockerode.GetEventsOptions);
     } catch (error) {
       throw call.failure(error);
     } finally {
