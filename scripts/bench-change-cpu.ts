@@ -19,6 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { benchContainerName } from '../test/support/bench-workload.ts';
 import type { FakeDockerDaemon } from '../test/support/fake-docker-daemon.ts';
 import { FakeDockerFarm } from '../test/support/fake-docker-farm.ts';
+import { framePlace, type CallFrame } from '../test/support/frame-place.ts';
 import { InspectorClient } from '../test/support/inspector-client.ts';
 import { RouteServerProcess } from '../test/support/route-server-process.ts';
 import { waitFor } from '../test/support/wait.ts';
@@ -97,7 +98,7 @@ interface Window {
 
 interface ProfileNode {
   readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly callFrame: CallFrame;
   readonly children?: readonly number[];
 }
 
@@ -114,8 +115,8 @@ function aggregate(profile: Profile, window: Window): { self: Map<string, number
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const label = (node: ProfileNode) => {
-    const file = node.callFrame.url.replace(/^.*\/(node_modules\/|src\/)/, '$1');
-    return `${node.callFrame.functionName || '(anonymous)'} ${file}${file ? `:${node.callFrame.lineNumber + 1}` : ''}`;
+    const place = framePlace(node.callFrame);
+    return `${node.callFrame.functionName || '(anonymous)'}${place ? ` ${place}` : ''}`;
   };
   const self = new Map<string, number>();
   const total = new Map<string, number>();

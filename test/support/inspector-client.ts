@@ -2,8 +2,10 @@
 // with --inspect over the WebSocket its "Debugger listening on ws://..." line names. Needs a global
 // WebSocket (Node 20: run the benchmark with --experimental-websocket).
 
+import { framePlace, type CallFrame } from './frame-place.ts';
+
 interface AllocationNode {
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly callFrame: CallFrame;
   readonly selfSize: number;
   readonly children: readonly AllocationNode[];
 }
@@ -50,11 +52,11 @@ export class InspectorClient {
       const bytes = new Map<string, number>();
       // A builtin (Map, push, an iterator's next...) is named with the nearest function that has a file.
       const visit = (node: AllocationNode, caller: string) => {
-        const file = node.callFrame.url.replace(/^.*\/(node_modules\/|src\/)/, '$1');
-        const own = `${node.callFrame.functionName || '(anonymous)'} ${file}:${node.callFrame.lineNumber + 1}`;
-        const name = file === '' ? `${node.callFrame.functionName || '(anonymous)'} < ${caller}` : own;
+        const place = framePlace(node.callFrame);
+        const own = `${node.callFrame.functionName || '(anonymous)'} ${place}`;
+        const name = place === '' ? `${node.callFrame.functionName || '(anonymous)'} < ${caller}` : own;
         bytes.set(name, (bytes.get(name) ?? 0) + node.selfSize);
-        for (const child of node.children) visit(child, file === '' ? caller : own);
+        for (const child of node.children) visit(child, place === '' ? caller : own);
       };
       visit(profile.head, '(root)');
       return bytes;
