@@ -13,6 +13,7 @@
 //
 // `node bin/bundle.js` builds it (the Docker image does, at build time) and fails loudly.
 
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -29,32 +30,32 @@ const MANIFEST_PREFIX = '// route-server bundle of ';
  * Where the bundle of this checkout goes. The name carries the checkout's path: git worktrees that
  * share one node_modules through a link must not overwrite each other's bundle.
  */
-export function bundlePath(root = ROOT) {
-  const tag = createHash('sha256').update(root).digest('hex').slice(0, 12);
-  return join(root, 'node_modules', '.cache', 'route-server', `main-${tag}.mjs`);
+export function bundlePath() {
+  const tag = createHash('sha256').update(ROOT).digest('hex').slice(0, 12);
+  return join(ROOT, 'node_modules', '.cache', 'route-server', `main-${tag}.mjs`);
 }
 
 /** The bundle's path if it exists and was built from the files as they are now, else null. */
-export function freshBundle(root = ROOT) {
-  const path = bundlePath(root);
+export function freshBundle() {
+  const path = bundlePath();
   const manifest = readManifest(path);
   if (manifest === null) return null;
   const inputs = Object.entries(manifest);
   if (inputs.length === 0) return null;
   for (const [file, recorded] of inputs) {
-    const stats = statSync(join(root, file), { throwIfNoEntry: false });
+    const stats = statSync(join(ROOT, file), { throwIfNoEntry: false });
     if (stats === undefined ? recorded !== null : recorded === null || stats.mtimeMs !== recorded[0] || stats.size !== recorded[1]) return null;
   }
   return path;
 }
 
 /** Builds the bundle and its source map, each written whole (temp file, then rename); returns its path. */
-export async function buildBundle(root = ROOT) {
-  const path = bundlePath(root);
+export async function buildBundle() {
+  const path = bundlePath();
   const esbuild = await import('esbuild');
   const started = Date.now();
   const result = await esbuild.build({
-    absWorkingDir: root,
+    absWorkingDir: ROOT,
     entryPoints: [ENTRY],
     outfile: path,
     bundle: true,
@@ -73,7 +74,7 @@ export async function buildBundle(root = ROOT) {
   // timestamps are coarser than the clock).
   const manifest = {};
   for (const file of [...Object.keys(result.metafile.inputs), ...ALSO_INPUTS]) {
-    const stats = statSync(join(root, file), { throwIfNoEntry: false });
+    const stats = statSync(join(ROOT, file), { throwIfNoEntry: false });
     manifest[file] = stats === undefined ? null : [stats.mtimeMs > started - 50 ? -1 : stats.mtimeMs, stats.size];
   }
   const code = result.outputFiles.find((file) => file.path === path);
@@ -91,9 +92,17 @@ export async function buildBundle(root = ROOT) {
   return path;
 }
 
-/** The bundle to run: the fresh one, or one built now. Throws when it cannot be built or written. */
-export async function currentBundle(root = ROOT) {
-  return freshBundle(root) ?? (await buildBundle(root));
+/**
+ * The bundle to run: the fresh one, or one built now by a node of its own (esbuild's module and
+ * the build's output would otherwise stay in route-server's memory, about 5 MB). Throws when it
+ * cannot be built or written.
+ */
+export function currentBundle() {
+  const fresh = freshBundle();
+  if (fresh !== null) return fresh;
+  const build = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  if (build.status !== 0) throw new Error(build.stderr.trim() || `node bin/bundle.js ended with ${build.status ?? build.signal}`);
+  return bundlePath();
 }
 
 function writeWhole(path, text) {
@@ -141,6 +150,10 @@ function readManifest(path) {
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const path = await buildBundle();
-  process.stdout.write(`${relative(process.cwd(), path)}\n`);
+  try {
+    process.stdout.write(`${relative(process.cwd(), await buildBundle())}\n`);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
 }

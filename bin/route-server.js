@@ -8,7 +8,7 @@ import { currentBundle } from './bundle.js';
 
 let bundle;
 try {
-  bundle = await currentBundle();
+  bundle = currentBundle();
 } catch (error) {
   const reason = error instanceof Error ? error.message : String(error);
   process.stderr.write(`route-server: running the TypeScript sources through tsx, without a bundle: ${reason.split('\n').join(' ')}\n`);
