@@ -103,6 +103,7 @@ export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
     slot.desired = content;
     slot.generation += 1;
     if (!slot.busy && slot.retryTimer === null && content === slot.onDisk) {
+      slot.onDisk = content; // the caller's string, not a second copy read from disk at start
       this.#skippedUnchanged += 1;
       return Promise.resolve();
     }
@@ -201,7 +202,10 @@ export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
           slot.tampered = actual === null ? 'deleted' : desired === null ? 'created' : 'edited';
         }
         if (trigger === 'directory' && slot.tampered !== null) slot.tampered = 'directory-lost';
-        slot.onDisk = actual;
+        // Equal bytes keep the strings held (desired is the sink's): reading back each of our own
+        // writes (its watch event) kept a second copy of every fragment.
+        if (actual === desired) slot.onDisk = desired;
+        else if (actual !== slot.onDisk) slot.onDisk = actual;
       }
       if (desired === slot.onDisk) {
         if (trigger === 'set') this.#skippedUnchanged += 1;
