@@ -68,7 +68,7 @@ export async function buildBundle() {
     metafile: true,
     write: false,
     logLevel: 'silent',
-  }).finally(() => esbuild.stop()); // its service process would stay for the life of route-server
+  }).finally(() => esbuild.stop()); // ends esbuild's service process
   // A file changed since the build began may have been read before or after: its entry is made
   // not to match (mtime -1), so the next start builds again (50 ms for file systems whose
   // timestamps are coarser than the clock).
