@@ -19,10 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { text } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_RENDER_OPTIONS } from '../src/render/options.ts';
-import { renderSnapshot } from '../src/render/render.ts';
-import { serializeFragment } from '../src/render/yaml.ts';
-import { benchContainerName, benchSnapshot } from '../test/support/bench-workload.ts';
+import { benchContainerName } from '../test/support/bench-workload.ts';
 import { FakeDockerFarm } from '../test/support/fake-docker-farm.ts';
 import type { FakeDockerDaemon } from '../test/support/fake-docker-daemon.ts';
 import { RouteServerProcess } from '../test/support/route-server-process.ts';
@@ -141,17 +138,19 @@ async function loadApart(base: string, paths: readonly string[], each: number): 
   return JSON.parse(output) as number[];
 }
 
-function fullRenderMs(): number {
-  const snapshot = benchSnapshot(daemonCount, perDaemon);
-  const options = { ...DEFAULT_RENDER_OPTIONS, baseDomain: 'example.com' };
-  const times: number[] = [];
-  for (let run = 0; run < 5; run++) {
-    const started = performance.now();
-    const result = renderSnapshot(snapshot, options, { allocations: [], now: 0 });
-    for (const f of result.fragments) serializeFragment(f.config, { daemon: f.daemon, socket: f.socket, generator: 'bench' });
-    times.push(performance.now() - started);
-  }
-  return percentile(times, 50);
+/**
+ * A full render + YAML of the same containers, median of 5, measured by bench-render.ts in a
+ * process of its own running the code bundled as `npm start` runs it, with the given node flags
+ * (npm start's when undefined).
+ */
+async function fullRenderMs(nodeFlags?: string): Promise<number> {
+  const flags = nodeFlags === undefined ? [] : ['--node-flags', nodeFlags];
+  const script = new URL('./bench-render.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--import', 'tsx', script, String(daemonCount), String(perDaemon), '5', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [output] = await Promise.all([text(child.stdout), once(child, 'exit')]);
+  const line = output.split('\n').find((row) => row.startsWith('bench-render: '));
+  if (line === undefined) throw new Error(`bench-render printed no result:\n${output}`);
+  return (JSON.parse(line.slice('bench-render: '.length)) as { totalMs: number }).totalMs;
 }
 
 const farm = await FakeDockerFarm.start(root, daemonCount, perDaemon);
@@ -276,12 +275,13 @@ try {
 
   await server.stop();
   server = undefined;
-  const render = fullRenderMs();
-  log(`full render + serialize of ${daemonCount * perDaemon} containers (this process): ${ms(render)}`);
+  const render = await fullRenderMs('');
+  const renderStartFlags = await fullRenderMs();
+  log(`full render + serialize of ${daemonCount * perDaemon} containers (bench-render.ts, bundled): ${ms(render)} with V8's default heap flags, ${ms(renderStartFlags)} with npm start's`);
   const round = (value: number) => Math.round(value * 10) / 10;
   log(`bench-scale: ${JSON.stringify({
     startAllMs: round(startAllMs), rssMB: round(rss), changeCpuMs: round(changeCpuMs), changeFilesRewritten: round(changeFilesRewritten),
-    fullRenderMs: round(render), routesDaemonP99Ms: round(routesDaemonP99Ms),
+    fullRenderMs: round(render), routesDaemonP99Ms: round(routesDaemonP99Ms), fullRenderStartFlagsMs: round(renderStartFlags),
   })}`);
 } finally {
   churning = false;
