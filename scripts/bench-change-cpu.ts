@@ -1,12 +1,16 @@
 // Where route-server's CPU goes per single-container change, measured on the real `run` against
 // fake daemons (test/support/fake-docker-farm.ts, in this process), with its CPU profile.
 // route-server runs with --cpu-prof and no periodic resync; the bench waits until every fragment is
-// written, then measures an idle window and a window of single-container changes (each a stop or a
-// start, waited for in the file), both by /proc and in the profile (its clock is the same monotonic
-// clock as this process's hrtime). Prints CPU per change (the idle rate of the window next to it
-// taken out), files written per change, and the profile's functions by self and total time per
-// change (change window minus idle window, scaled to the same length).
-// Usage: node --import tsx scripts/bench-change-cpu.ts [--daemons 200] [--per-daemon 10] [--changes 40] [--idle 8] [--top 40] [--keep DIR] [--profile 0] [--allocations 1]
+// written and the process has settled, then alternates idle windows and windows of single-container
+// changes (each a stop or a start, waited for in the file), measured by /proc (each thread's CPU in
+// ns, from schedstat) and in the profile (its clock is the same monotonic clock as this process's
+// hrtime). Alternating keeps a drift of the idle CPU (the heap still settling after start, a major
+// collection) from landing in one kind of window only. Prints CPU per change (the idle rate of the
+// idle windows taken out), files written per change, and the profile's functions by self and total
+// time per change (change windows minus idle windows, scaled to the same length).
+// Usage: node --import tsx scripts/bench-change-cpu.ts [--daemons 200] [--per-daemon 10] [--changes 40] [--idle 8] [--rounds 8] [--settle 10] [--top 40] [--keep DIR] [--profile 0] [--allocations 1]
+//   --idle is the idle time in all (seconds), --rounds how many idle and change windows alternate,
+//   --settle the seconds waited after the last fragment is written before the first window;
 //   --keep DIR keeps the .cpuprofile there (open it in Chrome's DevTools); --profile 0 runs without the
 //   profiler (its sampling thread costs CPU of its own: the /proc figure is then route-server's alone);
 //   --allocations 1 samples route-server's allocations instead (garbage included, by function; run
@@ -30,6 +34,8 @@ const daemonCount = Number(flags.get('daemons') ?? 200);
 const perDaemon = Number(flags.get('per-daemon') ?? 10);
 const changes = Number(flags.get('changes') ?? 40);
 const idleMs = Number(flags.get('idle') ?? 8) * 1000;
+const rounds = Math.max(1, Math.min(Number(flags.get('rounds') ?? 8), changes));
+const settleMs = Number(flags.get('settle') ?? 10) * 1000;
 const top = Number(flags.get('top') ?? 40);
 const keep = flags.get('keep');
 const allocations = flags.get('allocations') === '1';
@@ -41,28 +47,24 @@ const profileDir = join(root, 'profile');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
-/** utime and stime of a process, in ms (Linux /proc; clock ticks of 10 ms). */
-function cpuMs(pid: number): { user: number; system: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
-}
-/** CPU ms per thread kind (main thread, V8 workers, libuv pool...), from /proc/PID/task. */
+/** CPU ms per thread kind (main thread, V8 workers, libuv pool...), from /proc/PID/task/TID/schedstat (ns). */
 function threadCpuMs(pid: number): Map<string, number> {
   const byKind = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const kind = tid === String(pid) ? 'main thread' : `${(/\((.*)\)/.exec(stat)?.[1] ?? '?').trim()} ${tid}`;
-      const fields = stat.replace(/^.*\) /, '').split(' ');
-      byKind.set(kind, (byKind.get(kind) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const kind = tid === String(pid) ? 'main thread' : `${name} ${tid}`;
+      const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      byKind.set(kind, (byKind.get(kind) ?? 0) + ns / 1e6);
     } catch {
       // the thread ended meanwhile
     }
   }
   return byKind;
 }
+const plusKinds = (a: Map<string, number>, b: Map<string, number>) => new Map([...new Set([...a.keys(), ...b.keys()])].map((kind) => [kind, (a.get(kind) ?? 0) + (b.get(kind) ?? 0)]));
 const minusKinds = (a: Map<string, number>, b: Map<string, number>) => new Map([...a].map(([kind, ms]) => [kind, ms - (b.get(kind) ?? 0)]));
-const minus = (a: { user: number; system: number }, b: { user: number; system: number }) => ({ user: a.user - b.user, system: a.system - b.system });
+const sumKinds = (kinds: Map<string, number>) => [...kinds.values()].reduce((x, y) => x + y, 0);
 
 async function writesTotal(server: RouteServerProcess): Promise<number> {
   const text = await (await fetch(server.url('/metrics'))).text();
@@ -82,9 +84,23 @@ async function gcFigures(server: RouteServerProcess): Promise<Map<string, { coun
   return figures;
 }
 
-function gcLine(after: Map<string, { count: number; seconds: number }>, before: Map<string, { count: number; seconds: number }>): string {
-  return [...after].map(([kind, { count, seconds }]) => `${kind} ${count - (before.get(kind)?.count ?? 0)} (${((seconds - (before.get(kind)?.seconds ?? 0)) * 1000).toFixed(0)} ms)`).join(', ');
+type GcFigures = Map<string, { count: number; seconds: number }>;
+
+/** Adds the collections between `before` and `after` to `sum`. */
+function addGc(sum: GcFigures, after: GcFigures, before: GcFigures): void {
+  for (const [kind, { count, seconds }] of after) {
+    const entry = sum.get(kind) ?? { count: 0, seconds: 0 };
+    sum.set(kind, { count: entry.count + count - (before.get(kind)?.count ?? 0), seconds: entry.seconds + seconds - (before.get(kind)?.seconds ?? 0) });
+  }
 }
+
+function gcLine(figures: GcFigures): string {
+  return [...figures].map(([kind, { count, seconds }]) => `${kind} ${count} (${(seconds * 1000).toFixed(0)} ms)`).join(', ');
+}
+
+const addBytes = (sum: Map<string, number>, bytes: Map<string, number>) => {
+  for (const [name, n] of bytes) sum.set(name, (sum.get(name) ?? 0) + n);
+};
 
 function fileHas(daemon: FakeDockerDaemon, needle: string): boolean {
   const file = join(out, `rs-${daemon.id}.yml`);
@@ -109,8 +125,8 @@ interface Profile {
   readonly timeDeltas: readonly number[];
 }
 
-/** Self and total µs per function (name and file:line) over the samples inside the window. */
-function aggregate(profile: Profile, window: Window): { self: Map<string, number>; total: Map<string, number>; busyUs: number } {
+/** Self and total µs per function (name and file:line) over the samples inside the windows. */
+function aggregate(profile: Profile, windows: readonly Window[]): { self: Map<string, number>; total: Map<string, number>; busyUs: number } {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -124,7 +140,7 @@ function aggregate(profile: Profile, window: Window): { self: Map<string, number
   let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     at += profile.timeDeltas[i] ?? 0;
-    if (at < window.fromUs || at >= window.toUs) continue;
+    if (!windows.some((window) => at >= window.fromUs && at < window.toUs)) continue;
     const us = profile.timeDeltas[i + 1] ?? 0;
     const node = byId.get(profile.samples[i] as number) as ProfileNode;
     if (node.callFrame.functionName === '(idle)') continue;
@@ -161,59 +177,74 @@ try {
   );
   const pid = server.pid;
   await waitFor(() => readdirSync(out).filter((f) => /^rs-\d+\.yml$/.test(f)).length === daemonCount, { what: 'every fragment written', timeoutMs: 300_000, intervalMs: 20 });
-  await sleep(3_000);
+  await sleep(settleMs);
 
   const inspectorUrl = server.logs.map((line) => /ws:\/\/\S+/.exec(line.msg)?.[0]).find((url) => url !== undefined);
   const inspector = allocations ? await InspectorClient.connect(inspectorUrl ?? 'no inspector url') : undefined;
-  const idleSampling = await inspector?.sampleAllocations();
-  const idleGc = await gcFigures(server);
-  const idleFrom = nowUs();
-  const idleCpuFrom = cpuMs(pid);
-  const idleThreadsFrom = threadCpuMs(pid);
-  await sleep(idleMs);
-  const idleThreads = minusKinds(threadCpuMs(pid), idleThreadsFrom);
-  const idle: Window = { fromUs: idleFrom, toUs: nowUs() };
-  const idleCpu = minus(cpuMs(pid), idleCpuFrom);
-  const idleBytes = await idleSampling?.();
-  const changeSampling = await inspector?.sampleAllocations();
+  const idleWindows: Window[] = [];
+  const changeWindows: Window[] = [];
+  let idleThreads = new Map<string, number>();
+  let changeThreads = new Map<string, number>();
+  const idleGc: GcFigures = new Map();
+  const changeGc: GcFigures = new Map();
+  const idleBytes = new Map<string, number>();
+  const changeBytes = new Map<string, number>();
+  let written = 0;
+  let k = 0;
+  for (let r = 0; r < rounds; r++) {
+    const idleSampling = await inspector?.sampleAllocations();
+    let gcFrom = await gcFigures(server);
+    let from = nowUs();
+    let threadsFrom = threadCpuMs(pid);
+    await sleep(idleMs / rounds);
+    idleThreads = plusKinds(idleThreads, minusKinds(threadCpuMs(pid), threadsFrom));
+    idleWindows.push({ fromUs: from, toUs: nowUs() });
+    const idleSampled = await idleSampling?.();
+    if (idleSampled !== undefined) addBytes(idleBytes, idleSampled);
+    addGc(idleGc, await gcFigures(server), gcFrom);
 
-  const changeGc = await gcFigures(server);
-  const idleGcLine = gcLine(changeGc, idleGc);
-  const writesBefore = await writesTotal(server);
-  const changeFrom = nowUs();
-  const changeCpuFrom = cpuMs(pid);
-  const changeThreadsFrom = threadCpuMs(pid);
-  for (let k = 0; k < changes; k++) {
-    const daemon = farm.daemons[((k >> 1) * 37) % daemonCount] as FakeDockerDaemon;
-    const name = benchContainerName(Number(daemon.id), 0);
-    const running = k % 2 === 1;
-    if (running) daemon.start(name);
-    else daemon.stop(name);
-    await waitFor(() => fileHas(daemon, `svc0-${daemon.id}:`) === running, { what: `svc0 of ${daemon.id}`, timeoutMs: 60_000, intervalMs: 2 });
-    // Past the coalescer's busy window (250 ms), so each change goes out as a lone one.
-    await sleep(300);
+    const changeSampling = await inspector?.sampleAllocations();
+    gcFrom = await gcFigures(server);
+    const writesBefore = await writesTotal(server);
+    from = nowUs();
+    threadsFrom = threadCpuMs(pid);
+    for (const end = Math.round((changes * (r + 1)) / rounds); k < end; k++) {
+      const daemon = farm.daemons[((k >> 1) * 37) % daemonCount] as FakeDockerDaemon;
+      const name = benchContainerName(Number(daemon.id), 0);
+      const running = k % 2 === 1;
+      if (running) daemon.start(name);
+      else daemon.stop(name);
+      await waitFor(() => fileHas(daemon, `svc0-${daemon.id}:`) === running, { what: `svc0 of ${daemon.id}`, timeoutMs: 60_000, intervalMs: 2 });
+      // Past the coalescer's busy window (250 ms), so each change goes out as a lone one.
+      await sleep(300);
+    }
+    changeThreads = plusKinds(changeThreads, minusKinds(threadCpuMs(pid), threadsFrom));
+    changeWindows.push({ fromUs: from, toUs: nowUs() });
+    written += (await writesTotal(server)) - writesBefore;
+    const changeSampled = await changeSampling?.();
+    if (changeSampled !== undefined) addBytes(changeBytes, changeSampled);
+    addGc(changeGc, await gcFigures(server), gcFrom);
   }
-  const change: Window = { fromUs: changeFrom, toUs: nowUs() };
-  const changeCpu = minus(cpuMs(pid), changeCpuFrom);
-  const changeThreads = minusKinds(threadCpuMs(pid), changeThreadsFrom);
-  const written = (await writesTotal(server)) - writesBefore;
-  const changeBytes = await changeSampling?.();
   inspector?.close();
-  const changeGcLine = gcLine(await gcFigures(server), changeGc);
 
   await server.stop();
   server = undefined;
-  const idleScale = (change.toUs - change.fromUs) / (idle.toUs - idle.fromUs);
-  const perChange = (kind: 'user' | 'system') => (changeCpu[kind] - idleCpu[kind] * idleScale) / changes;
-  const procCpuMs = perChange('user') + perChange('system');
-  log(`${daemonCount} daemons x ${perDaemon}, ${changes} changes${profiled ? ' (profiled: the sampler adds CPU of its own)' : ''}; /proc (10 ms ticks): ` +
-    `idle ${(((idleCpu.user + idleCpu.system) / (idle.toUs - idle.fromUs)) * 1e6).toFixed(1)} ms/s, per change ${procCpuMs.toFixed(1)} ms ` +
-    `(user ${perChange('user').toFixed(1)}, system ${perChange('system').toFixed(1)}), ${(written / changes).toFixed(2)} files written per change`);
-  log(`  by thread, ms per change: ${[...changeThreads].map(([kind, ms]) => `${kind} ${((ms - (idleThreads.get(kind) ?? 0) * idleScale) / changes).toFixed(1)}`).join(', ')}`);
-  log(`  garbage collections, idle window: ${idleGcLine}; change window: ${changeGcLine}`);
-  if (idleBytes !== undefined && changeBytes !== undefined) {
+  const length = (windows: readonly Window[]) => windows.reduce((sum, w) => sum + w.toUs - w.fromUs, 0);
+  const idleUs = length(idleWindows);
+  const idleScale = length(changeWindows) / idleUs;
+  const perChange = (kind: string) => ((changeThreads.get(kind) ?? 0) - (idleThreads.get(kind) ?? 0) * idleScale) / changes;
+  const procCpuMs = (sumKinds(changeThreads) - sumKinds(idleThreads) * idleScale) / changes;
+  const others = [...changeThreads.keys()].filter((kind) => kind !== 'main thread');
+  log(`${daemonCount} daemons x ${perDaemon}, ${changes} changes in ${rounds} rounds${profiled ? ' (profiled: the sampler adds CPU of its own)' : ''}; /proc (schedstat): ` +
+    `idle ${((sumKinds(idleThreads) / idleUs) * 1e6).toFixed(1)} ms/s, per change ${procCpuMs.toFixed(2)} ms, ${(written / changes).toFixed(2)} files written per change`);
+  // Threads by id: after the main thread come V8's workers (the collector's helpers, the compiler),
+  // then libuv's pool (file system calls), started when first used.
+  log(`  by thread, ms per change: main thread ${perChange('main thread').toFixed(2)}, the others ${others.reduce((sum, kind) => sum + perChange(kind), 0).toFixed(2)} ` +
+    `(${others.map((kind) => `${kind} ${perChange(kind).toFixed(2)}`).join(', ')})`);
+  log(`  garbage collections, idle windows: ${gcLine(idleGc)}; change windows: ${gcLine(changeGc)}`);
+  if (allocations) {
     const sum = (bytes: Map<string, number>) => [...bytes.values()].reduce((a, b) => a + b, 0);
-    log(`allocated (sampled, garbage included): idle ${(sum(idleBytes) / ((idle.toUs - idle.fromUs) / 1e6) / 1024).toFixed(0)} KB/s, ` +
+    log(`allocated (sampled, garbage included): idle ${(sum(idleBytes) / (idleUs / 1e6) / 1024).toFixed(0)} KB/s, ` +
       `${((sum(changeBytes) - sum(idleBytes) * idleScale) / changes / 1024).toFixed(0)} KB per change, idle taken out`);
     perChangeTable('KB allocated', new Map([...changeBytes].map(([k, v]) => [k, v * 1000 / 1024])), new Map([...idleBytes].map(([k, v]) => [k, v * 1000 / 1024])), idleScale);
   }
@@ -223,15 +254,15 @@ try {
     if (file === undefined) throw new Error('route-server wrote no CPU profile');
     if (keep !== undefined) copyFileSync(join(profileDir, file), join(keep, file));
     const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as Profile;
-    const idleAgg = aggregate(profile, idle);
-    const changeAgg = aggregate(profile, change);
+    const idleAgg = aggregate(profile, idleWindows);
+    const changeAgg = aggregate(profile, changeWindows);
     profileCpuMs = (changeAgg.busyUs - idleAgg.busyUs * idleScale) / changes / 1000;
-    log(`main thread (profile): idle ${((idleAgg.busyUs / (idle.toUs - idle.fromUs)) * 1000).toFixed(1)} ms/s, ${profileCpuMs.toFixed(2)} ms per change`);
+    log(`main thread (profile): idle ${((idleAgg.busyUs / idleUs) * 1000).toFixed(1)} ms/s, ${profileCpuMs.toFixed(2)} ms per change`);
     perChangeTable('self time', changeAgg.self, idleAgg.self, idleScale);
     perChangeTable('total time', changeAgg.total, idleAgg.total, idleScale);
   }
   const round = (value: number | undefined) => (value === undefined ? undefined : Math.round(value * 10) / 10);
-  log(`bench-change-cpu: ${JSON.stringify({ daemons: daemonCount, changes, procCpuMs: round(procCpuMs), mainThreadMs: round(profileCpuMs), filesPerChange: written / changes })}`);
+  log(`bench-change-cpu: ${JSON.stringify({ daemons: daemonCount, changes, procCpuMs: round(procCpuMs), mainThreadCpuMs: round(perChange('main thread')), profileMainThreadMs: round(profileCpuMs), filesPerChange: written / changes })}`);
 } finally {
   await server?.stop();
   await farm.stop();
