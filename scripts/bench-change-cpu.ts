@@ -66,14 +66,13 @@ const plusKinds = (a: Map<string, number>, b: Map<string, number>) => new Map([.
 const minusKinds = (a: Map<string, number>, b: Map<string, number>) => new Map([...a].map(([kind, ms]) => [kind, ms - (b.get(kind) ?? 0)]));
 const sumKinds = (kinds: Map<string, number>) => [...kinds.values()].reduce((x, y) => x + y, 0);
 
-async function writesTotal(server: RouteServerProcess): Promise<number> {
-  const text = await (await fetch(server.url('/metrics'))).text();
-  return [...text.matchAll(/^route_server_writes_total\{daemon="[^"]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+/** Files written in all, from route-server's /metrics text. */
+function writesTotal(metrics: string): number {
+  return [...metrics.matchAll(/^route_server_writes_total\{daemon="[^"]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
-/** Garbage collections from route-server's /metrics (prom-client): count and seconds per kind. */
-async function gcFigures(server: RouteServerProcess): Promise<Map<string, { count: number; seconds: number }>> {
-  const text = await (await fetch(server.url('/metrics'))).text();
+/** Garbage collections from route-server's /metrics text (prom-client): count and seconds per kind. */
+function gcFigures(text: string): Map<string, { count: number; seconds: number }> {
   const figures = new Map<string, { count: number; seconds: number }>();
   for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{kind="([^"]+)"\} ([0-9.e+-]+)$/gm)) {
     const entry = figures.get(m[2] as string) ?? { count: 0, seconds: 0 };
@@ -191,9 +190,13 @@ try {
   const changeBytes = new Map<string, number>();
   let written = 0;
   let k = 0;
+  // /metrics is read once between windows (its text at 1,000 daemons is large: each window begins
+  // with the garbage of one read, idle and change windows alike).
+  const metrics = async () => (await fetch((server as RouteServerProcess).url('/metrics'))).text();
+  let boundary = await metrics();
   for (let r = 0; r < rounds; r++) {
     const idleSampling = await inspector?.sampleAllocations();
-    let gcFrom = await gcFigures(server);
+    let gcFrom = gcFigures(boundary);
     let from = nowUs();
     let threadsFrom = threadCpuMs(pid);
     await sleep(idleMs / rounds);
@@ -201,11 +204,12 @@ try {
     idleWindows.push({ fromUs: from, toUs: nowUs() });
     const idleSampled = await idleSampling?.();
     if (idleSampled !== undefined) addBytes(idleBytes, idleSampled);
-    addGc(idleGc, await gcFigures(server), gcFrom);
+    boundary = await metrics();
+    addGc(idleGc, gcFigures(boundary), gcFrom);
 
     const changeSampling = await inspector?.sampleAllocations();
-    gcFrom = await gcFigures(server);
-    const writesBefore = await writesTotal(server);
+    gcFrom = gcFigures(boundary);
+    const writesBefore = writesTotal(boundary);
     from = nowUs();
     threadsFrom = threadCpuMs(pid);
     for (const end = Math.round((changes * (r + 1)) / rounds); k < end; k++) {
@@ -220,10 +224,11 @@ try {
     }
     changeThreads = plusKinds(changeThreads, minusKinds(threadCpuMs(pid), threadsFrom));
     changeWindows.push({ fromUs: from, toUs: nowUs() });
-    written += (await writesTotal(server)) - writesBefore;
     const changeSampled = await changeSampling?.();
     if (changeSampled !== undefined) addBytes(changeBytes, changeSampled);
-    addGc(changeGc, await gcFigures(server), gcFrom);
+    boundary = await metrics();
+    written += writesTotal(boundary) - writesBefore;
+    addGc(changeGc, gcFigures(boundary), gcFrom);
   }
   inspector?.close();
 
