@@ -7,9 +7,12 @@
 // hrtime). Alternating keeps a drift of the idle CPU (the heap still settling after start, a major
 // collection) from landing in one kind of window only. Prints CPU per change (the idle rate of the
 // idle windows taken out), files written per change, and the profile's functions by self and total
-// time per change (change windows minus idle windows, scaled to the same length).
-// Usage: node --import tsx scripts/bench-change-cpu.ts [--daemons 200] [--per-daemon 10] [--changes 40] [--idle 8] [--rounds 8] [--settle 10] [--top 40] [--keep DIR] [--profile 0] [--allocations 1]
-//   --idle is the idle time in all (seconds), --rounds how many idle and change windows alternate,
+// time per change (change windows minus idle windows, scaled to the same length). Every window
+// lasts whole seconds, since the heartbeat pings go out in turns of a second. Besides the figure
+// over all windows, the median of the rounds' own figures (each change window less its idle
+// window's rate): a major collection or a burst of the machine's other work moves one round.
+// Usage: node --import tsx scripts/bench-change-cpu.ts [--daemons 200] [--per-daemon 10] [--changes 40] [--idle 8] [--rounds 8] [--settle 10] [--top 40] [--keep DIR] [--profile 0] [--allocations 1] [--node-flags FLAGS]
+//   --idle is the idle time in all (seconds, whole seconds per round), --rounds how many idle and change windows alternate,
 //   --settle the seconds waited after the last fragment is written before the first window;
 //   --keep DIR keeps the .cpuprofile there (open it in Chrome's DevTools); --profile 0 runs without the
 //   profiler (its sampling thread costs CPU of its own: the /proc figure is then route-server's alone);
@@ -36,10 +39,14 @@ const changes = Number(flags.get('changes') ?? 40);
 const idleMs = Number(flags.get('idle') ?? 8) * 1000;
 const rounds = Math.max(1, Math.min(Number(flags.get('rounds') ?? 8), changes));
 const settleMs = Number(flags.get('settle') ?? 10) * 1000;
+/** Whole seconds: the pings go out in turns of a second. */
+const idleRoundMs = Math.max(1, Math.round(idleMs / rounds / 1000)) * 1000;
 const top = Number(flags.get('top') ?? 40);
 const keep = flags.get('keep');
 const allocations = flags.get('allocations') === '1';
 const profiled = flags.get('profile') !== '0' && !allocations;
+/** More of node's flags for route-server, space-separated (e.g. `--node-flags --single-threaded-gc`: where the worker threads' CPU goes). */
+const nodeFlags = (flags.get('node-flags') ?? '').split(' ').filter((flag) => flag !== '');
 
 const root = mkdtempSync(join(tmpdir(), 'rs-bench-change-cpu-'));
 const out = join(root, 'out');
@@ -172,7 +179,7 @@ try {
   server = await RouteServerProcess.start(
     ['--sockets', farm.glob, '--out', out, '--state-dir', join(root, 'state'), '--base-domain', 'example.com', '--log-level', 'info', '--resync-interval', '0'],
     {},
-    profiled ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : allocations ? ['--inspect=127.0.0.1:0'] : [],
+    [...nodeFlags, ...(profiled ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : allocations ? ['--inspect=127.0.0.1:0'] : [])],
   );
   const pid = server.pid;
   await waitFor(() => readdirSync(out).filter((f) => /^rs-\d+\.yml$/.test(f)).length === daemonCount, { what: 'every fragment written', timeoutMs: 300_000, intervalMs: 20 });
@@ -190,6 +197,8 @@ try {
   const changeBytes = new Map<string, number>();
   let written = 0;
   let k = 0;
+  /** Each round's CPU per change (its idle window's rate taken out): a major collection moves one round, not the median. */
+  const roundEstimates: { all: number; main: number }[] = [];
   // /metrics is read once between windows (its text at 1,000 daemons is large: each window begins
   // with the garbage of one read, idle and change windows alike).
   const metrics = async () => (await fetch((server as RouteServerProcess).url('/metrics'))).text();
@@ -199,8 +208,9 @@ try {
     let gcFrom = gcFigures(boundary);
     let from = nowUs();
     let threadsFrom = threadCpuMs(pid);
-    await sleep(idleMs / rounds);
-    idleThreads = plusKinds(idleThreads, minusKinds(threadCpuMs(pid), threadsFrom));
+    await sleep(idleRoundMs);
+    const idleRound = minusKinds(threadCpuMs(pid), threadsFrom);
+    idleThreads = plusKinds(idleThreads, idleRound);
     idleWindows.push({ fromUs: from, toUs: nowUs() });
     const idleSampled = await idleSampling?.();
     if (idleSampled !== undefined) addBytes(idleBytes, idleSampled);
@@ -212,6 +222,7 @@ try {
     const writesBefore = writesTotal(boundary);
     from = nowUs();
     threadsFrom = threadCpuMs(pid);
+    const roundFrom = k;
     for (const end = Math.round((changes * (r + 1)) / rounds); k < end; k++) {
       const daemon = farm.daemons[((k >> 1) * 37) % daemonCount] as FakeDockerDaemon;
       const name = benchContainerName(Number(daemon.id), 0);
@@ -222,8 +233,17 @@ try {
       // Past the coalescer's busy window (250 ms), so each change goes out as a lone one.
       await sleep(300);
     }
-    changeThreads = plusKinds(changeThreads, minusKinds(threadCpuMs(pid), threadsFrom));
+    // Whole seconds, like the idle window: the pings go out in turns of a second (rota.ts), and a
+    // window holds as many turns as it lasts seconds.
+    const elapsedMs = (nowUs() - from) / 1000;
+    await sleep(Math.ceil(elapsedMs / 1000) * 1000 - elapsedMs);
+    const changeRound = minusKinds(threadCpuMs(pid), threadsFrom);
+    changeThreads = plusKinds(changeThreads, changeRound);
     changeWindows.push({ fromUs: from, toUs: nowUs() });
+    const scale = (changeWindows.at(-1) as Window).toUs - (changeWindows.at(-1) as Window).fromUs;
+    const idleLength = (idleWindows.at(-1) as Window).toUs - (idleWindows.at(-1) as Window).fromUs;
+    const estimate = (pick: (kinds: Map<string, number>) => number) => (pick(changeRound) - (pick(idleRound) * scale) / idleLength) / (k - roundFrom);
+    roundEstimates.push({ all: estimate(sumKinds), main: estimate((kinds) => kinds.get('main thread') ?? 0) });
     const changeSampled = await changeSampling?.();
     if (changeSampled !== undefined) addBytes(changeBytes, changeSampled);
     boundary = await metrics();
@@ -244,6 +264,13 @@ try {
     `idle ${((sumKinds(idleThreads) / idleUs) * 1e6).toFixed(1)} ms/s, per change ${procCpuMs.toFixed(2)} ms, ${(written / changes).toFixed(2)} files written per change`);
   // Threads by id: after the main thread come V8's workers (the collector's helpers, the compiler),
   // then libuv's pool (file system calls), started when first used.
+  const median = (values: number[]) => {
+    const sorted = values.sort((a, b) => a - b);
+    return ((sorted[(sorted.length - 1) >> 1] as number) + (sorted[sorted.length >> 1] as number)) / 2;
+  };
+  const medianCpuMs = median(roundEstimates.map((e) => e.all));
+  const medianMainMs = median(roundEstimates.map((e) => e.main));
+  log(`  median of the ${rounds} rounds' own figures: ${medianCpuMs.toFixed(2)} ms per change, main thread ${medianMainMs.toFixed(2)}`);
   log(`  by thread, ms per change: main thread ${perChange('main thread').toFixed(2)}, the others ${others.reduce((sum, kind) => sum + perChange(kind), 0).toFixed(2)} ` +
     `(${others.map((kind) => `${kind} ${perChange(kind).toFixed(2)}`).join(', ')})`);
   log(`  garbage collections, idle windows: ${gcLine(idleGc)}; change windows: ${gcLine(changeGc)}`);
@@ -267,7 +294,7 @@ try {
     perChangeTable('total time', changeAgg.total, idleAgg.total, idleScale);
   }
   const round = (value: number | undefined) => (value === undefined ? undefined : Math.round(value * 10) / 10);
-  log(`bench-change-cpu: ${JSON.stringify({ daemons: daemonCount, changes, procCpuMs: round(procCpuMs), mainThreadCpuMs: round(perChange('main thread')), profileMainThreadMs: round(profileCpuMs), filesPerChange: written / changes })}`);
+  log(`bench-change-cpu: ${JSON.stringify({ daemons: daemonCount, changes, procCpuMs: round(procCpuMs), mainThreadCpuMs: round(perChange('main thread')), medianCpuMs: round(medianCpuMs), medianMainThreadMs: round(medianMainMs), profileMainThreadMs: round(profileCpuMs), filesPerChange: written / changes })}`);
 } finally {
   await server?.stop();
   await farm.stop();
