@@ -37,7 +37,10 @@ export class HandedFragments {
 
   /** Forgets what was handed to daemons for which `keep` is false (gone, and no file of ours left). */
   forget(keep: (daemon: string) => boolean): void {
-    for (const daemon of this.#handed.keys()) if (!keep(daemon)) this.#handed.delete(daemon);
+    // forEach: no iterator result per daemon (this runs over every daemon on every change).
+    this.#handed.forEach((_, daemon) => {
+      if (!keep(daemon)) this.#handed.delete(daemon);
+    });
   }
 
   delivered(daemon: string): Fragment | undefined {

@@ -234,8 +234,10 @@ export class RouteServerRuntime implements RuntimeView {
 
     // A daemon whose render failed (reported as render-failed) keeps its last file, like an unreachable one.
     const keep = new Set(result.failedDaemons);
-    const fragments = new Map<string, Fragment>();
-    for (const fragment of result.fragments) fragments.set(fragment.daemon, fragment);
+    // The incremental render keeps its fragments by daemon: no map of a thousand made per change.
+    let fragments: { get(daemon: string): Fragment | undefined };
+    if (result.fragmentOf) fragments = { get: result.fragmentOf };
+    else fragments = new Map(result.fragments.map((fragment) => [fragment.daemon, fragment]));
     const plan = planOutputs({
       daemons,
       fragments,

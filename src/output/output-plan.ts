@@ -17,8 +17,8 @@ export interface DaemonOutputState {
 export interface OutputPlanInput {
   /** Every daemon discovery lists now. */
   readonly daemons: ReadonlyMap<string, DaemonOutputState>;
-  /** The render's fragments, by daemon. */
-  readonly fragments: ReadonlyMap<string, Fragment>;
+  /** The render's fragments, by daemon (a map, or the render's own lookup). */
+  readonly fragments: { get(daemon: string): Fragment | undefined };
   /** Daemons the sinks hold a fragment for: delivered by us, or left by a previous run. */
   readonly owned: ReadonlySet<string>;
   /** Owned daemons whose fragment is still the one a previous run left. */
@@ -62,7 +62,9 @@ export function planOutputs({ daemons, fragments, owned, inherited = new Set(), 
     const fragment = fragments.get(id) ?? null;
     if (handed?.(id) !== fragment) set.set(id, fragment);
   });
-  for (const id of owned) if (!daemons.has(id)) set.set(id, null);
+  owned.forEach((id) => {
+    if (!daemons.has(id)) set.set(id, null);
+  });
 
   // Runs on every change over every daemon: `owned` and `inherited` are copied only when they change.
   let nextOwned: Set<string> | undefined;

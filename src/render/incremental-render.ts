@@ -40,6 +40,11 @@ interface Outcome {
 
 export class IncrementalRender {
   readonly builds = new TenantBuildCache();
+  /**
+   * The kept build of every daemon of the last render, filled in place: a change on one daemon of a
+   * thousand sets the same keys again and allocates nothing, where a new map per render did.
+   */
+  readonly #kept = new Map<string, TenantBuild>();
   #outcomes = new Map<string, Outcome>();
   #index = new LinkIndex();
   #links = new WeakMap<TenantBuild, ClaimLinks>();
@@ -79,12 +84,22 @@ export class IncrementalRender {
     this.#held = held;
     const failures = new RenderFailures();
     const { ordered, byCodePoint } = this.#ordered(snapshot.daemons);
-    const kept = new Map<string, TenantBuild>();
+    // Loops over every daemon run once per change, too rarely for V8 to optimize them: indexed and
+    // forEach loops, since each step of a for-of allocates its iterator's result (and a Map's, an
+    // entry pair) until then.
+    const kept = this.#kept;
     try {
-      for (const daemon of ordered) kept.set(daemon.id, this.builds.kept(daemon, context));
+      for (let i = 0; i < ordered.length; i++) {
+        const daemon = ordered[i] as DaemonSnapshot;
+        kept.set(daemon.id, this.builds.kept(daemon, context));
+      }
     } catch {
       // A build threw (a bug): the full render builds again and reports it against its daemon.
       return this.#forget();
+    }
+    if (kept.size > ordered.length) {
+      const present = new Set(byCodePoint);
+      for (const id of [...kept.keys()]) if (!present.has(id)) kept.delete(id);
     }
     const redo = this.#affected(kept, state);
     let decided = this.#decide(ordered, kept, redo, context, state, failures);
@@ -96,20 +111,32 @@ export class IncrementalRender {
     this.redone = decided.outcomes.size;
     for (const [id, outcome] of decided.outcomes) this.#keep(id, outcome);
 
-    const fragments: Fragment[] = [];
     // Every daemon's routes and diagnostics, flattened only when read (run reads them for
     // /routes.json and /metrics, not on every change): ten thousand routes copied per change was
-    // most of what a render allocated.
-    const routeLists: (readonly RouteInfo[])[] = [];
-    for (const daemon of ordered) {
-      const outcome = this.#outcomes.get(daemon.id) as Outcome;
-      if (outcome.fragment) fragments.push(outcome.fragment);
-      if (outcome.routes.length > 0) routeLists.push(outcome.routes);
+    // most of what a render allocated. The lists are counted first and made at their size.
+    const outcomes = this.#outcomes;
+    let fragmentCount = 0;
+    let routeCount = 0;
+    let diagnosticCount = 0;
+    for (let i = 0; i < ordered.length; i++) {
+      const outcome = outcomes.get((ordered[i] as DaemonSnapshot).id) as Outcome;
+      if (outcome.fragment) fragmentCount++;
+      if (outcome.routes.length > 0) routeCount++;
+      if (outcome.diagnostics.length > 0) diagnosticCount++;
     }
-    const diagnosticLists: (readonly Diagnostic[])[] = [];
-    for (const id of byCodePoint) {
-      const outcome = this.#outcomes.get(id) as Outcome;
-      if (outcome.diagnostics.length > 0) diagnosticLists.push(outcome.diagnostics);
+    const fragments = new Array<Fragment>(fragmentCount);
+    const routeLists = new Array<readonly RouteInfo[]>(routeCount);
+    fragmentCount = routeCount = 0;
+    for (let i = 0; i < ordered.length; i++) {
+      const outcome = outcomes.get((ordered[i] as DaemonSnapshot).id) as Outcome;
+      if (outcome.fragment) fragments[fragmentCount++] = outcome.fragment;
+      if (outcome.routes.length > 0) routeLists[routeCount++] = outcome.routes;
+    }
+    const diagnosticLists = new Array<readonly Diagnostic[]>(diagnosticCount);
+    diagnosticCount = 0;
+    for (let i = 0; i < byCodePoint.length; i++) {
+      const outcome = outcomes.get(byCodePoint[i] as string) as Outcome;
+      if (outcome.diagnostics.length > 0) diagnosticLists[diagnosticCount++] = outcome.diagnostics;
     }
     const explicit = new Set(this.#named.keys());
     for (const claim of held) if (claim.holder.kind === 'operator') for (const ep of claim.entrypoints) explicit.add(ep);
@@ -126,6 +153,7 @@ export class IncrementalRender {
       allocations: decided.cross.allocations,
       explicitEntrypoints: [...explicit].sort(),
       failedDaemons: [],
+      fragmentOf: (daemon) => outcomes.get(daemon)?.fragment,
     };
   }
 
@@ -138,10 +166,10 @@ export class IncrementalRender {
     const queue: [string, ClaimLinks][] = [];
     // One pass over the daemons; the outcomes are walked only when some daemon is gone.
     let present = 0;
-    for (const [id, build] of kept) {
+    kept.forEach((build, id) => {
       const outcome = this.#outcomes.get(id);
       if (outcome !== undefined) present++;
-      if (outcome?.build === build) continue;
+      if (outcome?.build === build) return;
       if (outcome !== undefined) {
         this.#index.remove(id, outcome.links);
         queue.push([id, outcome.links]);
@@ -150,7 +178,7 @@ export class IncrementalRender {
       this.#index.add(id, links);
       redo.add(id);
       queue.push([id, links]);
-    }
+    });
     if (present < this.#outcomes.size) {
       for (const [id, outcome] of this.#outcomes) {
         if (kept.has(id)) continue;

@@ -56,6 +56,11 @@ export interface RenderResult {
    * new fragment, and the caller keeps their last file as it does for an unreachable daemon.
    */
   readonly failedDaemons: readonly string[];
+  /**
+   * The fragment of one daemon (as in `fragments`), when the render keeps them by daemon already
+   * (the incremental render): read it before the next render, which may change what it answers.
+   */
+  readonly fragmentOf?: (daemon: string) => Fragment | undefined;
 }
 
 /** Test seams: called inside a daemon's own build, and inside the steps across daemons, so that a test can make them throw. */

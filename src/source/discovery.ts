@@ -109,7 +109,10 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   /** The status of every daemon with a container it fails to inspect, unsorted. */
   faultyStatuses(): DaemonStatus[] {
     const faulty: DaemonStatus[] = [];
-    for (const watcher of this.#daemons.values()) if (watcher.faulty) faulty.push(watcher.status());
+    // forEach: no iterator result per daemon (read on every render).
+    this.#daemons.forEach((watcher) => {
+      if (watcher.faulty) faulty.push(watcher.status());
+    });
     return faulty;
   }
 
