@@ -204,6 +204,10 @@ try {
   const metrics = async () => (await fetch((server as RouteServerProcess).url('/metrics'))).text();
   let boundary = await metrics();
   for (let r = 0; r < rounds; r++) {
+    // A pause of random length before each round, outside the windows: route-server's periodic
+    // work (the socket directory's rescan every 5 s) would otherwise fall in the same kind of window
+    // round after round, a round lasting about as long.
+    await sleep(Math.random() * 5000);
     const idleSampling = await inspector?.sampleAllocations();
     let gcFrom = gcFigures(boundary);
     let from = nowUs();
