@@ -199,15 +199,16 @@ try {
   let k = 0;
   /** Each round's CPU per change (its idle window's rate taken out): a major collection moves one round, not the median. */
   const roundEstimates: { all: number; main: number }[] = [];
-  // /metrics is read once between windows (its text at 1,000 daemons is large: each window begins
-  // with the garbage of one read, idle and change windows alike).
+  // /metrics is read right before each window (its text at 1,000 daemons is large: each window
+  // begins with the garbage of one read, idle and change windows alike).
   const metrics = async () => (await fetch((server as RouteServerProcess).url('/metrics'))).text();
-  let boundary = await metrics();
+  let boundary: string;
   for (let r = 0; r < rounds; r++) {
     // A pause of random length before each round, outside the windows: route-server's periodic
     // work (the socket directory's rescan every 5 s) would otherwise fall in the same kind of window
     // round after round, a round lasting about as long.
     await sleep(Math.random() * 5000);
+    boundary = await metrics();
     const idleSampling = await inspector?.sampleAllocations();
     let gcFrom = gcFigures(boundary);
     let from = nowUs();
