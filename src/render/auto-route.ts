@@ -3,7 +3,7 @@
 
 import type { ContainerSnapshot } from '../model/snapshot.ts';
 import type { DiagnosticSink } from '../model/diagnostics.ts';
-import { emptyObject, type ConfigObject } from '../traefik/config.ts';
+import { emptyMap, emptyObject, type ConfigObject } from '../traefik/config.ts';
 import { declaredPorts, joinHostPort, SERVICE_IP_LABEL } from './container-address.ts';
 import type { RenderOptions } from './options.ts';
 
@@ -77,9 +77,9 @@ export function buildAutoRoute(
   }
 
   const http = emptyObject();
-  const routers = emptyObject();
+  const routers = emptyMap();
   routers[service] = router;
-  const services = emptyObject();
+  const services = emptyMap();
   services[service] = serviceConfig;
   http['routers'] = routers;
   http['services'] = services;

@@ -5,7 +5,7 @@
 
 import type { ContainerSnapshot, DaemonSnapshot } from '../model/snapshot.ts';
 import type { DiagnosticSink } from '../model/diagnostics.ts';
-import { emptyObject, ensureObject, ownObject, ownString, type ConfigObject } from '../traefik/config.ts';
+import { emptyObject, ensureMap, ensureObject, ownObject, ownString, type ConfigObject } from '../traefik/config.ts';
 import { decodeLabels } from '../traefik/labels.ts';
 import { normalizeName } from './default-rule.ts';
 import { containerAddress, defaultPort, joinHostPort } from './container-address.ts';
@@ -111,7 +111,7 @@ function addServers(
   container: ContainerSnapshot,
   context: ContainerBuildContext,
 ): ServerError | undefined {
-  const services = ensureObject(section, 'services');
+  const services = ensureMap(section, 'services');
   if (Object.keys(services).length === 0) {
     const service = emptyObject();
     service['loadBalancer'] = emptyObject();
@@ -169,7 +169,7 @@ function addServer(
 
 /** HTTP only: a default router when there are no routers and at most one service. */
 function addDefaultRouter(http: ConfigObject, name: string, container: ContainerSnapshot, context: ContainerBuildContext): void {
-  const routers = ensureObject(http, 'routers');
+  const routers = ensureMap(http, 'routers');
   if (Object.keys(routers).length > 0) return;
   if (sectionSize(http, 'services') > 1) {
     context.sink.info('no-default-router', 'no router created: the container declares several services and no router', {

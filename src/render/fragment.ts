@@ -2,7 +2,7 @@
 // internal reference rewritten, and a route inventory for /routes.json naming where each router
 // came from.
 
-import { emptyObject, ensureObject, own, ownObject, ownString, ownStrings, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
+import { emptyObject, ensureMap, ensureObject, own, ownObject, ownString, ownStrings, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
 import { compareUtf16, sortInPlace } from '../model/ordering.ts';
 import type { ContainerSnapshot } from '../model/snapshot.ts';
 import { renameReferences } from './references.ts';
@@ -50,7 +50,7 @@ export function assembleFragment(tenantId: string, config: TenantConfig, allowRe
   for (const [section, top, key] of WRITTEN) {
     const resources = config[section];
     if (resources.size === 0) continue;
-    const map = ensureObject(ensureObject(out, top), key);
+    const map = ensureMap(ensureObject(out, top), key);
     for (const name of sortInPlace([...resources.keys()], compareUtf16)) {
       // Values belong to this render (built fresh from the snapshot), so they are renamed in place.
       const value = (resources.get(name) as { value: ConfigObject }).value;

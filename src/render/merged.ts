@@ -1,7 +1,7 @@
 // `render` without --out prints every fragment as one document; names are already unique per
 // tenant, so merging is a union of the per-protocol maps.
 
-import { emptyObject, ensureObject, isConfigObject, type ConfigObject } from '../traefik/config.ts';
+import { emptyObject, ensureMap, ensureObject, isConfigObject, type ConfigObject } from '../traefik/config.ts';
 import type { Fragment } from './render.ts';
 
 export function mergeFragments(fragments: readonly Fragment[]): ConfigObject {
@@ -13,7 +13,7 @@ export function mergeFragments(fragments: readonly Fragment[]): ConfigObject {
       for (const kind of Object.keys(section)) {
         const map = section[kind];
         if (!isConfigObject(map)) continue;
-        Object.assign(ensureObject(ensureObject(merged, top), kind), map);
+        Object.assign(ensureMap(ensureObject(merged, top), kind), map);
       }
     }
   }

@@ -1,6 +1,6 @@
 // Dynamic configuration as plain data with Traefik's canonical field names. Integers are bigint so
 // that 64-bit values survive exactly; durations stay the text the user wrote (already validated).
-// Every object is created without a prototype: a router named `__proto__` is just a name.
+// No object inherits anything: a router named `__proto__` is just a name.
 
 export type ConfigScalar = string | boolean | bigint;
 export type ConfigValue = ConfigScalar | ConfigValue[] | ConfigObject;
@@ -16,8 +16,20 @@ export interface ConfigObject {
  */
 export const CONFIG_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
 
+/** An object of Traefik's fields (a router, a load balancer, `tls`): its keys come from the field table. */
 export function emptyObject(): ConfigObject {
   return Object.create(CONFIG_PROTOTYPE) as ConfigObject;
+}
+
+/**
+ * An object keyed by names the tenants choose (routers, services, middlewares, headers, a plugin's
+ * settings): created without a prototype, which V8 keeps as a hash table from the start. A plain
+ * object gets a hidden class (and a list of its keys) for every new sequence of keys, kept in a
+ * tree under the first: with names that differ from daemon to daemon (every fragment's are
+ * `{name}-{id}`) a render made ten thousand of them and searched that tree on every store.
+ */
+export function emptyMap(): ConfigObject {
+  return Object.create(null) as ConfigObject;
 }
 
 export function isConfigObject(value: unknown): value is ConfigObject {
@@ -44,7 +56,7 @@ export function ownStrings(object: ConfigObject | undefined, key: string): strin
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
 }
 
-/** Child object, created when missing. */
+/** Child object of fields, created when missing. */
 export function ensureObject(object: ConfigObject, key: string): ConfigObject {
   const existing = ownObject(object, key);
   if (existing) return existing;
@@ -53,11 +65,20 @@ export function ensureObject(object: ConfigObject, key: string): ConfigObject {
   return created;
 }
 
-/** A deep copy, keys in the same order, objects still without a prototype. */
+/** Child object keyed by names (see emptyMap), created when missing. */
+export function ensureMap(object: ConfigObject, key: string): ConfigObject {
+  const existing = ownObject(object, key);
+  if (existing) return existing;
+  const created = emptyMap();
+  object[key] = created;
+  return created;
+}
+
+/** A deep copy, keys in the same order, each object of the same kind (fields or names). */
 export function copyConfig<T extends ConfigValue>(value: T): T {
   if (Array.isArray(value)) return value.map(copyConfig) as T;
   if (!isConfigObject(value)) return value;
-  const copy = emptyObject();
+  const copy = Object.getPrototypeOf(value) === null ? emptyMap() : emptyObject();
   for (const key of Object.keys(value)) copy[key] = copyConfig(value[key] as ConfigValue);
   return copy as T;
 }

@@ -2,12 +2,12 @@
 // no field table below them, so a node's children are squashed into nested maps, and into lists
 // when the keys are `[n]` indexes.
 
-import { emptyObject, type ConfigObject, type ConfigValue } from './config.ts';
+import { emptyMap, type ConfigObject, type ConfigValue } from './config.ts';
 import type { LabelNode } from './label-tree.ts';
 
 /** The map under one raw-map entry (e.g. `plugin.<name>`). */
 export function fillRawMap(entry: LabelNode): ConfigObject {
-  const map = emptyObject();
+  const map = emptyMap();
   for (const child of entry.children) {
     const raw = squash(child);
     // paerser quirk kept on purpose: when the squashed map holds the child's own name, its entries
@@ -23,7 +23,7 @@ export function fillRawMap(entry: LabelNode): ConfigObject {
 
 /** Children squashed into one map (or list for `[n]` keys); a leaf gives {name: value}. */
 function squash(node: LabelNode): ConfigObject {
-  const out = emptyObject();
+  const out = emptyMap();
   if (node.children.length === 0) {
     out[node.name] = node.value;
     return out;
@@ -31,7 +31,7 @@ function squash(node: LabelNode): ConfigObject {
   for (const child of node.children) out[child.name] = squashValue(child);
   const first = node.children[0] as LabelNode;
   if (isIndexName(first.name)) {
-    const list = emptyObject();
+    const list = emptyMap();
     list[node.name] = node.children.map((child) => squashValue(child));
     return list;
   }
@@ -41,7 +41,7 @@ function squash(node: LabelNode): ConfigObject {
 function squashValue(node: LabelNode): ConfigValue {
   if (node.children.length === 0) return node.value;
   if (isIndexName((node.children[0] as LabelNode).name)) return node.children.map((child) => squashValue(child));
-  const map = emptyObject();
+  const map = emptyMap();
   for (const child of node.children) map[child.name] = squashValue(child);
   return map;
 }

@@ -5,7 +5,7 @@
 // as in Traefik. Fields Traefik tags `label:"-"` are checked like any other but never filled: their
 // labels are accepted and ignored, each reported in a note.
 
-import { emptyObject, type ConfigObject, type ConfigValue } from './config.ts';
+import { emptyMap, emptyObject, type ConfigObject, type ConfigValue } from './config.ts';
 import { Configuration } from './fields/configuration.ts';
 import { findFoldedField, foldCase, type FieldDef, type FieldType, type ScalarKind, type StructDef } from './fields/table.ts';
 import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
@@ -162,7 +162,7 @@ function fillValue(node: LabelNode, type: FieldType, notes: LabelNote[]): Config
       }
       return node.children.map((element) => fillStruct(element, notes));
     case 'map': {
-      const map = emptyObject();
+      const map = emptyMap();
       for (const entry of node.children) {
         const value = type.value.kind === 'raw' ? fillRawMap(entry) : fillValue(entry, type.value, notes);
         if (value !== undefined) map[entry.name] = value;

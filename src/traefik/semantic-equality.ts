@@ -2,7 +2,7 @@
 // its SetDefaults (`passhostheader=true` equals leaving it out) and after parsing (`0.1s` equals
 // `100ms`). Used only for comparison; what is written keeps the user's own text.
 
-import { configEqual, emptyObject, isConfigObject, type ConfigObject, type ConfigValue } from './config.ts';
+import { configEqual, emptyMap, emptyObject, isConfigObject, type ConfigObject, type ConfigValue } from './config.ts';
 import type { FieldType, ScalarKind, StructDef } from './fields/table.ts';
 import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
 
@@ -43,7 +43,7 @@ function normalize(value: ConfigValue, type: FieldType): ConfigValue {
       return Array.isArray(value) ? value.map((item) => (isConfigObject(item) ? semanticForm(item, type.struct) : item)) : value;
     case 'map': {
       if (!isConfigObject(value)) return value;
-      const out = emptyObject();
+      const out = emptyMap();
       for (const key of Object.keys(value)) out[key] = normalize(value[key] as ConfigValue, type.value);
       return out;
     }
