@@ -8,7 +8,7 @@ import type { DiagnosticSink } from '../model/diagnostics.ts';
 import { ownObject } from '../traefik/config.ts';
 import { SERVICE_NAME_LABEL } from './auto-route.ts';
 import type { TenantChecks } from './tenant-checks.ts';
-import { emptyTenantConfig, mergeContainers, type ContainerConfig } from './tenant-config.ts';
+import { emptyTenantConfig, mergeContainers, type ContainerConfig, type TenantConfig } from './tenant-config.ts';
 
 export function addAutoRoutes(checks: TenantChecks, autoRoutes: readonly ContainerConfig[]): void {
   const { config, sink } = checks;
@@ -18,8 +18,7 @@ export function addAutoRoutes(checks: TenantChecks, autoRoutes: readonly Contain
   for (const [name, router] of merged['http.routers']) {
     const service = merged['http.services'].get(name);
     if (!service) continue;
-    const taken = (n: string) => config['http.routers'].has(n) || config['http.services'].has(n);
-    const target = !taken(name) ? name : !taken(`${name}-auto`) ? `${name}-auto` : undefined;
+    const target = !nameTaken(config, name) ? name : !nameTaken(config, `${name}-auto`) ? `${name}-auto` : undefined;
     const containers = [...new Set(router.origins.map((c) => c.name))].sort();
     if (target === undefined) {
       for (const container of containers) {
@@ -36,6 +35,10 @@ export function addAutoRoutes(checks: TenantChecks, autoRoutes: readonly Contain
     config['http.routers'].set(target, router);
     config['http.services'].set(target, service);
   }
+}
+
+function nameTaken(config: TenantConfig, name: string): boolean {
+  return config['http.routers'].has(name) || config['http.services'].has(name);
 }
 
 /** Containers whose different `rediacc.service_name`s give one auto-route name are all dropped. */

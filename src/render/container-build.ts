@@ -59,12 +59,6 @@ export function buildLabelConfig(container: ContainerSnapshot, context: Containe
   }
   const config = decoded.config;
   const name = traefikName(container);
-  const failure = (error: ServerError) => {
-    const label = error.labelPath === undefined ? undefined : findLabel(container, error.labelPath);
-    const code = error.message.includes('port is missing') ? 'port-missing' : 'server-error';
-    sink.error(code, `container skipped: ${error.message}`, label === undefined ? where : { ...where, label });
-    return undefined;
-  };
 
   const tcp = ownObject(config, 'tcp');
   const udp = ownObject(config, 'udp');
@@ -74,12 +68,12 @@ export function buildLabelConfig(container: ContainerSnapshot, context: Containe
 
   if (hasTcp && tcp) {
     const error = addServers(tcp, name, 'tcp', container, context);
-    if (error) return failure(error);
+    if (error) return skipContainer(container, sink, error);
     linkRouters(tcp, 'tcp', container, context);
   }
   if (hasUdp && udp) {
     const error = addServers(udp, name, 'udp', container, context);
-    if (error) return failure(error);
+    if (error) return skipContainer(container, sink, error);
     linkRouters(udp, 'udp', container, context);
   }
   const hasHttp =
@@ -90,10 +84,19 @@ export function buildLabelConfig(container: ContainerSnapshot, context: Containe
   }
   const httpConfig = ensureObject(config, 'http');
   const error = addServers(httpConfig, name, 'http', container, context);
-  if (error) return failure(error);
+  if (error) return skipContainer(container, sink, error);
   addDefaultRouter(httpConfig, name, container, context);
   linkRouters(httpConfig, 'http', container, context);
   return config;
+}
+
+/** A server error skips the container. (Not a closure in buildLabelConfig: tsx names each closure as it is made, for every container.) */
+function skipContainer(container: ContainerSnapshot, sink: DiagnosticSink, error: ServerError): undefined {
+  const where = { container: container.name };
+  const label = error.labelPath === undefined ? undefined : findLabel(container, error.labelPath);
+  const code = error.message.includes('port is missing') ? 'port-missing' : 'server-error';
+  sink.error(code, `container skipped: ${error.message}`, label === undefined ? where : { ...where, label });
+  return undefined;
 }
 
 function sectionSize(section: ConfigObject | undefined, key: string): number {

@@ -36,22 +36,25 @@ export function enforceStructure(checks: TenantChecks): void {
  */
 function repairHarmless(section: Section, name: string, resource: Resource, sink: DiagnosticSink): void {
   if (!section.endsWith('.routers')) return;
-  const warn = (message: string, labelPath: string) => {
-    for (const container of new Map(resource.origins.map((c) => [c.name, c])).values()) {
-      const label = resourceLabel(container, section, name, labelPath);
-      sink.warning('label-ignored', `${sectionWords(section)} ${name}: ${message}`, label === undefined ? { container: container.name } : { container: container.name, label });
-    }
-  };
   const tls = own(resource.value, 'tls');
   if (isConfigObject(tls) && Array.isArray(tls['domains']) && tls['domains'].length === 0) {
     delete tls['domains'];
-    warn('tls.domains has no entries (use tls.domains[0].main); ignored', 'tls.domains');
+    warnRepaired(section, name, resource, sink, 'tls.domains has no entries (use tls.domains[0].main); ignored', 'tls.domains');
   }
   const entrypoints = own(resource.value, 'entryPoints');
   if (Array.isArray(entrypoints) && entrypoints.some((ep) => ep === '')) {
     const kept = entrypoints.filter((ep) => ep !== '');
-    warn('an empty entrypoint name (a stray comma?) is ignored', 'entrypoints');
+    warnRepaired(section, name, resource, sink, 'an empty entrypoint name (a stray comma?) is ignored', 'entrypoints');
     if (kept.length > 0) resource.value['entryPoints'] = kept;
+  }
+}
+
+// A function of its own, not a closure in repairHarmless: tsx names every named closure as it is
+// made (a property definition), and repairHarmless runs for every router of every render.
+function warnRepaired(section: Section, name: string, resource: Resource, sink: DiagnosticSink, message: string, labelPath: string): void {
+  for (const container of new Map(resource.origins.map((c) => [c.name, c])).values()) {
+    const label = resourceLabel(container, section, name, labelPath);
+    sink.warning('label-ignored', `${sectionWords(section)} ${name}: ${message}`, label === undefined ? { container: container.name } : { container: container.name, label });
   }
 }
 

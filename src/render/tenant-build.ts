@@ -95,8 +95,10 @@ export function buildTenant(daemon: DaemonSnapshot, context: TenantBuildContext)
   const tenant = parsed.tenant;
   const labelled: ContainerConfig[] = [];
   const autoRoutes: ContainerConfig[] = [];
+  // One closure per daemon, not per container: tsx names each named closure as it is made.
+  const defaultRule = (container: ContainerSnapshot, name: string) => defaultRuleFor(container, name, tenant, context);
   for (const container of daemon.containers) {
-    const item = routeContainer(container, tenant, daemon, context, sink);
+    const item = routeContainer(container, tenant, daemon, context, sink, defaultRule);
     if (item) (item.autoRoute ? autoRoutes : labelled).push(item);
   }
   const checks = new TenantChecks(daemon, tenant, emptyTenantConfig(), sink, context);
@@ -116,6 +118,7 @@ function routeContainer(
   daemon: DaemonSnapshot,
   context: TenantBuildContext,
   sink: DiagnosticSink,
+  defaultRule: (container: ContainerSnapshot, name: string) => string,
 ): ContainerConfig | undefined {
   const { options } = context;
   const where = { container: container.name };
@@ -162,7 +165,7 @@ function routeContainer(
     daemon,
     sink,
     dockerNetwork: network,
-    defaultRule: (c, name) => defaultRuleFor(c, name, tenant, context),
+    defaultRule,
   });
   return config ? { container, key, config, autoRoute: false } : undefined;
 }
