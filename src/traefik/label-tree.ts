@@ -48,19 +48,25 @@ export function decodedLabelKeys(
 }
 
 const prefixMatchers = new Map<string, RegExp>();
+/** The same lists by identity: the decoders pass their module's constant, and joining it for every container cost more than the lookup. */
+const matchersByList = new WeakMap<readonly string[], RegExp>();
 
 /**
  * One case-insensitive regexp per prefix list: labels are filtered for every container. Keyed by
  * the list's content, not the array: a caller passing a new array each time (a literal) would add
- * an entry per container built, forever (30 KB a second at 20 changes a second).
+ * an entry per container built, forever (30 KB a second at 20 changes a second). The lists seen
+ * by identity are held weakly, so such a caller's arrays go with it.
  */
 function prefixMatcher(prefixes: readonly string[]): RegExp {
+  const known = matchersByList.get(prefixes);
+  if (known) return known;
   const key = prefixes.join('\u0000');
   let matcher = prefixMatchers.get(key);
   if (!matcher) {
     matcher = new RegExp(`^(?:${prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'i');
     prefixMatchers.set(key, matcher);
   }
+  matchersByList.set(prefixes, matcher);
   return matcher;
 }
 
