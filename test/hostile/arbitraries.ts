@@ -12,7 +12,8 @@ export const NUMERIC_IDS = ['2816', '2880', '2944', '3008'];
 export const NAMED_IDS = ['a', 'b', 'b-c', 'c-a', 'web'];
 
 const HOSTS = ['shop.example.com', 'api.example.com', 'example.com', 'web-2816.example.com', 'blog-2880.example.com', 'x-a.example.com', 'a.b.example.com'];
-const NAMES = ['web', 'api', 'a-b', 'b', 'c-a', 'web-2816', 'x'];
+// Names that mean something to JavaScript objects are only names to route-server.
+const NAMES = ['web', 'api', 'a-b', 'b', 'c-a', 'web-2816', 'x', '__proto__', 'constructor', 'toString'];
 const ENTRYPOINTS = ['websecure', 'web', 'websecure-v6', 'tcp-5432', 'tcp-10000', 'tcp-10001', 'TCP-5432', 'udp-53', 'udp-20000', 'traefik'];
 
 /** A host as a tenant might spell it: any case, trailing dots, an escaped dot, spaces. */
