@@ -43,9 +43,10 @@ interface Holder {
 export function reservedFor(host: string, baseDomain: string | undefined, tenantIds: ReadonlySet<string>): string[] {
   if (!baseDomain || !isBelow(host, baseDomain)) return [];
   const label = host.slice(0, -(baseDomain.length + 1));
-  if (label.includes('.')) return [];
+  // Asked twice for every host of a full render: most labels have no `-` (then no id ends them) or a dot.
+  if (label.includes('.') || !label.includes('-')) return [];
   const owners = new Set<string>();
-  const numeric = /-([0-9]+)$/.exec(label);
+  const numeric = NUMERIC_SUFFIX.exec(label);
   if (numeric && isValidNetworkId(Number(numeric[1])) && String(Number(numeric[1])) === numeric[1]) owners.add(numeric[1] as string);
   // Every `-` could start the id: try each suffix against the known daemons.
   for (let dash = label.indexOf('-', 1); dash > 0 && dash < label.length - 1; dash = label.indexOf('-', dash + 1)) {
@@ -54,6 +55,8 @@ export function reservedFor(host: string, baseDomain: string | undefined, tenant
   }
   return [...owners];
 }
+
+const NUMERIC_SUFFIX = /-([0-9]+)$/;
 
 export function resolveClaims(
   tenants: readonly TenantClaims[],
@@ -73,11 +76,15 @@ export function resolveClaims(
       compareText(a.claim.name, b.claim.name),
   );
 
+  // Who claims each host and entrypoint is read only for a claim whose container's age is unknown:
+  // listed only when there is one (almost never: it is ten thousand sets in a full render).
   const hostClaimants = new Map<string, Set<string>>();
   const entrypointUsers = new Map<string, Set<string>>();
-  for (const { tenantId, claim } of entries) {
-    for (const host of claim.hosts) addTo(hostClaimants, host, tenantId);
-    for (const ep of claim.entrypoints) addTo(entrypointUsers, ep, tenantId);
+  if (entries.some((entry) => entry.age === undefined)) {
+    for (const { tenantId, claim } of entries) {
+      for (const host of claim.hosts) addTo(hostClaimants, host, tenantId);
+      for (const ep of claim.entrypoints) addTo(entrypointUsers, ep, tenantId);
+    }
   }
 
   const hostOwner = new Map<string, Holder>();
@@ -95,7 +102,8 @@ export function resolveClaims(
     for (const host of claim.hosts) {
       const literal = foreign(files.hosts.get(host), tenantId);
       // `*.{baseDomain}` names the auto-routes' own space: a file's wildcard there is a fallback, not a claim.
-      const wildcard = wildcardOf(host);
+      // Without files' wildcards, no wildcard is made for every host (only a wildcard's match names it).
+      const wildcard = files.wildcards.size === 0 ? '' : wildcardOf(host);
       const byWildcard = literal ?? (wildcard === baseWildcard ? undefined : foreign(files.wildcards.get(wildcard), tenantId));
       const byPattern = byWildcard || files.patterns.length === 0 ? undefined : files.patterns.find((p) => !heldBy(p.claim, tenantId) && p.test(host));
       const file = byWildcard ?? byPattern?.claim;
