@@ -58,20 +58,12 @@ export function ownStrings(object: ConfigObject | undefined, key: string): strin
 
 /** Child object of fields, created when missing. */
 export function ensureObject(object: ConfigObject, key: string): ConfigObject {
-  const existing = ownObject(object, key);
-  if (existing) return existing;
-  const created = emptyObject();
-  object[key] = created;
-  return created;
+  return ownObject(object, key) ?? (object[key] = emptyObject());
 }
 
 /** Child object keyed by names (see emptyMap), created when missing. */
 export function ensureMap(object: ConfigObject, key: string): ConfigObject {
-  const existing = ownObject(object, key);
-  if (existing) return existing;
-  const created = emptyMap();
-  object[key] = created;
-  return created;
+  return ownObject(object, key) ?? (object[key] = emptyMap());
 }
 
 /** A deep copy, keys in the same order, each object of the same kind (fields or names). */

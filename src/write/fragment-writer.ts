@@ -202,8 +202,7 @@ export class FragmentWriter extends EventEmitter<FragmentWriterEvents> {
           slot.tampered = actual === null ? 'deleted' : desired === null ? 'created' : 'edited';
         }
         if (trigger === 'directory' && slot.tampered !== null) slot.tampered = 'directory-lost';
-        // Equal bytes keep the strings held (desired is the sink's): reading back each of our own
-        // writes (its watch event) kept a second copy of every fragment.
+        // Equal bytes keep the sink's string, not a second copy read back after our own write.
         if (actual === desired) slot.onDisk = desired;
         else if (actual !== slot.onDisk) slot.onDisk = actual;
       }
