@@ -8,7 +8,12 @@
 // bundle with other flags (`--node-flags ""`: V8's defaults, as the figures before the bundle were
 // measured); `--tsx` runs it in this process through tsx.
 //
-// Usage: node --import tsx scripts/bench-render.ts [daemons] [containers-per-daemon] [runs] [--node-flags FLAGS] [--tsx]
+// `--allocations` adds what one render + YAML allocates (garbage included: V8's sampling heap
+// profiler keeping what the collectors took) and the functions that allocate most. A figure that
+// load does not move, unlike the times: what the garbage collector's third of a render comes from
+// (the sampling slows the renders: their times are then not comparable).
+//
+// Usage: node --import tsx scripts/bench-render.ts [daemons] [containers-per-daemon] [runs] [--node-flags FLAGS] [--tsx] [--allocations]
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -28,12 +33,13 @@ const args = process.argv.slice(2);
 const flagsAt = args.indexOf('--node-flags');
 const givenFlags = flagsAt < 0 ? undefined : (args.splice(flagsAt, 2)[1] ?? '').split(/\s+/).filter((flag) => flag !== '');
 const inProcess = process.env[BUNDLED_ENV] === '1' || args.includes('--tsx');
-const numbers = args.filter((arg) => arg !== '--tsx');
+const allocations = args.includes('--allocations');
+const numbers = args.filter((arg) => arg !== '--tsx' && arg !== '--allocations');
 
 if (inProcess) {
-  measure(Number(numbers[0] ?? 1000), Number(numbers[1] ?? 10), Number(numbers[2] ?? 7));
+  await measure(Number(numbers[0] ?? 1000), Number(numbers[1] ?? 10), Number(numbers[2] ?? 7));
 } else {
-  process.exitCode = await runBundled(numbers, givenFlags ?? runNodeFlags());
+  process.exitCode = await runBundled(allocations ? [...numbers, '--allocations'] : numbers, givenFlags ?? runNodeFlags());
 }
 
 /** Bundles this script (bundles are kept in node_modules/.cache, where bare imports resolve) and runs it. */
@@ -52,9 +58,10 @@ async function runBundled(passOn: string[], flags: string[]): Promise<number> {
   return child.status ?? 1;
 }
 
-function measure(daemons: number, perDaemon: number, runs: number): void {
+async function measure(daemons: number, perDaemon: number, runs: number): Promise<void> {
   const snapshot: Snapshot = benchSnapshot(daemons, perDaemon);
   const options = { ...DEFAULT_RENDER_OPTIONS, baseDomain: 'example.com' };
+  const sampling = allocations ? await startAllocationSampling() : undefined;
   const times: { render: number; serialize: number }[] = [];
   let fragments = 0;
   let routes = 0;
@@ -70,6 +77,7 @@ function measure(daemons: number, perDaemon: number, runs: number): void {
     routes = result.routes.length;
     diagnostics = result.diagnostics.length;
   }
+  if (sampling) process.stdout.write(await sampling.report(runs));
   const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
   const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
   const render = times.map((t) => t.render);
@@ -82,6 +90,33 @@ function measure(daemons: number, perDaemon: number, runs: number): void {
       `total:     median ${fmt(total)}\n` +
       `bench-render: ${JSON.stringify({ renderMs: round(median(render)), serializeMs: round(median(serialize)), totalMs: round(total) })}\n`,
   );
+}
+
+/** V8's sampling heap profiler, keeping what scavenges and full collections took (the garbage is the point). */
+async function startAllocationSampling(): Promise<{ report(runs: number): Promise<string> }> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return {
+    async report(runs) {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      session.disconnect();
+      // Bytes by function (node's builtins by the function that called them), per render.
+      const bytes = new Map<string, number>();
+      const walk = (node: typeof profile.head, caller: string): void => {
+        const name = node.callFrame.functionName || '(anonymous)';
+        const key = node.callFrame.url === '' && caller !== '' ? `${name} in ${caller}` : name;
+        bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize / runs);
+        for (const child of node.children) walk(child, node.callFrame.url === '' ? caller : name);
+      };
+      walk(profile.head, '');
+      const mb = (n: number) => (n / 1e6).toFixed(1);
+      const total = [...bytes.values()].reduce((a, b) => a + b, 0);
+      const top = [...bytes].sort((a, b) => b[1] - a[1]).slice(0, 25);
+      return `allocated per render + YAML: ${mb(total)} MB (sampled, garbage included); most by:\n${top.map(([name, n]) => `  ${mb(n).padStart(6)} MB  ${name}`).join('\n')}\n`;
+    },
+  };
 }
 
 function round(ms: number): number {
