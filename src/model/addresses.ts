@@ -194,7 +194,6 @@ export function classifyHostName(name: string): HostNameClass {
 
 // Every rule host is classified: the expressions are made once, not once per call or label.
 const NUMERIC_LABEL = /^([0-9]+|0x[0-9a-f]*)$/;
-const BYTE_LABEL = /^(0|[1-9][0-9]{0,2})$/;
 const DASHED_ADDRESS = /^(?:.*-)?((?:0|[1-9][0-9]{0,2})-(?:0|[1-9][0-9]{0,2})-(?:0|[1-9][0-9]{0,2})-(?:0|[1-9][0-9]{0,2}))$/;
 const HEX_ADDRESS = /^[0-9a-f]{8}$/;
 const HAS_DIGIT = /[0-9]/;
@@ -205,35 +204,57 @@ function hasInternalSuffix(name: string): boolean {
   return false;
 }
 
-function isByteLabel(label: string | undefined): boolean {
-  return label !== undefined && BYTE_LABEL.test(label) && Number(label) <= 255;
+/** Whether name[start, end) is a decimal byte as standard notation writes it (`0`, `7`, `255`; not `07`). */
+function isByteLabel(name: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length < 1 || length > 3 || (length > 1 && name.charCodeAt(start) === 0x30)) return false;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const code = name.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return false;
+    value = value * 10 + code - 0x30;
+  }
+  return value <= 255;
 }
 
 /**
  * Wildcard-DNS services (nip.io, sslip.io, traefik.me and the like) resolve names that spell an
  * address: `127.0.0.1.nip.io`, `10-0-0-1.sslip.io`, `app.7f000001.nip.io`. Such a name is judged
- * by that address; a public DNS name that merely contains digits is not affected.
+ * by that address; a public DNS name that merely contains digits is not affected. Every rule host
+ * and backend name comes here: labels are walked by position, and only a candidate is cut out.
  */
 function embeddedAddress(name: string): Ip | undefined {
-  const labels = name.split('.');
-  for (let i = 0; i + 4 <= labels.length; i++) {
-    if (isByteLabel(labels[i]) && isByteLabel(labels[i + 1]) && isByteLabel(labels[i + 2]) && isByteLabel(labels[i + 3])) {
-      return parseStrictIp(labels.slice(i, i + 4).join('.'));
-    }
+  // Four byte labels in a row (`127.0.0.1.nip.io`), wherever they are, come first.
+  let run = 0;
+  let runStart = 0;
+  for (let start = 0; start <= name.length; ) {
+    const end = labelEnd(name, start);
+    if (!isByteLabel(name, start, end)) run = 0;
+    else if (++run === 1) runStart = start;
+    if (run === 4) return parseStrictIp(name.slice(runStart, end));
+    start = end + 1;
   }
-  for (const label of labels) {
+  for (let start = 0; start <= name.length; ) {
+    const end = labelEnd(name, start);
     // A dashed address has three dashes at least.
-    const dashed = label.includes('-') ? DASHED_ADDRESS.exec(label) : null;
+    const dash = name.indexOf('-', start);
+    const dashed = dash >= 0 && dash < end ? DASHED_ADDRESS.exec(name.slice(start, end)) : null;
     if (dashed) {
       const ip = parseStrictIp((dashed[1] as string).replace(/-/g, '.'));
       if (ip) return ip;
     }
-    if (label.length === 8 && HEX_ADDRESS.test(label) && HAS_DIGIT.test(label)) {
-      const value = Number.parseInt(label, 16);
-      return Ip.fromBytes([(value >>> 24) & 255, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]);
+    if (end - start === 8) {
+      const label = name.slice(start, end);
+      if (HEX_ADDRESS.test(label) && HAS_DIGIT.test(label)) return Ip.fromIpv4(Number.parseInt(label, 16));
     }
+    start = end + 1;
   }
   return undefined;
+}
+
+function labelEnd(name: string, start: number): number {
+  const dot = name.indexOf('.', start);
+  return dot < 0 ? name.length : dot;
 }
 
 /** ASCII letters, digits, `-` and `_` (Go's resolver takes `_`), labels 1–63, no edge hyphens, ≤ 253. */
@@ -260,14 +281,19 @@ export function isValidNetworkId(networkId: number): boolean {
 
 /** The /26 a network id owns: 2816 → 127.0.11.0/26. Throws for an id isValidNetworkId refuses. */
 export function networkRange(networkId: number): Cidr {
-  if (!isValidNetworkId(networkId)) {
-    throw new RangeError(`Expected a network id 2816 + 64·k below 2^24, got ${networkId}`);
-  }
-  return new Cidr(Ip.fromBytes([127, (networkId >> 16) & 255, (networkId >> 8) & 255, networkId & 255]), 26);
+  return new Cidr(Ip.fromIpv4(networkBase(networkId)), 26);
 }
 
 /** Service addresses of a network id: base+2 … base+62 (.0 is the network, .1 the gateway, .63 broadcast). */
 export function serviceRange(networkId: number): IpRange {
-  const base = networkRange(networkId).network.bytes;
-  return new IpRange(Ip.fromBytes([127, base[1]!, base[2]!, base[3]! + 2]), Ip.fromBytes([127, base[1]!, base[2]!, base[3]! + 62]));
+  const base = networkBase(networkId);
+  return new IpRange(Ip.fromIpv4(base + 2), Ip.fromIpv4(base + 62));
+}
+
+/** The 32-bit value of a network id's first address: 127.0.0.0 plus the id. */
+function networkBase(networkId: number): number {
+  if (!isValidNetworkId(networkId)) {
+    throw new RangeError(`Expected a network id 2816 + 64·k below 2^24, got ${networkId}`);
+  }
+  return 0x7f000000 + networkId;
 }

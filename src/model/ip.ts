@@ -7,34 +7,43 @@ export type IpFamily = 4 | 6;
 
 export class Ip {
   /** 4 or 16 bytes in network order. Treat as read-only. */
-  readonly bytes: Uint8Array;
+  readonly bytes: readonly number[];
   readonly family: IpFamily;
   /** IPv6 zone (`eth0` of `fe80::1%eth0`); never set on IPv4. */
   readonly zone: string | undefined;
 
-  private constructor(bytes: Uint8Array, zone: string | undefined) {
+  // A plain array, not a Uint8Array: every service and backend address of a render is one of
+  // these, and a typed array costs an ArrayBuffer besides.
+  private constructor(bytes: readonly number[], zone: string | undefined) {
     this.bytes = bytes;
     this.family = bytes.length === 4 ? 4 : 6;
     this.zone = zone;
   }
 
-  /** 4 bytes make an IPv4 address, 16 an IPv6 one. */
+  /** 4 bytes make an IPv4 address, 16 an IPv6 one; each value is cut to a byte, as a Uint8Array would. */
   static fromBytes(bytes: ArrayLike<number>, zone?: string): Ip {
     if (bytes.length !== 4 && bytes.length !== 16) throw new RangeError(`an IP has 4 or 16 bytes, got ${bytes.length}`);
     if (zone !== undefined && bytes.length === 4) throw new RangeError('an IPv4 address has no zone');
-    return new Ip(new Uint8Array(bytes), zone);
+    return new Ip(Array.from(bytes, (byte) => byte & 0xff), zone);
+  }
+
+  /** The IPv4 address of a 32-bit value, as inet_aton computes it: 0x7f000001 is 127.0.0.1. */
+  static fromIpv4(value: number): Ip {
+    return new Ip([(value >>> 24) & 0xff, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff], undefined);
   }
 
   /** Canonical text: dotted quad, or RFC 5952 IPv6 (`::ffff:a.b.c.d` for IPv4-mapped). */
   toString(): string {
     if (this.family === 4) return this.bytes.join('.');
     const zone = this.zone === undefined ? '' : `%${this.zone}`;
-    if (ipv4Mapped(this)) return `::ffff:${this.bytes.subarray(12).join('.')}${zone}`;
+    if (ipv4Mapped(this)) return `::ffff:${this.bytes.slice(12).join('.')}${zone}`;
     return formatIpv6Groups(this.bytes) + zone;
   }
 
   equals(other: Ip): boolean {
-    return this.zone === other.zone && this.bytes.length === other.bytes.length && this.bytes.every((b, i) => b === other.bytes[i]);
+    if (this.zone !== other.zone || this.bytes.length !== other.bytes.length) return false;
+    for (let i = 0; i < this.bytes.length; i++) if (this.bytes[i] !== other.bytes[i]) return false;
+    return true;
   }
 }
 
@@ -49,17 +58,32 @@ export function parseStrictIp(text: string): Ip | undefined {
   return dottedQuad(text) ?? undefined;
 }
 
-const DOTTED_QUAD = /^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$/;
+const DOT = 0x2e;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
 
 /**
- * Standard notation, the spelling almost every address has: the address, null when written so
- * but a part is over 255 (no reading makes it an address), undefined when not written so.
+ * Standard notation, the spelling almost every address has: four parts of one to three digits
+ * without a leading zero. The address, null when written so but a part is over 255 (no reading
+ * makes it an address), undefined when not written so. Read by code: no match list, no substrings.
  */
 function dottedQuad(text: string): Ip | null | undefined {
-  const match = DOTTED_QUAD.exec(text);
-  if (!match) return undefined;
-  const bytes = [Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4])];
-  return bytes.every((byte) => byte <= 255) ? Ip.fromBytes(bytes) : null;
+  let value = 0;
+  let tooBig = false;
+  let at = 0;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0 && text.charCodeAt(at++) !== DOT) return undefined;
+    const start = at;
+    let byte = 0;
+    for (let code = text.charCodeAt(at); code >= DIGIT_0 && code <= DIGIT_9 && at - start < 3; code = text.charCodeAt(++at)) {
+      byte = byte * 10 + code - DIGIT_0;
+    }
+    if (at === start || (at - start > 1 && text.charCodeAt(start) === DIGIT_0)) return undefined;
+    if (byte > 255) tooBig = true;
+    value = value * 256 + byte;
+  }
+  if (at !== text.length) return undefined;
+  return tooBig ? null : Ip.fromIpv4(value);
 }
 
 /** Only digits, hex digits, `x` and dots can spell a part (decimal, 0-octal, 0x-hex). */
@@ -84,7 +108,7 @@ function parseLooseIpv4(text: string): Ip | undefined {
   if (numbers.some((n) => n > 255) || last >= 256 ** (4 - numbers.length)) return undefined;
   let value = last;
   numbers.forEach((n, i) => (value += n * 256 ** (3 - i)));
-  return Ip.fromBytes([value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]);
+  return Ip.fromIpv4(value);
 }
 
 function parseIpv4Part(part: string): number | undefined {
@@ -130,7 +154,7 @@ function parseGroups(text: string): number[] | undefined {
 }
 
 /** RFC 5952: lower case, no leading zeros, the longest run (≥ 2) of zero groups as `::`. */
-function formatIpv6Groups(bytes: Uint8Array): string {
+function formatIpv6Groups(bytes: readonly number[]): string {
   const groups = Array.from({ length: 8 }, (_, i) => (bytes[2 * i]! << 8) | bytes[2 * i + 1]!);
   let bestStart = -1;
   let bestLength = 1;
@@ -161,7 +185,7 @@ export function ipv4Mapped(ip: Ip): Ip | undefined {
   if (ip.family !== 6) return undefined;
   const b = ip.bytes;
   for (let i = 0; i < 10; i++) if (b[i] !== 0) return undefined;
-  return b[10] === 0xff && b[11] === 0xff ? Ip.fromBytes(b.subarray(12)) : undefined;
+  return b[10] === 0xff && b[11] === 0xff ? Ip.fromBytes(b.slice(12)) : undefined;
 }
 
 export type Ipv4Embedding = 'IPv4-mapped' | 'IPv4-compatible' | 'NAT64' | '6to4' | 'Teredo';
@@ -174,10 +198,10 @@ export type Ipv4Embedding = 'IPv4-mapped' | 'IPv4-compatible' | 'NAT64' | '6to4'
 export function embeddedIpv4(ip: Ip): { readonly ipv4: Ip; readonly via: Ipv4Embedding } | undefined {
   if (ip.family !== 6) return undefined;
   const b = ip.bytes;
-  const zeroUpTo = (end: number, from = 0): boolean => b.subarray(from, end).every((x) => x === 0);
+  const zeroUpTo = (end: number, from = 0): boolean => b.slice(from, end).every((x) => x === 0);
   const mapped = ipv4Mapped(ip);
   if (mapped) return { ipv4: mapped, via: 'IPv4-mapped' };
-  const last4 = b.subarray(12);
+  const last4 = b.slice(12);
   if (zeroUpTo(12)) {
     // :: and ::1 are IPv6's own unspecified and loopback addresses, not 0.0.0.0/0.0.0.1.
     if (zeroUpTo(15, 12) && b[15]! <= 1) return undefined;
@@ -186,7 +210,7 @@ export function embeddedIpv4(ip: Ip): { readonly ipv4: Ip; readonly via: Ipv4Emb
   if (b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zeroUpTo(12, 4)) {
     return { ipv4: Ip.fromBytes(last4), via: 'NAT64' };
   }
-  if (b[0] === 0x20 && b[1] === 0x02) return { ipv4: Ip.fromBytes(b.subarray(2, 6)), via: '6to4' };
+  if (b[0] === 0x20 && b[1] === 0x02) return { ipv4: Ip.fromBytes(b.slice(2, 6)), via: '6to4' };
   // Teredo (2001::/32): the client's IPv4 sits in the last 32 bits, inverted.
   if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0 && b[3] === 0) {
     return { ipv4: Ip.fromBytes(Array.from(last4, (x) => x ^ 0xff)), via: 'Teredo' };

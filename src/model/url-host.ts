@@ -33,19 +33,34 @@ const DEFAULT_PORTS: Readonly<Record<ServerScheme, number>> = { http: 80, https:
 
 // Bytes Go's net/url lets through unescaped in a host (shouldEscape(c, encodeHost) is false).
 const GO_HOST_BYTE = /^[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"\u0080-\uffff]$/;
+// Whole hosts whose every character GO_HOST_BYTE (or the caller) takes, tested in one go: checked
+// character by character, only a host that fails is walked to name the culprit (a character
+// outside the BMP is one character that GO_HOST_BYTE refuses, hence no surrogates here).
+const GO_HOST_TEXT = /^[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"%\u0080-\ud7ff\ue000-\uffff]*$/;
+const GO_NAME_TEXT = /^[A-Za-z0-9\-_.~!$&'()*+,;=<>"\u0080-\ud7ff\ue000-\uffff]*$/;
 // Go's validUserinfo: anything else (a backslash, a space) makes the whole URL invalid.
 const GO_USERINFO = /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/;
 const CONTROL = /[\x00-\x1f\x7f]/;
+// Made once: every server URL and address of every tenant is read here.
+const SCHEME_END = /[^A-Za-z0-9+.-]/;
+const LETTER_FIRST = /^[A-Za-z]/;
+const COLON_PORT = /^(:[0-9]*)?$/;
+const ADDRESS_CONTROL = /[\x00-\x20\x7f]/;
+const DIGITS = /^[0-9]+$/;
+const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 
 /** An HTTP server URL or forwardAuth address, as net/url.Parse + net/http would dial it; or an error. */
 export function parseServerUrl(url: string): ParsedServerUrl | string {
   if (CONTROL.test(url)) return 'invalid control character in URL';
-  const [beforeFragment, fragment] = cut(url, '#'); // Go cuts the fragment before anything else
-  const schemeEnd = beforeFragment.search(/[^A-Za-z0-9+.-]/);
-  if (schemeEnd <= 0 || beforeFragment[schemeEnd] !== ':' || !/^[A-Za-z]/.test(beforeFragment)) return 'missing scheme';
+  const hash = url.indexOf('#'); // Go cuts the fragment before anything else
+  const beforeFragment = hash < 0 ? url : url.slice(0, hash);
+  const fragment = hash < 0 ? '' : url.slice(hash + 1);
+  const schemeEnd = beforeFragment.search(SCHEME_END);
+  if (schemeEnd <= 0 || beforeFragment[schemeEnd] !== ':' || !LETTER_FIRST.test(beforeFragment)) return 'missing scheme';
   const scheme = beforeFragment.slice(0, schemeEnd).toLowerCase();
   if (!isServerScheme(scheme)) return `unsupported scheme "${scheme}" (want http, https or h2c)`;
-  const [rest] = cut(beforeFragment.slice(schemeEnd + 1), '?');
+  const query = beforeFragment.indexOf('?', schemeEnd + 1);
+  const rest = beforeFragment.slice(schemeEnd + 1, query < 0 ? beforeFragment.length : query);
   if (!rest.startsWith('//')) return 'missing host';
   const slash = rest.indexOf('/', 2);
   const authority = slash < 0 ? rest.slice(2) : rest.slice(2, slash);
@@ -55,7 +70,7 @@ export function parseServerUrl(url: string): ParsedServerUrl | string {
   if (typeof parsed === 'string') return parsed;
   const userinfo = at < 0 ? '' : authority.slice(0, at);
   if (!GO_USERINFO.test(userinfo)) return 'invalid userinfo';
-  const bad = findBadEscape(userinfo) ?? findBadEscape(path) ?? findBadEscape(fragment ?? '');
+  const bad = findBadEscape(userinfo) ?? findBadEscape(path) ?? findBadEscape(fragment);
   if (bad !== undefined) return `invalid URL escape "${bad}"`;
   const port = parsed.port === '' ? DEFAULT_PORTS[scheme] : toPort(parsed.port);
   if (port === undefined) return `invalid port ":${parsed.port}"`;
@@ -72,7 +87,7 @@ function parseUrlHost(hostPort: string): UrlHost | string {
     const close = hostPort.lastIndexOf(']');
     if (close < 0) return "missing ']' in host";
     const colonPort = hostPort.slice(close + 1);
-    if (!/^(:[0-9]*)?$/.test(colonPort)) return `invalid port "${colonPort}" after host`;
+    if (!COLON_PORT.test(colonPort)) return `invalid port "${colonPort}" after host`;
     const inside = hostPort.slice(1, close);
     // RFC 6874: `%25` introduces the zone; a bare `%` is a bad escape, as in Go.
     const [address, zone] = cut(inside, '%25');
@@ -87,9 +102,9 @@ function parseUrlHost(hostPort: string): UrlHost | string {
   }
   const colon = hostPort.lastIndexOf(':');
   const colonPort = colon < 0 ? '' : hostPort.slice(colon);
-  if (!/^(:[0-9]*)?$/.test(colonPort)) return `invalid port "${colonPort}" after host`;
+  if (!COLON_PORT.test(colonPort)) return `invalid port "${colonPort}" after host`;
   const host = colon < 0 ? hostPort : hostPort.slice(0, colon);
-  for (const c of host) if (c !== '%' && !GO_HOST_BYTE.test(c)) return `invalid character "${c}" in host`;
+  if (!GO_HOST_TEXT.test(host)) for (const c of host) if (c !== '%' && !GO_HOST_BYTE.test(c)) return `invalid character "${c}" in host`;
   const bad = findBadEscape(host);
   if (bad !== undefined) return `invalid URL escape "${bad}"`;
   // Go refuses escapes of ASCII in a host; decoding them anyway means `%31%32%37.0.0.1` is judged
@@ -100,13 +115,15 @@ function parseUrlHost(hostPort: string): UrlHost | string {
   // Unbracketed IPv6 (`http://::ffff:127.0.0.1:80/`) passes older Go and is dialled: judge it.
   const ip = parseIp(decoded);
   if (ip !== undefined) return { host, ip, port: colonPort.slice(1) };
-  for (const c of decoded) if (!GO_HOST_BYTE.test(c) || c === ':' || c === '[' || c === ']') return `invalid character "${c}" in host`;
+  if (!GO_NAME_TEXT.test(decoded)) {
+    for (const c of decoded) if (!GO_HOST_BYTE.test(c) || c === ':' || c === '[' || c === ']') return `invalid character "${c}" in host`;
+  }
   return { host, name: decoded.toLowerCase(), port: colonPort.slice(1) };
 }
 
 /** A TCP/UDP server address or Redis endpoint, split as Go's net.SplitHostPort; or an error. */
 export function parseHostPort(address: string): ParsedHost | string {
-  if (/[\x00-\x20\x7f]/.test(address)) return 'invalid character in address';
+  if (ADDRESS_CONTROL.test(address)) return 'invalid character in address';
   const colon = address.lastIndexOf(':');
   if (colon < 0) return 'missing port in address';
   let host: string;
@@ -126,11 +143,11 @@ export function parseHostPort(address: string): ParsedHost | string {
   if (address.indexOf(']', hostEnd) >= 0) return "unexpected ']' in address";
   const portText = address.slice(colon + 1);
   if (portText === '') return 'missing port in address';
-  if (!/^[0-9]+$/.test(portText)) return `non-numeric port "${portText}"`;
+  if (!DIGITS.test(portText)) return `non-numeric port "${portText}"`;
   const port = toPort(portText);
   if (port === undefined) return `invalid port "${portText}"`;
   // Go dials an empty host (":6379") on the local system.
-  if (host === '') return { host, hostKind: 'ip', ip: Ip.fromBytes([0, 0, 0, 0]), port };
+  if (host === '') return { host, hostKind: 'ip', ip: Ip.fromIpv4(0), port };
   const ip = parseIp(host);
   if (ip !== undefined) return { host, hostKind: 'ip', ip, port };
   if (host.includes('%')) return `invalid host "${host}"`;
@@ -143,7 +160,7 @@ function isServerScheme(scheme: string): scheme is ServerScheme {
 
 /** A port Go can dial: 1–65535 (port 0 parses but never connects). */
 function toPort(digits: string): number | undefined {
-  if (!/^[0-9]+$/.test(digits)) return undefined;
+  if (!DIGITS.test(digits)) return undefined;
   const port = Number(digits);
   return port >= 1 && port <= 65535 ? port : undefined;
 }
@@ -155,7 +172,7 @@ function cut(text: string, separator: string): [string, string | undefined] {
 
 /** The first `%` not followed by two hex digits, as Go reports it (up to three characters). */
 function findBadEscape(text: string): string | undefined {
-  const match = /%(?![0-9A-Fa-f]{2})/.exec(text);
+  const match = BAD_ESCAPE.exec(text);
   return match === null ? undefined : text.slice(match.index, match.index + 3);
 }
 

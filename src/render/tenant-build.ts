@@ -219,17 +219,16 @@ function clipLabel(key: string): string {
 function checkServiceIp(container: ContainerSnapshot, tenant: Tenant, sink: DiagnosticSink): boolean {
   const text = container.labels[SERVICE_IP_LABEL];
   if (text === undefined) return true;
-  const where = { container: container.name, label: SERVICE_IP_LABEL };
   const ip = parseStrictIp(text.trim());
   if (!ip || ip.family !== 4) {
-    sink.error('service-ip-invalid', `container skipped: ${SERVICE_IP_LABEL}=${JSON.stringify(text)} is not an IPv4 address`, where);
+    sink.error('service-ip-invalid', `container skipped: ${SERVICE_IP_LABEL}=${JSON.stringify(text)} is not an IPv4 address`, { container: container.name, label: SERVICE_IP_LABEL });
     return false;
   }
   if (tenant.kind === 'network' && !contains(tenant.services, ip)) {
     sink.error(
       'service-ip-refused',
       `container skipped: ${SERVICE_IP_LABEL}=${ip} is outside network ${tenant.id}'s service range ${tenant.services}`,
-      where,
+      { container: container.name, label: SERVICE_IP_LABEL },
     );
     return false;
   }
