@@ -36,10 +36,15 @@ const WORDS: Record<EntrypointProtocol, string> = { http: 'HTTP', tcp: 'TCP', ud
 /** Why a router may not use these entrypoints, or undefined when it may. */
 export function entrypointProtocolProblem(section: RouterSection, entrypoints: readonly string[], httpNames: ReadonlySet<string>): string | undefined {
   const router = ROUTER_PROTOCOL[section];
-  const wrong = entrypoints
-    .map((name) => ({ name, protocol: entrypointProtocol(name, httpNames) }))
-    .filter((ep) => ep.protocol !== undefined && !ACCEPTS[router].includes(ep.protocol));
-  if (wrong.length === 0) return undefined;
-  const listed = wrong.map((ep) => `${ep.name} (${WORDS[ep.protocol as EntrypointProtocol]})`).join(', ');
+  const refused = (name: string): boolean => {
+    const protocol = entrypointProtocol(name, httpNames);
+    return protocol !== undefined && !ACCEPTS[router].includes(protocol);
+  };
+  // Every router is checked: the offenders are listed only for the message.
+  if (!entrypoints.some(refused)) return undefined;
+  const listed = entrypoints
+    .filter(refused)
+    .map((name) => `${name} (${WORDS[entrypointProtocol(name, httpNames) as EntrypointProtocol]})`)
+    .join(', ');
   return `${router === 'http' ? 'an' : 'a'} ${WORDS[router]} router cannot use entrypoint ${listed}: tcp-* entrypoints are for TCP routers, udp-* for UDP routers, the HTTP entrypoints for HTTP routers and TCP routers with a literal HostSNI`;
 }

@@ -43,12 +43,14 @@ export function checkRouters(checks: TenantChecks): void {
   const claimedHosts = new Set<string>();
   /** False (and the router dropped) when its hosts would take the daemon past MAX_DAEMON_HOSTS. */
   const hostsFit = (section: RouterSection, name: string, hosts: readonly string[]): boolean => {
-    const added = hosts.filter((host) => !claimedHosts.has(host));
-    if (claimedHosts.size + added.length > MAX_DAEMON_HOSTS) {
-      drop(section, name, 'daemon-host-budget', `its rule names ${added.length} more hosts, and this daemon's routers already claim ${claimedHosts.size} of the ${MAX_DAEMON_HOSTS} hosts route-server accepts per daemon`);
+    // Counted, not listed: every router passes here (its hosts are distinct already).
+    let added = 0;
+    for (const host of hosts) if (!claimedHosts.has(host)) added++;
+    if (claimedHosts.size + added > MAX_DAEMON_HOSTS) {
+      drop(section, name, 'daemon-host-budget', `its rule names ${added} more hosts, and this daemon's routers already claim ${claimedHosts.size} of the ${MAX_DAEMON_HOSTS} hosts route-server accepts per daemon`);
       return false;
     }
-    for (const host of added) claimedHosts.add(host);
+    for (const host of hosts) claimedHosts.add(host);
     return true;
   };
   const drop = (section: RouterSection, name: string, code: DiagnosticCode, reason: string, label = 'rule') => checks.refuse(section, name, code, reason, label);
@@ -60,9 +62,13 @@ export function checkRouters(checks: TenantChecks): void {
   };
   /** False (and the router dropped) when a host it names is an address or this machine, which no tenant may own. */
   const hostsOwnable = (section: RouterSection, name: string, hosts: readonly string[]): boolean => {
-    const host = hosts.find((h) => unownableHost(h) !== undefined);
-    if (host !== undefined) drop(section, name, 'host-refused', `its rule names ${host}, ${unownableHost(host) as string}`);
-    return host === undefined;
+    for (const host of hosts) {
+      const why = unownableHost(host);
+      if (why === undefined) continue;
+      drop(section, name, 'host-refused', `its rule names ${host}, ${why}`);
+      return false;
+    }
+    return true;
   };
   // The live map, not a copy: a refusal deletes only the entry being visited, which Map iteration allows.
   for (const [name, resource] of config['http.routers']) {
@@ -78,10 +84,12 @@ export function checkRouters(checks: TenantChecks): void {
       continue;
     }
     if (!hostsOwnable('http.routers', name, bounds.hosts)) continue;
-    if (!ownStrings(router, 'entryPoints')?.length && options.entrypoints.length > 0) {
+    let entrypoints = ownStrings(router, 'entryPoints') ?? [];
+    if (entrypoints.length === 0 && options.entrypoints.length > 0) {
+      // The router's list and the claim's are two arrays, as ever: a claim's entrypoints may change.
       router['entryPoints'] = [...options.entrypoints];
+      entrypoints = [...options.entrypoints];
     }
-    const entrypoints = ownStrings(router, 'entryPoints') ?? [];
     if (entrypoints.length === 0) {
       // Traefik would put it on every entrypoint, tcp-* ones included: an HTTP router with TLS there
       // makes Traefik wait for a TLS hello on each connection, which hangs server-first protocols (MySQL).

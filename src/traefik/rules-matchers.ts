@@ -15,19 +15,16 @@ export type MatcherCheck = (args: readonly MatcherArg[], budget: RegexpBudget) =
 /** Canonical matcher name → its check. */
 export type MatcherSet = ReadonlyMap<string, MatcherCheck>;
 
-/**
- * rules.NewParser registers each matcher under its canonical name, all-lowercase, all-uppercase and
- * Title-case of the lowercase (`HostSNI`, `hostsni`, `HOSTSNI`, `Hostsni`); nothing else resolves.
- */
-export function canonicalMatcherName(matchers: MatcherSet, written: string): string | undefined {
-  return spellingsOf(matchers).get(written);
-}
-
 // Every call of every rule is resolved: the spellings of a set are listed once (the first matcher
 // that registers a spelling keeps it, as the scan in registration order did).
 const spellings = new WeakMap<MatcherSet, ReadonlyMap<string, string>>();
 
-function spellingsOf(matchers: MatcherSet): ReadonlyMap<string, string> {
+/**
+ * Each spelling of the set's matcher names → the canonical name. rules.NewParser registers each
+ * matcher under its canonical name, all-lowercase, all-uppercase and Title-case of the lowercase
+ * (`HostSNI`, `hostsni`, `HOSTSNI`, `Hostsni`); nothing else resolves.
+ */
+export function matcherSpellings(matchers: MatcherSet): ReadonlyMap<string, string> {
   let known = spellings.get(matchers);
   if (!known) {
     const built = new Map<string, string>();
@@ -55,9 +52,11 @@ export function quote(value: string): string {
   return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** muxer.IsASCII works on bytes; a non-UTF-8 byte decodes to U+FFFD, which is not ASCII either. */
 export function isAscii(arg: MatcherArg): boolean {
-  return /^[\x00-\x7f]*$/.test(arg.value);
+  return ASCII.test(arg.value);
 }
 
 /** ip.NewChecker: each value is tried as net.ParseIP, then as net.ParseCIDR. */

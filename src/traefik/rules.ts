@@ -5,29 +5,19 @@ import { formatGoString } from './go-string.ts';
 import { type DaemonRegexpBudget, RegexpBudget } from './go-regexp.ts';
 import {
   HTTP_MATCHERS_V3,
+  type MatcherArg,
   type MatcherSet,
   TCP_MATCHERS_V3,
-  canonicalMatcherName,
   checkRuleArgs,
+  matcherSpellings,
 } from './rules-matchers.ts';
-import { type RuleCallTree, type RuleLimit, parseRuleSyntax } from './rules-syntax.ts';
+import { type Matcher, type RuleLimit, type RuleTree, clip, parseRuleSyntax } from './rules-syntax.ts';
 import { HTTP_MATCHERS_V2, TCP_MATCHERS_V2 } from './rules-v2.ts';
+
+export type { Matcher, RuleTree } from './rules-syntax.ts';
 
 export type RuleProtocol = 'http' | 'tcp';
 export type RuleSyntax = 'v2' | 'v3';
-
-export interface Matcher {
-  /** Canonical name (`Host`, whatever case the rule used). */
-  readonly name: string;
-  /** Decoded Go string arguments. */
-  readonly args: readonly string[];
-  readonly negated: boolean;
-}
-
-/** The rule with every `!` pushed down to the matchers, as Traefik's rules.Tree holds it. */
-export type RuleTree =
-  | { readonly kind: 'and' | 'or'; readonly left: RuleTree; readonly right: RuleTree }
-  | { readonly kind: 'matcher'; readonly matcher: Matcher };
 
 export type RuleParse =
   | { readonly ok: true; readonly tree: RuleTree; readonly syntax: RuleSyntax }
@@ -51,41 +41,29 @@ const MATCHER_SETS: Readonly<Record<RuleProtocol, Readonly<Record<RuleSyntax, Ma
 export function parseRule(rule: string, protocol: RuleProtocol, syntax?: string, daemonBudget?: DaemonRegexpBudget): RuleParse {
   const ruleSyntax = ruleSyntaxOf(syntax);
   const matchers = MATCHER_SETS[protocol][ruleSyntax];
-  const parsed = parseRuleSyntax(rule);
+  // The tree comes with canonical names: predicate resolves every name before Traefik checks any argument.
+  const parsed = parseRuleSyntax(rule, matcherSpellings(matchers));
   if (!parsed.ok) return parsed;
-  // predicate resolves every function name while parsing, before Traefik checks any argument.
-  const names = new Map<string, string>();
-  for (const call of parsed.calls) {
-    const name = canonicalMatcherName(matchers, call.name);
-    if (name === undefined) return { ok: false, error: `unsupported function: ${clip(call.name, 100)}` };
-    names.set(call.name, name);
-  }
   const budget = new RegexpBudget(daemonBudget);
-  for (const call of parsed.calls) {
-    const name = names.get(call.name) as string;
-    const args = call.args.map((value, index) => ({ value, validUtf8: call.argsUtf8[index] !== false }));
-    const missing = checkRuleArgs(name, args);
-    if (missing !== undefined) return { ok: false, error: missing };
-    const error = matchers.get(name)?.(args, budget);
-    if (error !== undefined) {
-      const message = clip(`${name}: ${error}`, 500);
-      return budget.daemonExhausted ? { ok: false, error: message, limit: 'daemon-regexp-budget' } : { ok: false, error: message };
-    }
-  }
-  return { ok: true, tree: toRuleTree(parsed.tree, names), syntax: ruleSyntax };
+  let limit: RuleLimit | undefined;
+  const error = firstProblem(parsed.tree, (matcher) => {
+    const notUtf8 = parsed.notUtf8?.get(matcher);
+    const args = matcher.args.map((value, index): MatcherArg => ({ value, validUtf8: notUtf8?.has(index) !== true }));
+    const missing = checkRuleArgs(matcher.name, args);
+    if (missing !== undefined) return missing;
+    const error = matchers.get(matcher.name)?.(args, budget);
+    if (error === undefined) return undefined;
+    if (budget.daemonExhausted) limit = 'daemon-regexp-budget';
+    return clip(`${matcher.name}: ${error}`, 500);
+  });
+  if (error === undefined) return { ok: true, tree: parsed.tree, syntax: ruleSyntax };
+  return limit === undefined ? { ok: false, error } : { ok: false, error, limit };
 }
 
-/** Hostile rules must not make huge diagnostics. */
-function clip(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length)}…` : text;
-}
-
-function toRuleTree(tree: RuleCallTree, names: ReadonlyMap<string, string>): RuleTree {
-  if (tree.kind !== 'call') {
-    return { kind: tree.kind, left: toRuleTree(tree.left, names), right: toRuleTree(tree.right, names) };
-  }
-  const { call } = tree;
-  return { kind: 'matcher', matcher: { name: names.get(call.name) ?? call.name, args: call.args, negated: call.negated } };
+/** The first complaint `check` makes about the tree's matchers, taken left to right as Traefik builds them. */
+function firstProblem(tree: RuleTree, check: (matcher: Matcher) => string | undefined): string | undefined {
+  if (tree.kind === 'matcher') return check(tree.matcher);
+  return firstProblem(tree.left, check) ?? firstProblem(tree.right, check);
 }
 
 /** Most alternatives ruleBranches expands a rule into before giving up. */
@@ -165,34 +143,48 @@ const BINDS: Readonly<Record<RuleProtocol, { readonly literal: (m: Matcher) => b
 /** The hosts a rule binds to: positive `Host` (HTTP) or `HostSNI` (TCP) literals. */
 export function ruleHosts(tree: RuleTree, protocol: RuleProtocol): RuleHosts {
   const patternNames = HOST_PATTERN_MATCHERS[protocol];
-  const hosts = new Set<string>();
-  // Made when a rule has one (few do): this runs for every router.
-  let wildcards: Set<string> | undefined;
-  let patterns: Set<string> | undefined;
-  for (const matcher of leaves(tree)) {
-    if (!matcher.negated && patternNames.includes(matcher.name)) for (const arg of matcher.args) (patterns ??= new Set()).add(arg);
-    if (!claimsHost(matcher, protocol)) continue;
+  let hosts: string[] | undefined;
+  let wildcards: string[] | undefined;
+  let patterns: string[] | undefined;
+  forEachMatcher(tree, (matcher) => {
+    if (!matcher.negated && patternNames.includes(matcher.name)) for (const arg of matcher.args) patterns = append(patterns, arg);
+    if (!claimsHost(matcher, protocol)) return;
     for (const arg of matcher.args) {
       const host = canonicalHost(arg);
-      if (arg !== '*' && host !== '') (host.startsWith('*') ? (wildcards ??= new Set()) : hosts).add(host);
+      if (arg === '*' || host === '') continue;
+      if (host.startsWith('*')) wildcards = append(wildcards, host);
+      else hosts = append(hosts, host);
     }
-  }
+  });
+  const binds = BINDS[protocol];
   // A literal branch: every branch has a positive literal host (not `*`, not `*.x`).
-  const unbounded = branchWithout(tree, BINDS[protocol].literal);
-  const unbound = branchWithout(tree, BINDS[protocol].some);
-  return {
-    hosts: sorted(hosts),
-    wildcards: sorted(wildcards),
-    patterns: sorted(patterns),
-    catchAll: unbound !== undefined,
-    bounded: unbounded === undefined,
-    ...(unbounded === undefined ? {} : { reason: unboundedReason(unbounded, protocol) }),
+  const bounded = !hasBranchWithout(tree, binds.literal);
+  const found = {
+    hosts: uniqueSorted(hosts),
+    wildcards: uniqueSorted(wildcards),
+    patterns: uniqueSorted(patterns),
+    catchAll: hasBranchWithout(tree, binds.some),
+    bounded,
   };
+  return bounded ? found : { ...found, reason: unboundedReason(branchWithout(tree, binds.literal) ?? [], protocol) };
 }
 
-/** A set's items in UTF-16 order (most sets here hold one host or none). */
-function sorted(set: ReadonlySet<string> | undefined): string[] {
-  return set === undefined || set.size === 0 ? [] : [...set].sort();
+/** A list made on first use: most here hold one item, which a literal holds in one slot (a pushed [] reserves 17). */
+function append<T>(list: T[] | undefined, item: T): T[] {
+  if (list === undefined) return [item];
+  list.push(item);
+  return list;
+}
+
+/** A list's distinct items in UTF-16 order, sorted in place (most lists here hold one host or none). */
+function uniqueSorted(list: string[] | undefined): string[] {
+  if (list === undefined) return [];
+  if (list.length < 2) return list;
+  list.sort();
+  let kept = 1;
+  for (let i = 1; i < list.length; i++) if (list[i] !== list[kept - 1]) list[kept++] = list[i] as string;
+  list.length = kept;
+  return list;
 }
 
 /** The matcher whose hosts Traefik collects from a rule for certificates and TLS options. */
@@ -203,20 +195,38 @@ const CERTIFICATE_HOST_MATCHER: Readonly<Record<RuleProtocol, string>> = { http:
  * choice of TLS options collect hosts from the rule without looking at `!` (muxer ParseDomains and
  * ParseHostSNI, rules.Tree.ParseMatchers), so a negated host still asks for a certificate.
  */
-export function negatedHostMatchers(tree: RuleTree, protocol: RuleProtocol): Matcher[] {
-  return leaves(tree).filter((m) => m.negated && m.name === CERTIFICATE_HOST_MATCHER[protocol]);
+export function negatedHostMatchers(tree: RuleTree, protocol: RuleProtocol): readonly Matcher[] {
+  let negated: Matcher[] | undefined;
+  forEachMatcher(tree, (m) => {
+    if (m.negated && m.name === CERTIFICATE_HOST_MATCHER[protocol]) negated = append(negated, m);
+  });
+  return negated ?? NO_MATCHERS;
 }
 
-function leaves(tree: RuleTree, into: Matcher[] = []): Matcher[] {
-  if (tree.kind === 'matcher') into.push(tree.matcher);
-  else leaves(tree.right, leaves(tree.left, into));
-  return into;
+/** What almost every rule has under a `!`, one shared list. */
+const NO_MATCHERS: readonly Matcher[] = Object.freeze([]);
+
+/** The tree's matchers left to right, walked in place: every router's rule is read this way. */
+function forEachMatcher(tree: RuleTree, visit: (matcher: Matcher) => void): void {
+  if (tree.kind === 'matcher') return visit(tree.matcher);
+  forEachMatcher(tree.left, visit);
+  forEachMatcher(tree.right, visit);
 }
 
 /**
- * A DNF branch none of whose matchers satisfies `binds`, or undefined when every branch has one.
- * Computed on the tree (an `and` is covered when either side is), so it never expands the DNF;
- * matchers are collected in one list, so a long `&&` chain costs linear time.
+ * Whether some DNF branch has no matcher satisfying `binds`. Computed on the tree (an `and` is
+ * covered when either side is, an `or` when both are), so it never expands the DNF.
+ */
+function hasBranchWithout(tree: RuleTree, binds: (matcher: Matcher) => boolean): boolean {
+  if (tree.kind === 'matcher') return !binds(tree.matcher);
+  if (tree.kind === 'or') return hasBranchWithout(tree.left, binds) || hasBranchWithout(tree.right, binds);
+  return hasBranchWithout(tree.left, binds) && hasBranchWithout(tree.right, binds);
+}
+
+/**
+ * A DNF branch none of whose matchers satisfies `binds` (the first hasBranchWithout finds), or
+ * undefined when every branch has one. Matchers are collected in one list, so a long `&&` chain
+ * costs linear time.
  */
 function branchWithout(tree: RuleTree, binds: (matcher: Matcher) => boolean): Matcher[] | undefined {
   const branch: Matcher[] = [];
