@@ -36,15 +36,13 @@ const WORDS: Record<EntrypointProtocol, string> = { http: 'HTTP', tcp: 'TCP', ud
 /** Why a router may not use these entrypoints, or undefined when it may. */
 export function entrypointProtocolProblem(section: RouterSection, entrypoints: readonly string[], httpNames: ReadonlySet<string>): string | undefined {
   const router = ROUTER_PROTOCOL[section];
-  const refused = (name: string): boolean => {
+  // Every router is checked: a loop that makes nothing unless there is an offender to name.
+  let listed = '';
+  for (const name of entrypoints) {
     const protocol = entrypointProtocol(name, httpNames);
-    return protocol !== undefined && !ACCEPTS[router].includes(protocol);
-  };
-  // Every router is checked: the offenders are listed only for the message.
-  if (!entrypoints.some(refused)) return undefined;
-  const listed = entrypoints
-    .filter(refused)
-    .map((name) => `${name} (${WORDS[entrypointProtocol(name, httpNames) as EntrypointProtocol]})`)
-    .join(', ');
+    if (protocol === undefined || ACCEPTS[router].includes(protocol)) continue;
+    listed += `${listed === '' ? '' : ', '}${name} (${WORDS[protocol]})`;
+  }
+  if (listed === '') return undefined;
   return `${router === 'http' ? 'an' : 'a'} ${WORDS[router]} router cannot use entrypoint ${listed}: tcp-* entrypoints are for TCP routers, udp-* for UDP routers, the HTTP entrypoints for HTTP routers and TCP routers with a literal HostSNI`;
 }

@@ -177,8 +177,8 @@ function append<T>(list: T[] | undefined, item: T): T[] {
 }
 
 /** A list's distinct items in UTF-16 order, sorted in place (most lists here hold one host or none). */
-function uniqueSorted(list: string[] | undefined): string[] {
-  if (list === undefined) return [];
+function uniqueSorted(list: string[] | undefined): readonly string[] {
+  if (list === undefined) return NO_STRINGS;
   if (list.length < 2) return list;
   list.sort();
   let kept = 1;
@@ -196,15 +196,18 @@ const CERTIFICATE_HOST_MATCHER: Readonly<Record<RuleProtocol, string>> = { http:
  * ParseHostSNI, rules.Tree.ParseMatchers), so a negated host still asks for a certificate.
  */
 export function negatedHostMatchers(tree: RuleTree, protocol: RuleProtocol): readonly Matcher[] {
-  let negated: Matcher[] | undefined;
-  forEachMatcher(tree, (m) => {
-    if (m.negated && m.name === CERTIFICATE_HOST_MATCHER[protocol]) negated = append(negated, m);
-  });
-  return negated ?? NO_MATCHERS;
+  return collectNegated(tree, CERTIFICATE_HOST_MATCHER[protocol], undefined) ?? NO_MATCHERS;
 }
 
-/** What almost every rule has under a `!`, one shared list. */
+/** Adds the tree's negated `name` matchers to `into`, left to right; a list is made only for the first one. */
+function collectNegated(tree: RuleTree, name: string, into: Matcher[] | undefined): Matcher[] | undefined {
+  if (tree.kind !== 'matcher') return collectNegated(tree.right, name, collectNegated(tree.left, name, into));
+  return tree.matcher.negated && tree.matcher.name === name ? append(into, tree.matcher) : into;
+}
+
+// What almost every rule has under a `!`, and as wildcards and patterns: one shared list each.
 const NO_MATCHERS: readonly Matcher[] = Object.freeze([]);
+const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 /** The tree's matchers left to right, walked in place: every router's rule is read this way. */
 function forEachMatcher(tree: RuleTree, visit: (matcher: Matcher) => void): void {
