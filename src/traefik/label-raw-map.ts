@@ -8,11 +8,11 @@ import type { LabelNode } from './label-tree.ts';
 /** The map under one raw-map entry (e.g. `plugin.<name>`). */
 export function fillRawMap(entry: LabelNode): ConfigObject {
   const map = emptyMap();
-  for (const child of entry.children) {
+  for (let child = entry.first; child; child = child.next) {
     const raw = squash(child);
     // paerser quirk kept on purpose: when the squashed map holds the child's own name, its entries
     // are spread into the parent (`plugin.p.a.a=1` gives {a: "1"}).
-    if (child.children.length === 0 || Object.prototype.hasOwnProperty.call(raw, child.name)) {
+    if (!child.first || Object.prototype.hasOwnProperty.call(raw, child.name)) {
       for (const key of Object.keys(raw)) map[key] = raw[key] as ConfigValue;
     } else {
       map[child.name] = raw;
@@ -24,26 +24,31 @@ export function fillRawMap(entry: LabelNode): ConfigObject {
 /** Children squashed into one map (or list for `[n]` keys); a leaf gives {name: value}. */
 function squash(node: LabelNode): ConfigObject {
   const out = emptyMap();
-  if (node.children.length === 0) {
+  if (!node.first) {
     out[node.name] = node.value;
     return out;
   }
-  for (const child of node.children) out[child.name] = squashValue(child);
-  const first = node.children[0] as LabelNode;
-  if (isIndexName(first.name)) {
+  for (let child: LabelNode | undefined = node.first; child; child = child.next) out[child.name] = squashValue(child);
+  if (isIndexName(node.first.name)) {
     const list = emptyMap();
-    list[node.name] = node.children.map((child) => squashValue(child));
+    list[node.name] = squashedList(node);
     return list;
   }
   return out;
 }
 
 function squashValue(node: LabelNode): ConfigValue {
-  if (node.children.length === 0) return node.value;
-  if (isIndexName((node.children[0] as LabelNode).name)) return node.children.map((child) => squashValue(child));
+  if (!node.first) return node.value;
+  if (isIndexName(node.first.name)) return squashedList(node);
   const map = emptyMap();
-  for (const child of node.children) map[child.name] = squashValue(child);
+  for (let child: LabelNode | undefined = node.first; child; child = child.next) map[child.name] = squashValue(child);
   return map;
+}
+
+function squashedList(node: LabelNode): ConfigValue[] {
+  const list: ConfigValue[] = [];
+  for (let child = node.first; child; child = child.next) list.push(squashValue(child));
+  return list;
 }
 
 function isIndexName(name: string): boolean {

@@ -2,27 +2,42 @@
 // prefixes, sorted bytewise, become a tree of nodes, one per key segment (case-insensitive, first
 // name kept, last value wins). `name[0]` segments split into the name and its index.
 
-import { foldCase, type FieldDef } from './fields/table.ts';
+import { foldCase } from './fields/table.ts';
 import { compareCodePoints, sortInPlace } from '../model/ordering.ts';
 import { MAX_LABEL_KEY_SEGMENTS } from '../model/limits.ts';
 
 export interface LabelNode {
   readonly name: string;
-  value: string;
   /** The name case-folded: labels differing only in case are one node. */
   readonly folded: string;
-  /** In label order; a leaf shares one frozen empty list (most nodes are leaves, and a list that grows reserves 17 slots). */
-  children: readonly LabelNode[];
-  /** Children by folded name, once there are too many to scan (most nodes have one or two). */
-  byFolded?: Map<string, LabelNode>;
+  value: string;
   /** First label (in sorted order) that passes through this node: what a diagnostic points at. */
   readonly label: string;
-  /** Label whose value the node holds (the last one written). */
-  valueLabel: string;
-  /** Every label that ends at this node (several when they differ only in case); none for a node on the way. */
-  ends: string[] | undefined;
-  field?: FieldDef;
-  disabled?: boolean;
+  /**
+   * The label that ends at this node, or the labels when several differ only in case (the last
+   * wrote the value); none for a node on the way. A list only for twins: most nodes end one label.
+   */
+  ends: string | string[] | undefined;
+  /**
+   * Children in label order: the first, and each child's next sibling. A linked list, not an array
+   * per node: most nodes have one or two children, and a list that grows by push reserves 17 slots.
+   */
+  first: LabelNode | undefined;
+  next: LabelNode | undefined;
+  /** Children by folded name, and the last, once there are too many to scan (most nodes have one or two). */
+  index: ChildIndex | undefined;
+}
+
+interface ChildIndex {
+  readonly byFolded: Map<string, LabelNode>;
+  last: LabelNode;
+}
+
+/** The label whose value the node holds (the last one written), else the first passing through. */
+export function valueLabel(node: LabelNode): string {
+  const ends = node.ends;
+  if (ends === undefined) return node.label;
+  return typeof ends === 'string' ? ends : (ends[ends.length - 1] as string);
 }
 
 /** The first error Traefik would log for a container, and the label it comes from. */
@@ -79,43 +94,52 @@ export function buildTree(labels: Readonly<Record<string, string>>, prefixes: re
     const { parts, folded } = keyPath(key);
     root ??= newNode(parts[0] as string, folded[0] as string, key);
     let node = root;
-    for (let i = 1; i < parts.length; i++) {
-      const fold = folded[i] as string;
-      let child = childNamed(node, fold);
-      if (!child) {
-        child = newNode(parts[i] as string, fold, key);
-        if (node.children === NO_CHILDREN) node.children = [child];
-        else (node.children as LabelNode[]).push(child);
-        if (node.byFolded) node.byFolded.set(fold, child);
-        else if (node.children.length > MAX_SCANNED_CHILDREN) node.byFolded = new Map(node.children.map((c) => [c.folded, c]));
-      }
-      node = child;
-    }
+    for (let i = 1; i < parts.length; i++) node = childNamed(node, parts[i] as string, folded[i] as string, key);
     node.value = labels[key] ?? '';
-    node.valueLabel = key;
-    // A literal holds exactly one; a list that grows by push reserves 17 slots.
-    if (node.ends) node.ends.push(key);
-    else node.ends = [key];
+    const ends = node.ends;
+    if (ends === undefined) node.ends = key;
+    else if (typeof ends === 'string') node.ends = [ends, key];
+    else ends.push(key);
   }
   return root;
 }
 
 function newNode(name: string, folded: string, label: string): LabelNode {
-  // Every field set here, in one order: the decoder's later writes keep one object shape.
-  return { name, folded, value: '', children: NO_CHILDREN, byFolded: undefined, label, valueLabel: label, ends: undefined, field: undefined, disabled: undefined };
+  // Every field set here, in one order: later writes keep one object shape.
+  return { name, folded, value: '', label, ends: undefined, first: undefined, next: undefined, index: undefined };
 }
-
-const NO_CHILDREN: readonly LabelNode[] = Object.freeze([]);
 
 /** Past this many children a node indexes them: a hostile container's thousand siblings cost no quadratic scan. */
 const MAX_SCANNED_CHILDREN = 8;
 
-function childNamed(node: LabelNode, folded: string): LabelNode | undefined {
-  if (node.byFolded) return node.byFolded.get(folded);
-  // Indexed: the list is either the shared frozen one or a plain one, and for-of over both allocates an iterator.
-  const children = node.children;
-  for (let i = 0; i < children.length; i++) if ((children[i] as LabelNode).folded === folded) return children[i];
-  return undefined;
+/** The child of this folded name, added after the others (as `label`'s) when there is none yet. */
+function childNamed(node: LabelNode, name: string, folded: string, label: string): LabelNode {
+  const index = node.index;
+  if (index) {
+    const found = index.byFolded.get(folded);
+    if (found) return found;
+    const added = newNode(name, folded, label);
+    index.byFolded.set(folded, added);
+    index.last.next = added;
+    index.last = added;
+    return added;
+  }
+  let last: LabelNode | undefined;
+  let count = 0;
+  for (let child = node.first; child; child = child.next) {
+    if (child.folded === folded) return child;
+    last = child;
+    count++;
+  }
+  const added = newNode(name, folded, label);
+  if (last) last.next = added;
+  else node.first = added;
+  if (count >= MAX_SCANNED_CHILDREN) {
+    const byFolded = new Map<string, LabelNode>();
+    for (let child = node.first; child; child = child.next) byFolded.set(child.folded, child);
+    node.index = { byFolded, last: added };
+  }
+  return added;
 }
 
 /** A key's segments as written and case-folded. */

@@ -10,7 +10,7 @@ import { Configuration } from './fields/configuration.ts';
 import { findFoldedField, foldCase, type FieldDef, type FieldType, type ScalarKind, type StructDef } from './fields/table.ts';
 import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
 import { fillRawMap } from './label-raw-map.ts';
-import { buildTree, DecodeError, type LabelNode } from './label-tree.ts';
+import { buildTree, DecodeError, valueLabel, type LabelNode } from './label-tree.ts';
 import { compareCodePoints } from '../model/ordering.ts';
 
 /** Prefixes Traefik decodes (case-insensitive); every other label is ignored silently. */
@@ -46,7 +46,7 @@ export function decodeLabelsInto(
     if (!tree) return { ok: true, config: emptyObject(), notes: [] };
     const notes: LabelNote[] = [];
     checkStruct(tree, root, notes);
-    return { ok: true, config: fillStruct(tree, notes), notes };
+    return { ok: true, config: fillStruct(tree, root, notes), notes };
   } catch (error) {
     if (error instanceof DecodeError) {
       return error.label === undefined ? { ok: false, error: error.message } : { ok: false, error: error.message, label: error.label };
@@ -58,26 +58,28 @@ export function decodeLabelsInto(
 // ---- pass 1: the node tree against the table (paerser nodes_metadata.go) ------------------
 
 function checkStruct(node: LabelNode, struct: StructDef, notes: LabelNote[]): void {
-  for (const child of node.children) checkField(child, struct, notes);
+  for (let child = node.first; child; child = child.next) checkField(child, struct, notes);
 }
 
 function checkField(node: LabelNode, struct: StructDef, notes: LabelNote[]): void {
   const field = findFoldedField(struct, node.folded);
   if (!field) throw new DecodeError(`field not found, node: ${node.name}`, node.label);
-  node.field = field;
   const type = field.type;
   if (type.kind === 'struct' || type.kind === 'map') {
-    if (node.children.length === 0 && field.label === 'normal') {
+    if (!node.first && field.label === 'normal') {
       throw new DecodeError(`${node.name} cannot be a standalone element`, node.label);
     }
-    node.disabled = node.value !== '' && foldCase(node.value) !== 'true' && field.label === 'allowEmpty';
-    if (node.disabled && foldCase(node.value) !== 'false') {
-      notes.push({ kind: 'switched-off', label: node.valueLabel, message: `${node.name}=${JSON.stringify(node.value)} is not "true", so Traefik switches ${node.name} off` });
+    if (switchedOff(node, field) && foldCase(node.value) !== 'false') {
+      notes.push({ kind: 'switched-off', label: valueLabel(node), message: `${node.name}=${JSON.stringify(node.value)} is not "true", so Traefik switches ${node.name} off` });
     }
   }
-  node.disabled = node.disabled === true || field.label === 'ignore';
-  if (node.children.length === 0) return;
+  if (!node.first) return;
   checkChildren(node, type, notes);
+}
+
+/** A struct or map that may stand alone (`tls=true`) is switched off by any other value. */
+function switchedOff(node: LabelNode, field: FieldDef): boolean {
+  return field.label === 'allowEmpty' && node.value !== '' && foldCase(node.value) !== 'true';
 }
 
 function checkChildren(node: LabelNode, type: FieldType, notes: LabelNote[]): void {
@@ -87,18 +89,18 @@ function checkChildren(node: LabelNode, type: FieldType, notes: LabelNote[]): vo
       return;
     case 'structList':
       if (type.singular) checkStruct(node, type.struct, notes);
-      else for (const element of node.children) checkStruct(element, type.struct, notes);
+      else for (let element = node.first; element; element = element.next) checkStruct(element, type.struct, notes);
       return;
     case 'map':
       if (type.value.kind === 'struct') {
         const struct = type.value.struct;
-        for (const entry of node.children) checkStruct(entry, struct, notes);
+        for (let entry = node.first; entry; entry = entry.next) checkStruct(entry, struct, notes);
       }
       return;
     case 'list':
       // Elements of a scalar list have no fields: `entrypoints[0].x` is an unknown field.
-      for (const element of node.children) {
-        const grandchild = element.children[0];
+      for (let element = node.first; element; element = element.next) {
+        const grandchild = element.first;
         if (grandchild) throw new DecodeError(`field not found, node: ${grandchild.name}`, grandchild.label);
       }
       return;
@@ -117,15 +119,17 @@ function goKind(scalar: ScalarKind): string {
 
 // ---- pass 2: filling values (paerser element_fill.go) --------------------------------------
 
-function fillStruct(node: LabelNode, notes: LabelNote[]): ConfigObject {
+/** Fills a struct node the check pass accepted: its children's fields are looked up again, not kept on every node. */
+function fillStruct(node: LabelNode, struct: StructDef, notes: LabelNote[]): ConfigObject {
   const object = emptyObject();
-  for (const child of node.children) {
-    const field = child.field;
+  for (let child = node.first; child; child = child.next) {
+    const field = findFoldedField(struct, child.folded);
     if (!field) continue;
-    if (child.disabled) {
-      if (field.label === 'ignore') noteNotSettable(child, field, notes);
+    if (field.label === 'ignore') {
+      noteNotSettable(child, field, notes);
       continue;
     }
+    if ((field.type.kind === 'struct' || field.type.kind === 'map') && switchedOff(child, field)) continue;
     const value = fillValue(child, field.type, notes);
     if (value !== undefined) object[field.name] = value;
   }
@@ -139,8 +143,9 @@ function noteNotSettable(node: LabelNode, field: FieldDef, notes: LabelNote[]): 
   const labels: string[] = [];
   while (stack.length > 0) {
     const next = stack.pop() as LabelNode;
-    if (next.ends) labels.push(...next.ends);
-    stack.push(...next.children);
+    if (typeof next.ends === 'string') labels.push(next.ends);
+    else if (next.ends) labels.push(...next.ends);
+    for (let child = next.first; child; child = child.next) stack.push(child);
   }
   for (const label of labels.sort(compareCodePoints)) notes.push({ kind: 'not-settable', label, message });
 }
@@ -148,22 +153,25 @@ function noteNotSettable(node: LabelNode, field: FieldDef, notes: LabelNote[]): 
 function fillValue(node: LabelNode, type: FieldType, notes: LabelNote[]): ConfigValue | undefined {
   switch (type.kind) {
     case 'scalar':
-      return parseScalar(node.value, type.scalar, node.valueLabel);
+      return parseScalar(node.value, type.scalar, valueLabel(node));
     case 'list':
       // An empty value leaves the list unset; items are trimmed.
       if (node.value === '') return undefined;
-      return parseList(node.value, type.scalar, node.valueLabel);
+      return parseList(node.value, type.scalar, valueLabel(node));
     case 'struct':
-      return fillStruct(node, notes);
-    case 'structList':
+      return fillStruct(node, type.struct, notes);
+    case 'structList': {
       if (type.singular) {
-        if (node.children.length === 0) throw new DecodeError(`invalid slice: node ${node.name}`, node.label);
-        return [fillStruct(node, notes)];
+        if (!node.first) throw new DecodeError(`invalid slice: node ${node.name}`, node.label);
+        return [fillStruct(node, type.struct, notes)];
       }
-      return node.children.map((element) => fillStruct(element, notes));
+      const list: ConfigValue[] = [];
+      for (let element = node.first; element; element = element.next) list.push(fillStruct(element, type.struct, notes));
+      return list;
+    }
     case 'map': {
       const map = emptyMap();
-      for (const entry of node.children) {
+      for (let entry = node.first; entry; entry = entry.next) {
         const value = type.value.kind === 'raw' ? fillRawMap(entry) : fillValue(entry, type.value, notes);
         if (value !== undefined) map[entry.name] = value;
       }
