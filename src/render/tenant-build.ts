@@ -136,8 +136,10 @@ function routeContainer(
     sink.info('container-unhealthy', `not routed: health is ${container.health}`, where);
     return undefined;
   }
-  if (!withinLabelLimits(container, sink)) return undefined;
-  const docker = decodeLabelsInto(labels, DockerLabels, DOCKER_PREFIXES);
+  // The labels' keys, listed once for the limits, the Docker labels and the auto-route check.
+  const keys = Object.keys(labels);
+  if (!withinLabelLimits(container, keys, sink)) return undefined;
+  const docker = decodeLabelsInto(labels, DockerLabels, DOCKER_PREFIXES, keys);
   if (!docker.ok) {
     sink.error('label-decode', `container skipped: ${docker.error}`, docker.label === undefined ? where : { ...where, label: docker.label });
     return undefined;
@@ -153,7 +155,7 @@ function routeContainer(
       sink.info('auto-routes-off', 'not routed: auto-routes are switched off and traefik.enable is not true', where);
       return undefined;
     }
-    if (Object.keys(labels).some((label) => /^traefik\.(http|tcp|udp)\./i.test(label))) {
+    if (keys.some((label) => /^traefik\.(http|tcp|udp)\./i.test(label))) {
       sink.warning('traefik-labels-ignored', 'traefik.* labels are ignored without traefik.enable=true; the container gets an auto-route', where);
     }
     const config = buildAutoRoute(container, tenant.id, options, sink);
@@ -173,24 +175,24 @@ function routeContainer(
 const READ_LABEL = /^(?:traefik|rediacc)\./i;
 
 /** The bounds of model/limits.ts on the labels route-server reads; beyond them the container is skipped. */
-function withinLabelLimits(container: ContainerSnapshot, sink: DiagnosticSink): boolean {
-  const read: string[] = [];
+function withinLabelLimits(container: ContainerSnapshot, keys: readonly string[], sink: DiagnosticSink): boolean {
+  let read = 0;
   let fits = true;
-  for (const key of Object.keys(container.labels)) {
+  for (const key of keys) {
     if (!READ_LABEL.test(key)) continue;
-    read.push(key);
+    read++;
     if (fits && !withinBounds(key, container.labels[key] as string)) fits = false;
   }
-  // Almost every container is within bounds: the sorted pass below only names the first offender.
-  if (fits && read.length <= MAX_LABELS_PER_CONTAINER) return true;
+  // Almost every container is within bounds: only then are the labels read listed, sorted, to name the first offender.
+  if (fits && read <= MAX_LABELS_PER_CONTAINER) return true;
   const skip = (code: DiagnosticCode, message: string, label?: string) => {
     sink.error(code, `container skipped: ${message}`, label === undefined ? { container: container.name } : { container: container.name, label });
     return false;
   };
-  if (read.length > MAX_LABELS_PER_CONTAINER) {
-    return skip('labels-too-many', `it has ${read.length} traefik.*/rediacc.* labels, route-server accepts at most ${MAX_LABELS_PER_CONTAINER}`);
+  if (read > MAX_LABELS_PER_CONTAINER) {
+    return skip('labels-too-many', `it has ${read} traefik.*/rediacc.* labels, route-server accepts at most ${MAX_LABELS_PER_CONTAINER}`);
   }
-  for (const key of read.sort(compareCodePoints)) {
+  for (const key of keys.filter((label) => READ_LABEL.test(label)).sort(compareCodePoints)) {
     const segments = key.split('.').length;
     if (segments > MAX_LABEL_KEY_SEGMENTS) {
       return skip('label-key-too-deep', `the label key has ${segments} segments, route-server accepts at most ${MAX_LABEL_KEY_SEGMENTS}`, clipLabel(key));

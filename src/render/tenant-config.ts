@@ -8,7 +8,7 @@ import { SECTION_STRUCTS } from '../traefik/fields/configuration.ts';
 import { findField, type StructDef } from '../traefik/fields/table.ts';
 import { semanticallyEqual } from '../traefik/semantic-equality.ts';
 import type { TenantChecks } from './tenant-checks.ts';
-import { compareCodePoints } from '../model/ordering.ts';
+import { compareCodePoints, sortInPlace } from '../model/ordering.ts';
 
 /** The sections a tenant's resources live in, in the order output and checks visit them. */
 export const SECTIONS = Object.keys(SECTION_STRUCTS) as (keyof typeof SECTION_STRUCTS)[];
@@ -63,10 +63,10 @@ export interface ContainerConfig {
  * services merge servers. Those that differ are refused through `checks`.
  */
 export function mergeContainers(items: readonly ContainerConfig[], checks: TenantChecks, into: TenantConfig = checks.config): void {
-  const conflicts = new Map<string, { section: Section; name: string }>();
-  const ordered = [...items].sort((a, b) => compareCodePoints(a.key, b.key));
-  const serverIds = new WeakMap<ConfigObject, Set<string>>();
-  for (const item of ordered) {
+  // Made when a second container defines a name: most tenants' containers share none.
+  let conflicts: Map<string, { section: Section; name: string }> | undefined;
+  let serverIds: WeakMap<ConfigObject, Set<string>> | undefined;
+  for (const item of sortInPlace(items.slice(), byKey)) {
     // SECTION_PATHS runs top by top (http, tcp, udp, tls): each top is looked up once.
     let lastTop: string | undefined;
     let topObject: ConfigObject | undefined;
@@ -86,11 +86,19 @@ export function mergeContainers(items: readonly ContainerConfig[], checks: Tenan
           continue;
         }
         existing.origins.push(item.container);
-        if (!tryMerge(section, existing.value, value, serverIds)) conflicts.set(`${section}\u0000${name}`, { section, name });
+        serverIds ??= new WeakMap();
+        if (!tryMerge(section, existing.value, value, serverIds)) {
+          conflicts ??= new Map();
+          conflicts.set(`${section}\u0000${name}`, { section, name });
+        }
       }
     }
   }
-  for (const { section, name } of conflicts.values()) checks.refuseConflict(into, section, name);
+  if (conflicts) for (const { section, name } of conflicts.values()) checks.refuseConflict(into, section, name);
+}
+
+function byKey(a: ContainerConfig, b: ContainerConfig): number {
+  return compareCodePoints(a.key, b.key);
 }
 
 /**

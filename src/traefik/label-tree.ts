@@ -50,16 +50,22 @@ export class DecodeError extends Error {
   }
 }
 
-/** Keys Traefik's decoder looks at, in its order (Go sorts strings bytewise, i.e. by code point). */
+/**
+ * Keys Traefik's decoder looks at, in its order (Go sorts strings bytewise, i.e. by code point).
+ * `keys` are the labels' own keys, when the caller has them already.
+ */
 export function decodedLabelKeys(
   labels: Readonly<Record<string, string>>,
   prefixes: readonly string[],
+  keys: readonly string[] = Object.keys(labels),
 ): string[] {
   const matcher = prefixMatcher(prefixes);
-  return sortInPlace(
-    Object.keys(labels).filter((key) => matcher.test(key)),
-    compareCodePoints,
-  );
+  // Counted first, then copied into a list of that size: a list that grows by push reserves 17 slots.
+  let count = 0;
+  for (let i = 0; i < keys.length; i++) if (matcher.test(keys[i] as string)) count++;
+  const decoded = new Array<string>(count);
+  for (let i = 0, at = 0; at < count; i++) if (matcher.test(keys[i] as string)) decoded[at++] = keys[i] as string;
+  return sortInPlace(decoded, compareCodePoints);
 }
 
 const prefixMatchers = new Map<string, RegExp>();
@@ -85,10 +91,9 @@ function prefixMatcher(prefixes: readonly string[]): RegExp {
   return matcher;
 }
 
-/** The labels' node tree, or nothing when no label is under the prefixes. */
-export function buildTree(labels: Readonly<Record<string, string>>, prefixes: readonly string[]): LabelNode | undefined {
+/** The node tree of `keys`, labels Traefik decodes in its order (decodedLabelKeys); nothing when there are none. */
+export function buildTree(labels: Readonly<Record<string, string>>, keys: readonly string[]): LabelNode | undefined {
   let root: LabelNode | undefined;
-  const keys = decodedLabelKeys(labels, prefixes);
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k] as string;
     const { parts, folded } = keyPath(key);
@@ -143,7 +148,7 @@ function childNamed(node: LabelNode, name: string, folded: string, label: string
 }
 
 /** A key's segments as written and case-folded. */
-interface KeyPath {
+export interface KeyPath {
   readonly parts: readonly string[];
   readonly folded: readonly string[];
 }
@@ -155,7 +160,8 @@ const MAX_KEPT_PATHS = 20_000;
 const MAX_KEPT_KEY_LENGTH = 512;
 const keptPaths = new Map<string, KeyPath>();
 
-function keyPath(key: string): KeyPath {
+/** The key's segments; a key Traefik would refuse throws its DecodeError. */
+export function keyPath(key: string): KeyPath {
   const kept = keptPaths.get(key);
   if (kept) return kept;
   const parts = splitKey(key);

@@ -10,7 +10,7 @@ import { Configuration } from './fields/configuration.ts';
 import { findFoldedField, foldCase, type FieldDef, type FieldType, type ScalarKind, type StructDef } from './fields/table.ts';
 import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
 import { fillRawMap } from './label-raw-map.ts';
-import { buildTree, DecodeError, valueLabel, type LabelNode } from './label-tree.ts';
+import { buildTree, DecodeError, decodedLabelKeys, keyPath, valueLabel, type LabelNode } from './label-tree.ts';
 import { compareCodePoints } from '../model/ordering.ts';
 
 /** Prefixes Traefik decodes (case-insensitive); every other label is ignored silently. */
@@ -35,14 +35,23 @@ export function decodeLabels(labels: Readonly<Record<string, string>>): LabelDec
   return decodeLabelsInto(labels, Configuration, DECODED_PREFIXES);
 }
 
-/** The same decoder over another root struct and label prefixes (e.g. `traefik.enable`, `traefik.docker.`). */
+/**
+ * The same decoder over another root struct and label prefixes (e.g. `traefik.enable`, `traefik.docker.`).
+ * `keys` are the labels' own keys, when the caller has them already.
+ */
 export function decodeLabelsInto(
   labels: Readonly<Record<string, string>>,
   root: StructDef,
   prefixes: readonly string[],
+  keys?: readonly string[],
 ): LabelDecode {
   try {
-    const tree = buildTree(labels, prefixes);
+    const decoded = decodedLabelKeys(labels, prefixes, keys);
+    if (decoded.length === 1) {
+      const direct = decodeRootScalar(labels, decoded[0] as string, root);
+      if (direct) return direct;
+    }
+    const tree = buildTree(labels, decoded);
     if (!tree) return { ok: true, config: emptyObject(), notes: [] };
     const notes: LabelNote[] = [];
     checkStruct(tree, root, notes);
@@ -53,6 +62,21 @@ export function decodeLabelsInto(
     }
     throw error;
   }
+}
+
+/**
+ * A lone label naming a scalar field of the root (`traefik.enable`: on most containers the only
+ * label of the Docker provider's own), decoded without its two-node tree, to the same result;
+ * undefined for any other label.
+ */
+function decodeRootScalar(labels: Readonly<Record<string, string>>, key: string, root: StructDef): LabelDecode | undefined {
+  const { parts, folded } = keyPath(key);
+  if (parts.length !== 2) return undefined;
+  const field = findFoldedField(root, folded[1] as string);
+  if (!field || field.type.kind !== 'scalar' || field.label !== 'normal') return undefined;
+  const config = emptyObject();
+  config[field.name] = parseScalar(labels[key] ?? '', field.type.scalar, key);
+  return { ok: true, config, notes: [] };
 }
 
 // ---- pass 1: the node tree against the table (paerser nodes_metadata.go) ------------------
@@ -186,6 +210,8 @@ function fillValue(node: LabelNode, type: FieldType, notes: LabelNote[]): Config
 }
 
 function parseList(text: string, scalar: ScalarKind, label: string): ConfigValue[] {
+  // Most lists have one item: split only the others.
+  if (!text.includes(',')) return [parseScalar(text.trim(), scalar, label)];
   const items = text.split(',');
   const values = new Array<ConfigValue>(items.length);
   for (let i = 0; i < items.length; i++) values[i] = parseScalar((items[i] as string).trim(), scalar, label);
