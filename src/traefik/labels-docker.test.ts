@@ -1,13 +1,13 @@
 // The Docker provider's own labels (`traefik.enable`, `traefik.docker.*`) through the label
-// decoder. A lone `traefik.enable` (most containers' only such label) is decoded without building
-// its tree: these cases pin that it decodes exactly as the tree does.
+// decoder. A lone `traefik.enable` (most containers' only such label) is decoded without the node
+// tree (label-direct.ts), other spellings through it: these cases pin that both agree.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { toJsonValue } from './config.ts';
 import { DockerLabels } from './fields/configuration.ts';
-import { decodeLabelsInto, type LabelDecode } from './labels.ts';
+import { decodeLabelsInto, decodeLabelsWithTree, type LabelDecode } from './labels.ts';
 
 const DOCKER_PREFIXES: readonly string[] = ['traefik.docker.', 'traefik.enable'];
 
@@ -46,7 +46,7 @@ test('a lone Docker label that is not a scalar of the root fails as Traefik fail
 });
 
 test('property: a second Docker label changes only its own field, whatever the first label looks like', () => {
-  // The first label alone takes the lone-label path; with traefik.docker.network beside it, the tree.
+  // `traefik.enable` takes the direct pass, alone or beside traefik.docker.network; other spellings the tree.
   const spelling = fc.constantFrom('traefik.enable', 'traefik.Enable', 'traefik.ENABLE', 'traefik.enablE', 'TRAEFIK.enable', 'traefik.enable.x', 'traefik.enable[0]', 'traefik.enable..x', 'traefik.enableD');
   const value = fc.oneof(fc.constantFrom('true', 'false', 'TRUE', 'T', 'f', '0', '1', '', ' true', 'yes'), fc.string({ maxLength: 5 }));
   fc.assert(
@@ -62,6 +62,19 @@ test('property: a second Docker label changes only its own field, whatever the f
       assert.deepEqual(network, { network: 'front' });
       assert.deepEqual(rest, toJsonValue(alone.config));
       assert.deepEqual(withNetwork.notes, alone.notes);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('property: Docker label sets decode as the node tree decodes them', () => {
+  const key = fc.constantFrom('traefik.enable', 'traefik.Enable', 'traefik.docker.network', 'traefik.docker.Network', 'traefik.docker.lbswarm', 'traefik.docker.allownonrunning', 'traefik.docker.x', 'traefik.swarm.network', 'traefik.enable.x');
+  const value = fc.constantFrom('true', 'false', 'True', '', 'front', 'yes');
+  fc.assert(
+    fc.property(fc.dictionary(key, value, { maxKeys: 4 }), (labels) => {
+      const decoded = decodeLabelsInto(labels, DockerLabels, DOCKER_PREFIXES);
+      const tree = decodeLabelsWithTree(labels, DockerLabels, DOCKER_PREFIXES);
+      assert.deepEqual(decoded.ok ? { config: toJsonValue(decoded.config), notes: decoded.notes } : decoded, tree.ok ? { config: toJsonValue(tree.config), notes: tree.notes } : tree);
     }),
     { numRuns: 300 },
   );

@@ -3,14 +3,17 @@
 // against the table (unknown fields, standalone elements) → filled (comma lists, indexed struct
 // lists, the singular `server`, bool/int/duration parsing). Any error skips the whole container,
 // as in Traefik. Fields Traefik tags `label:"-"` are checked like any other but never filled: their
-// labels are accepted and ignored, each reported in a note.
+// labels are accepted and ignored, each reported in a note. Most label sets (no case twins, no
+// indexes, no error, no note) are filled straight from their sorted keys (label-direct.ts), to
+// the result the tree gives.
 
 import { emptyMap, emptyObject, type ConfigObject, type ConfigValue } from './config.ts';
 import { Configuration } from './fields/configuration.ts';
 import { findFoldedField, foldCase, type FieldDef, type FieldType, type ScalarKind, type StructDef } from './fields/table.ts';
-import { parseGoBool, parseGoDuration, parseGoInt } from './go-scalars.ts';
+import { parseList, parseScalar } from './label-values.ts';
 import { fillRawMap } from './label-raw-map.ts';
-import { buildTree, DecodeError, decodedLabelKeys, keyPath, valueLabel, type LabelNode } from './label-tree.ts';
+import { decodeDirect } from './label-direct.ts';
+import { buildTree, DecodeError, decodedLabelKeys, valueLabel, type LabelNode } from './label-tree.ts';
 import { compareCodePoints } from '../model/ordering.ts';
 
 /** Prefixes Traefik decodes (case-insensitive); every other label is ignored silently. */
@@ -45,12 +48,26 @@ export function decodeLabelsInto(
   prefixes: readonly string[],
   keys?: readonly string[],
 ): LabelDecode {
+  return decodeWith(labels, root, prefixes, keys, true);
+}
+
+/** The decoder through the node tree alone: the reference the direct pass (label-direct.ts) is tested against. */
+export function decodeLabelsWithTree(labels: Readonly<Record<string, string>>, root: StructDef, prefixes: readonly string[]): LabelDecode {
+  return decodeWith(labels, root, prefixes, undefined, false);
+}
+
+function decodeWith(
+  labels: Readonly<Record<string, string>>,
+  root: StructDef,
+  prefixes: readonly string[],
+  keys: readonly string[] | undefined,
+  direct: boolean,
+): LabelDecode {
   try {
     const decoded = decodedLabelKeys(labels, prefixes, keys);
-    if (decoded.length === 1) {
-      const direct = decodeRootScalar(labels, decoded[0] as string, root);
-      if (direct) return direct;
-    }
+    // Most label sets need no tree; the others (and every error) go through it.
+    const config = direct && decoded.length > 0 ? decodeDirect(labels, decoded, root) : undefined;
+    if (config) return { ok: true, config, notes: [] };
     const tree = buildTree(labels, decoded);
     if (!tree) return { ok: true, config: emptyObject(), notes: [] };
     const notes: LabelNote[] = [];
@@ -62,21 +79,6 @@ export function decodeLabelsInto(
     }
     throw error;
   }
-}
-
-/**
- * A lone label naming a scalar field of the root (`traefik.enable`: on most containers the only
- * label of the Docker provider's own), decoded without its two-node tree, to the same result;
- * undefined for any other label.
- */
-function decodeRootScalar(labels: Readonly<Record<string, string>>, key: string, root: StructDef): LabelDecode | undefined {
-  const { parts, folded } = keyPath(key);
-  if (parts.length !== 2) return undefined;
-  const field = findFoldedField(root, folded[1] as string);
-  if (!field || field.type.kind !== 'scalar' || field.label !== 'normal') return undefined;
-  const config = emptyObject();
-  config[field.name] = parseScalar(labels[key] ?? '', field.type.scalar, key);
-  return { ok: true, config, notes: [] };
 }
 
 // ---- pass 1: the node tree against the table (paerser nodes_metadata.go) ------------------
@@ -206,38 +208,5 @@ function fillValue(node: LabelNode, type: FieldType, notes: LabelNote[]): Config
     case 'opaque':
       // Never filled: the only such field is tagged label:"-".
       return undefined;
-  }
-}
-
-function parseList(text: string, scalar: ScalarKind, label: string): ConfigValue[] {
-  // Most lists have one item: split only the others.
-  if (!text.includes(',')) return [parseScalar(text.trim(), scalar, label)];
-  const items = text.split(',');
-  const values = new Array<ConfigValue>(items.length);
-  for (let i = 0; i < items.length; i++) values[i] = parseScalar((items[i] as string).trim(), scalar, label);
-  return values;
-}
-
-function parseScalar(text: string, scalar: ScalarKind, label: string): ConfigValue {
-  switch (scalar) {
-    case 'string':
-      return text;
-    case 'bool': {
-      const parsed = parseGoBool(text);
-      if (!parsed.ok) throw new DecodeError(parsed.error, label);
-      return parsed.value;
-    }
-    case 'int': {
-      const parsed = parseGoInt(text);
-      if (!parsed.ok) throw new DecodeError(parsed.error, label);
-      return parsed.value;
-    }
-    case 'duration': {
-      const parsed = parseGoDuration(text);
-      if (!parsed.ok) throw new DecodeError(parsed.error, label);
-      // Kept as written ("10" is seconds, "1m30s" Go syntax): Traefik's file decoder reads the
-      // text with the same rule, and its published schema types durations as strings.
-      return text;
-    }
   }
 }
