@@ -64,6 +64,7 @@ test('twins, indexes, notes, errors and odd shapes are left to the tree', () => 
     { 'traefik.http.routers.r.rule.x': 'y' },
     { 'traefik.http.middlewares.m.plugin.p.a': '1' },
     { 'traefik.http.routers': 'x' },
+    { 'traefik.http.routers.web': 'x', 'traefik.http.routers.web-2.rule': 'a', 'traefik.http.routers.web.rule': 'b' },
   ];
   for (const labels of left) assert.equal(sameAsTree(labels), false, shape(labels));
 });

@@ -1,11 +1,13 @@
 // Most containers' labels decoded without the node tree (label-tree.ts), to the same result.
 // When no two labels differ only in case on the way (twins) and no segment is an index, the
-// tree's nodes are the keys' prefixes, each node's labels are contiguous in sorted order (a key
-// ending at a node first), and the tree's depth-first order is the sorted order: the sorted keys
-// are filled in one pass, keeping only the path of the current key. Whatever this pass is not
-// sure of gives undefined, and the caller decodes with the tree, which stays the reference: an
-// error of any kind, a note (a block switched off, a `label:"-"` field), an index, a twin, a
-// field name not written in lower case, a raw map, a scalar with children.
+// tree's nodes are the keys' prefixes, and in sorted order a node's labels follow each other (a
+// key ending at the node first), but for siblings named the node's name and a character sorting
+// before '.' (`web`, `web-2.rule`, `web.rule`). So the tree's depth-first order is the sorted
+// order, and the sorted keys are filled in one pass, keeping only the path of the current key.
+// Whatever this pass is not sure of gives undefined, and the caller decodes with the tree, which
+// stays the reference: an error of any kind, a note (a block switched off, a `label:"-"` field),
+// an index, a twin, a node met again, a field name not written in lower case, a raw map, a
+// scalar with children.
 
 import { emptyMap, emptyObject, own, type ConfigObject } from './config.ts';
 import { findFoldedField, foldCase, type FieldDef, type FieldType, type StructDef } from './fields/table.ts';
@@ -99,12 +101,13 @@ function enter(frame: Frame, parent: Frame, name: string, folded: string, value:
     // A field name in another case could have a twin, which this pass would not see.
     if (name !== folded) return false;
     const field = findFoldedField(parent.struct as StructDef, folded);
-    if (!field || field.label === 'ignore') return false;
+    if (!field || field.label === 'ignore' || own(out, field.name) !== undefined) return false;
     return enterField(frame, out, field, value, key);
   }
   if (parent.kind === 'leaf') return false;
-  // A map entry keeps its name as written: a twin is an earlier entry of the same folded name.
-  if (parent.foldedEntry === folded) return false;
+  // A map entry keeps its name as written: a twin is an earlier entry of the same folded name,
+  // and an entry already there is a node met again.
+  if (parent.foldedEntry === folded || own(out, name) !== undefined) return false;
   if (name !== folded) {
     if (parent.foldedEntry !== undefined || own(out, folded) !== undefined) return false;
     parent.foldedEntry = folded;
