@@ -56,6 +56,9 @@ export function decodeLabelsWithTree(labels: Readonly<Record<string, string>>, r
   return decodeWith(labels, root, prefixes, undefined, false);
 }
 
+/** Most decodes note nothing: they share one empty list. */
+const NO_NOTES: readonly LabelNote[] = Object.freeze([]);
+
 function decodeWith(
   labels: Readonly<Record<string, string>>,
   root: StructDef,
@@ -67,9 +70,9 @@ function decodeWith(
     const decoded = decodedLabelKeys(labels, prefixes, keys);
     // Most label sets need no tree; the others (and every error) go through it.
     const config = direct && decoded.length > 0 ? decodeDirect(labels, decoded, root) : undefined;
-    if (config) return { ok: true, config, notes: [] };
+    if (config) return { ok: true, config, notes: NO_NOTES };
     const tree = buildTree(labels, decoded);
-    if (!tree) return { ok: true, config: emptyObject(), notes: [] };
+    if (!tree) return { ok: true, config: emptyObject(), notes: NO_NOTES };
     const notes: LabelNote[] = [];
     checkStruct(tree, root, notes);
     return { ok: true, config: fillStruct(tree, root, notes), notes };
