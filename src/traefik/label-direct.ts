@@ -39,8 +39,11 @@ export function decodeDirect(labels: Readonly<Record<string, string>>, keys: rea
   const top = frameAt(0);
   top.kind = 'struct';
   top.struct = root;
+  top.entry = undefined;
   top.out = config;
   top.needsChildren = false;
+  top.hasChildren = false;
+  top.foldedEntry = undefined;
   let path: readonly string[] = [];
   try {
     for (let k = 0; k < keys.length; k++) {
