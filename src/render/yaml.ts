@@ -232,10 +232,11 @@ function escapeCharacter(character: string): string {
 
 // A lone UTF-16 surrogate has no UTF-8 form, and yaml.v3 refuses its `\u` escape too.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
 
 function wellFormed(text: string): string {
-  // The common case first: most strings have no surrogate at all.
-  return /[\uD800-\uDFFF]/.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text;
+  // The common case first: most strings have no surrogate at all (a regexp literal here would be a new object every call).
+  return ANY_SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text;
 }
 
 // ---------------------------------------------------------------------------------------------
