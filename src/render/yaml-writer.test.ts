@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
+import { emptyMap, emptyObject } from '../traefik/config.ts';
 import { writeYaml } from './yaml.ts';
+import { type Scalars, writeBlockYaml } from './yaml-writer.ts';
 
 const text = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }),
@@ -64,5 +66,46 @@ describe('writeBlockYaml', () => {
       }),
       { numRuns: 3000, seed: 13 },
     );
+  });
+
+  /** Built as the render builds them: fields objects (keys often already in order) and hash-table maps of tenants' names. */
+  const fields = (entries: [string, unknown][]) => Object.assign(emptyObject(), Object.fromEntries(entries));
+  const names = (entries: [string, unknown][]) => Object.assign(emptyMap(), Object.fromEntries(entries));
+  const nested = (depth: number, leaf: unknown): unknown => (depth === 0 ? leaf : { k: nested(depth - 1, leaf) });
+  const cases: ReadonlyArray<readonly [name: string, config: object, comments?: string[]]> = [
+    ['keys already in order', fields([['entryPoints', ['web']], ['rule', 'Host(`a`)'], ['service', 's'], ['tls', fields([['certResolver', 'le']])]])],
+    ['keys out of order', fields([['tls', {}], ['service', 's'], ['rule', 'r'], ['entryPoints', []]])],
+    ['keys of a map without a prototype', names([['web-2816', { service: 'web' }], ['api-2816', { service: 'api' }], ['db', {}]])],
+    ['keys that are array indexes (enumerated first, in numeric order)', { b: 1, 10: 2, 9: 3, A: 4, '01': 5, 4294967295: 6 }],
+    ['keys that need quotes, in order and not', { m: { '"': 1, '-x': 2, 'a b': 3, é: 4 }, n: { true: 1, No: 2, '{{x}}': 3, '': 4, '42': 5 } }],
+    ['an own __proto__ key', JSON.parse('{"__proto__": {"a": 1}, "b": [{"__proto__": 2}]}') as object],
+    ['lists of maps in lists', { a: [[{ b: 1, a: [{ c: {} }] }], [[], {}], [[[1, 'x']]], [{ z: [[{ y: 'v' }]] }]] }],
+    ['empty collections in lists and maps', { a: [[], {}, [[]], [{}]], b: {}, c: [] }],
+    ['a map nested as deep as written directly', nested(64, { v: 1 }) as object],
+    ['a map nested deeper', nested(65, { v: 1 }) as object],
+    ['an empty map and list at the deepest level', nested(64, { m: {}, l: [] }) as object],
+    ['values beyond ASCII and controls', { a: 'é😀\u2028\u0085\u007f', b: ['\t', '\u202e', 'x\ufeff'] }],
+    ['a lone surrogate in a comment', { a: 1 }, ['x\ud800y', 'é — ok']],
+    ['an empty configuration under a header', {}, ['one', '', 'two']],
+  ];
+  for (const [name, value, lines = []] of cases) {
+    it(`writes the package's bytes for ${name}`, () => {
+      for (const templated of [true, false]) assert.equal(writeYaml(value, lines, templated, true), writeYaml(value, lines, templated, false));
+    });
+  }
+
+  it('writes those shapes itself (the package is not asked)', () => {
+    const scalars: Scalars = { plain: (text) => /^[a-z]\w*$/i.test(text), quoted: (text) => JSON.stringify(text).slice(1, -1) };
+    for (const [name, value, lines = []] of cases) {
+      if (name === 'a map nested deeper' || name.includes('lone surrogate')) continue;
+      assert.notEqual(writeBlockYaml(value, lines, scalars), undefined, name);
+    }
+    assert.equal(writeBlockYaml(nested(65, { v: 1 }) as object, [], scalars), undefined, 'past the depth it writes itself');
+  });
+
+  it('writes a file far larger than its buffer, and smaller ones after it', () => {
+    const large = { a: 'x'.repeat(600_000), b: ['é'.repeat(70_000), { c: 'y'.repeat(9000) }] };
+    const small = { d: ['z', 'é'], e: 1 };
+    for (const value of [small, large, small, { f: 'w'.repeat(20_000) }, small]) assert.equal(writeYaml(value, ['h — x'], true, true), writeYaml(value, ['h — x'], true, false));
   });
 });

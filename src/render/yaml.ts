@@ -4,7 +4,7 @@
 
 import { Document, type ScalarTag, type Tags } from 'yaml';
 import { compareCodePoints } from '../model/ordering.ts';
-import { isPlainObject, writeBlockYaml, type YamlTree } from './yaml-writer.ts';
+import { isPlainObject, type Scalars, writeBlockYaml, type YamlTree } from './yaml-writer.ts';
 
 export interface FragmentHeader {
   /** Daemon (network id) the fragment belongs to. */
@@ -41,7 +41,7 @@ export function serializeUntemplated(config: object, comment?: string): string {
 /** The `yaml` package's own writer for what writeBlockYaml leaves to it; `direct: false` always (tests compare the two). */
 export function writeYaml(config: object, commentLines: readonly string[], templated = true, direct = true): string {
   if (!isPlainObject(config)) throw invalidConfig('config', describe(config), 'a plain object');
-  const written = direct ? writeBlockYaml(config, commentLines, (text) => yamlString(wellFormed(text), templated)) : undefined;
+  const written = direct ? writeBlockYaml(config, commentLines, templated ? TEMPLATED_SCALARS : UNTEMPLATED_SCALARS) : undefined;
   if (written !== undefined) return written;
   // The long way: a tree for the package, checked on the way (what is invalid is named here).
   let tree: Map<string, YamlTree>;
@@ -197,13 +197,21 @@ function replaceStringTag(tags: Tags, replacement: ScalarTag): Tags {
 // Plain only when no YAML 1.1, 1.2 or yaml.v3 reading can make it anything but this string:
 // starts with a letter, no indicators, and not a word that resolves to a bool or null.
 const PLAIN_SAFE = /^[A-Za-z][A-Za-z0-9_./-]*$/;
-const RESERVED_WORDS = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n', 'null']);
+const RESERVED_WORD = /^(?:true|false|yes|no|on|off|y|n|null)$/i;
 
 function yamlString(text: string, templated = true): string {
-  // Every reserved word is at most five letters: longer names are not lower-cased to check.
-  if (PLAIN_SAFE.test(text) && (text.length > 5 || !RESERVED_WORDS.has(text.toLowerCase()))) return text;
-  return doubleQuoted(templated ? escapeGoTemplate(text) : text);
+  return isPlain(text) ? text : doubleQuoted(templated ? escapeGoTemplate(text) : text);
 }
+
+function isPlain(text: string): boolean {
+  // Every reserved word is at most five letters: longer names are not tested.
+  return PLAIN_SAFE.test(text) && (text.length > 5 || !RESERVED_WORD.test(text));
+}
+
+// The same rules for the direct writer, which writes the quotes itself. A plain string is ASCII, so
+// making it well-formed first would change nothing.
+const TEMPLATED_SCALARS: Scalars = { plain: isPlain, quoted: (text) => escapeQuoted(escapeGoTemplate(wellFormed(text))) };
+const UNTEMPLATED_SCALARS: Scalars = { plain: isPlain, quoted: (text) => escapeQuoted(wellFormed(text)) };
 
 /** Prints `{{` through a raw-string action: no quotes or backslashes, so YAML quoting leaves it whole. */
 function escapeGoTemplate(text: string): string {
@@ -220,7 +228,12 @@ const NAMED_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\
 
 /** A one-line double-quoted scalar using only escapes yaml.v3 knows (`\x`, `\u`, `\t`, `\n`, `\r`, `\"`, `\\`). */
 function doubleQuoted(text: string): string {
-  return `"${text.replace(TO_ESCAPE, escapeCharacter)}"`;
+  return `"${escapeQuoted(text)}"`;
+}
+
+/** What goes between the quotes. */
+function escapeQuoted(text: string): string {
+  return text.replace(TO_ESCAPE, escapeCharacter);
 }
 
 function escapeCharacter(character: string): string {
