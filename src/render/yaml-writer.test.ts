@@ -1,6 +1,8 @@
 // The direct writer must give the `yaml` package's bytes: on random configurations (any key, any
 // string, integers, floats, bigints, booleans, lists in lists, empty collections) and headers,
-// both ways of writing agree, for the templated files and for the untemplated documents.
+// both ways of writing agree, for the templated files and for the untemplated documents; and on
+// the shapes the writer has ways of its own for (keys already in order, maps without a prototype,
+// collections in lists, the depth limit, a file larger than its buffer).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -85,7 +87,7 @@ describe('writeBlockYaml', () => {
     ['a map nested deeper', nested(65, { v: 1 }) as object],
     ['an empty map and list at the deepest level', nested(64, { m: {}, l: [] }) as object],
     ['values beyond ASCII and controls', { a: 'é😀\u2028\u0085\u007f', b: ['\t', '\u202e', 'x\ufeff'] }],
-    ['a lone surrogate in a comment', { a: 1 }, ['x\ud800y', 'é — ok']],
+    ['a lone surrogate and a dash in comments', { a: 1 }, ['x\ud800y', 'é — ok']],
     ['an empty configuration under a header', {}, ['one', '', 'two']],
   ];
   for (const [name, value, lines = []] of cases) {
@@ -97,7 +99,7 @@ describe('writeBlockYaml', () => {
   it('writes those shapes itself (the package is not asked)', () => {
     const scalars: Scalars = { plain: (text) => /^[a-z]\w*$/i.test(text), quoted: (text) => JSON.stringify(text).slice(1, -1) };
     for (const [name, value, lines = []] of cases) {
-      if (name === 'a map nested deeper' || name.includes('lone surrogate')) continue;
+      if (name === 'a map nested deeper') continue;
       assert.notEqual(writeBlockYaml(value, lines, scalars), undefined, name);
     }
     assert.equal(writeBlockYaml(nested(65, { v: 1 }) as object, [], scalars), undefined, 'past the depth it writes itself');
