@@ -222,7 +222,7 @@ export class IncrementalRender {
 
   #outcomeOf(build: TenantBuild, keptBuild: TenantBuild, cross: CrossTenantOutcome, context: TenantBuildContext, failures: RenderFailures): Outcome | undefined {
     const id = build.daemon.id;
-    const assembled = failures.isolated(id, () => assembleBuild(build, context.allowRefs, this.builds));
+    const assembled = failures.isolated(id, () => assembleBuild(build, this.builds));
     if (failures.failed.size > 0) return undefined;
     const last = this.#outcomes.get(id)?.fragment;
     let fragment: Fragment | undefined;

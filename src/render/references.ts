@@ -52,6 +52,20 @@ export function qualify(name: string): string {
   return name.includes('@') ? name : `${name}@file`;
 }
 
+/**
+ * The tenant's own definition a reference names (written `name` or `name@file`), or undefined. No
+ * string is made for the usual reference, a bare own name: every reference of every render asks.
+ */
+function ownTarget(reference: string, target: Target, config: TenantConfig): string | undefined {
+  const ownNames = target in config ? config[target as Section] : undefined;
+  if (ownNames === undefined || ownNames.size === 0) return undefined;
+  const at = reference.indexOf('@');
+  if (at < 0) return reference !== '' && ownNames.has(reference) ? reference : undefined;
+  if (at !== reference.length - '@file'.length || !reference.endsWith('@file')) return undefined;
+  const local = reference.slice(0, at);
+  return ownNames.has(local) ? local : undefined;
+}
+
 /** `refused`: the tenant's record of refusals, to say "which was refused"; none when renaming. */
 export function resolveReference(
   reference: string,
@@ -61,11 +75,11 @@ export function resolveReference(
   refused: TenantChecks | undefined,
 ): Resolution {
   if (reference === '') return { kind: 'refused', reason: 'an empty reference' };
-  const ownNames = target in config ? config[target as Section] : undefined;
+  const name = ownTarget(reference, target, config);
+  if (name !== undefined) return { kind: 'own', name };
   const at = reference.indexOf('@');
   const local = at < 0 ? reference : reference.slice(0, at);
   const provider = at < 0 ? 'file' : reference.slice(at + 1);
-  if (provider === 'file' && ownNames?.has(local)) return { kind: 'own', name: local };
   // Traefik's default TLS options are everyone's.
   if (target === 'tls.options' && reference === 'default') return { kind: 'allowed', ref: reference };
   const qualified = qualify(reference);
@@ -142,12 +156,23 @@ function firstRefusal(
   checks: TenantChecks,
 ): { reason: string; labelPath: string } | undefined {
   for (const field of fields) {
-    for (const reference of referencesAt(value, field)) {
-      const resolution = resolveReference(reference, field.target, checks.config, checks.context.allowRefs, checks);
-      if (resolution.kind === 'refused') return { reason: resolution.reason, labelPath: field.path.join('.') };
-    }
+    // The field read in place, no list of its references made: every resource passes here.
+    let node: ConfigObject | undefined = value;
+    for (const key of field.parent) node = ownObject(node, key);
+    const leaf = own(node, field.leaf);
+    let reason: string | undefined;
+    if (!field.list) reason = refusalOf(leaf, field.target, checks);
+    else if (Array.isArray(leaf)) for (let i = 0; i < leaf.length && reason === undefined; i++) reason = refusalOf(leaf[i], field.target, checks);
+    if (reason !== undefined) return { reason, labelPath: field.path.join('.') };
   }
   return undefined;
+}
+
+/** Why a reference is refused; undefined when it resolves, or is no reference (not a string). */
+function refusalOf(reference: ConfigValue | undefined, target: Target, checks: TenantChecks): string | undefined {
+  if (typeof reference !== 'string' || ownTarget(reference, target, checks.config) !== undefined) return undefined;
+  const resolution = resolveReference(reference, target, checks.config, checks.context.allowRefs, checks);
+  return resolution.kind === 'refused' ? resolution.reason : undefined;
 }
 
 /** Rewrites own references to their final names (`name` → `name-{id}`), leaving allowed ones as written. */
@@ -155,7 +180,6 @@ export function renameReferences(
   section: Section,
   value: ConfigObject,
   config: TenantConfig,
-  allowRefs: ReadonlySet<string>,
   rename: (name: string) => string,
 ): void {
   for (const field of REFERENCE_FIELDS[section] ?? []) {
@@ -168,14 +192,14 @@ export function renameReferences(
       const renamed = new Array<ConfigValue>(current.length);
       for (let i = 0; i < current.length; i++) {
         const item = current[i] as ConfigValue;
-        renamed[i] = typeof item === 'string' ? renamedReference(item, field.target, config, allowRefs, rename) : item;
+        renamed[i] = typeof item === 'string' ? renamedReference(item, field.target, config, rename) : item;
       }
       node[key] = renamed;
-    } else if (typeof current === 'string') node[key] = renamedReference(current, field.target, config, allowRefs, rename);
+    } else if (typeof current === 'string') node[key] = renamedReference(current, field.target, config, rename);
   }
 }
 
-function renamedReference(reference: string, target: Target, config: TenantConfig, allowRefs: ReadonlySet<string>, rename: (name: string) => string): string {
-  const resolution = resolveReference(reference, target, config, allowRefs, undefined);
-  return resolution.kind === 'own' ? rename(resolution.name) : reference;
+function renamedReference(reference: string, target: Target, config: TenantConfig, rename: (name: string) => string): string {
+  const name = ownTarget(reference, target, config);
+  return name === undefined ? reference : rename(name);
 }

@@ -102,7 +102,7 @@ export function renderSnapshot(
   const fragments: Fragment[] = [];
   const routes: RouteInfo[] = [];
   for (const build of builds) {
-    const fragment = failures.isolated(build.daemon.id, () => assembleBuild(build, context.allowRefs, buildCache));
+    const fragment = failures.isolated(build.daemon.id, () => assembleBuild(build, buildCache));
     if (!fragment) continue;
     for (const route of fragment.routes) routes.push(route);
     if (Object.keys(fragment.config).length > 0) {
@@ -137,9 +137,9 @@ export function orderedDaemons(daemons: readonly DaemonSnapshot[]): DaemonSnapsh
 }
 
 /** A decided build's fragment: none for a refused daemon id. */
-export function assembleBuild(build: TenantBuild, allowRefs: ReadonlySet<string>, buildCache: TenantBuildCache | undefined): TenantFragment | undefined {
+export function assembleBuild(build: TenantBuild, buildCache: TenantBuildCache | undefined): TenantFragment | undefined {
   const tenant = build.tenant;
   if (!tenant) return undefined;
-  const assemble = () => assembleFragment(tenant.id, build.config, allowRefs);
+  const assemble = () => assembleFragment(tenant.id, build.config);
   return buildCache ? buildCache.assemble(build, assemble) : assemble();
 }
