@@ -51,17 +51,31 @@ export function planCertificates(claim: RouterClaim, options: RenderOptions): Ce
   if (resolver === '') return NONE;
   // Traefik falls back to the rule's hosts when `tls.domains` is absent or empty.
   const declared = own(tls, 'domains');
-  const hasDomains = Array.isArray(declared) && declared.length > 0;
-  const entries = (hasDomains ? tlsDomainEntries(claim.resource.value) : [[...claim.hosts]]).filter((names) => names.length > 0);
+  const entries: readonly (readonly string[])[] = Array.isArray(declared) && declared.length > 0 ? tlsDomainEntries(claim.resource.value) : [claim.hosts];
   const base = options.baseDomain;
-  if (!options.wildcardCert || base === undefined || resolver !== options.certResolver) return { domains: undefined, own: entries.map(certificateKey) };
-  const wildcard = `*.${base}`;
-  const rest = entries.map((names) => names.filter((name) => !coveredByWildcard(name, base))).filter((names) => names.length > 0);
-  const covered = entries.some((names) => names.some((name) => coveredByWildcard(name, base)));
-  if (!covered) return { domains: undefined, own: entries.map(certificateKey) };
-  const main = emptyObject();
-  main['main'] = wildcard;
-  return { domains: [main, ...rest.map(domainEntry)], own: rest.map(certificateKey) };
+  if (options.wildcardCert && base !== undefined && resolver === options.certResolver) {
+    // Loops, not chains of filter and map: every router on the resolver passes here each round.
+    const rest: string[][] = [];
+    let covered = false;
+    for (const names of entries) {
+      const left: string[] = [];
+      for (const name of names) {
+        if (coveredByWildcard(name, base)) covered = true;
+        else left.push(name);
+      }
+      if (left.length > 0) rest.push(left);
+    }
+    if (covered) {
+      const main = emptyObject();
+      main['main'] = `*.${base}`;
+      const domains = [main];
+      for (const names of rest) domains.push(domainEntry(names));
+      return { domains, own: rest.length === 0 ? NONE.own : rest.map(certificateKey) };
+    }
+  }
+  const keys: string[] = [];
+  for (const names of entries) if (names.length > 0) keys.push(certificateKey(names));
+  return { domains: undefined, own: keys };
 }
 
 /** Types.MatchDomain against `*.{base}`: the wildcard itself, or exactly one label under the base. */
@@ -74,21 +88,26 @@ export function coveredByWildcard(name: string, base: string): boolean {
 }
 
 /**
- * Routers beyond their daemon's certificate limit, with the reason. A daemon's accepted routers
- * are counted oldest first (then by name); a certificate already counted for the daemon is free.
+ * Routers beyond their daemon's certificate limit (`--max-certs-per-daemon`), with the reason. A
+ * daemon's accepted routers are counted oldest first (then by name); a certificate already counted
+ * for the daemon is free.
  */
-export function overCertificateQuota(
-  claims: readonly RouterClaim[],
-  plans: ReadonlyMap<RouterClaim, CertificatePlan>,
-  limit: number,
-): Map<RouterClaim, string> {
+export function overCertificateQuota(claims: readonly RouterClaim[], options: RenderOptions): Map<RouterClaim, string> {
   const over = new Map<RouterClaim, string>();
-  const ordered = claims
-    .filter((claim) => !claim.resource.autoRoute && (plans.get(claim)?.own.length ?? 0) > 0)
-    .sort((a, b) => (resourceAge(a.resource) ?? Infinity) - (resourceAge(b.resource) ?? Infinity) || compareCodePoints(a.section, b.section) || compareCodePoints(a.name, b.name));
+  const requests: { readonly claim: RouterClaim; readonly keys: readonly string[] }[] = [];
+  for (const claim of claims) {
+    if (claim.resource.autoRoute) continue;
+    const keys = planCertificates(claim, options).own;
+    if (keys.length > 0) requests.push({ claim, keys });
+  }
+  requests.sort(
+    ({ claim: a }, { claim: b }) =>
+      (resourceAge(a.resource) ?? Infinity) - (resourceAge(b.resource) ?? Infinity) || compareCodePoints(a.section, b.section) || compareCodePoints(a.name, b.name),
+  );
+  const limit = options.maxCertsPerDaemon;
   const counted = new Set<string>();
-  for (const claim of ordered) {
-    const added = (plans.get(claim) as CertificatePlan).own.filter((key) => !counted.has(key));
+  for (const { claim, keys } of requests) {
+    const added = keys.filter((key) => !counted.has(key));
     if (counted.size + added.length <= limit) {
       for (const key of added) counted.add(key);
       continue;

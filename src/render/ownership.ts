@@ -9,9 +9,9 @@
 
 import { listed } from '../model/diagnostics.ts';
 import { MAX_OWNERSHIP_ROUNDS } from '../model/limits.ts';
-import { ownObject } from '../traefik/config.ts';
+import { own, ownObject, type ConfigObject } from '../traefik/config.ts';
 import { resolveClaims, type TenantClaims } from './claims.ts';
-import { overCertificateQuota, planCertificates, type CertificatePlan } from './certificates.ts';
+import { overCertificateQuota, planCertificates } from './certificates.ts';
 import type { RenderOptions } from './options.ts';
 import type { HeldClaim } from './held-claims.ts';
 import { portShortfall, portsOverQuota, type AcceptedClaim, type ClaimRefusal, type PortContext } from './port-assignment.ts';
@@ -21,7 +21,6 @@ import { liveClaims, refuseClaim, type TenantBuild } from './tenant-build.ts';
 interface Round {
   readonly accepted: readonly AcceptedClaim[];
   readonly ownedHosts: ReadonlyMap<string, ReadonlySet<string>>;
-  readonly plans: ReadonlyMap<RouterClaim, CertificatePlan>;
 }
 
 /** How many rounds refused something, and the daemons whose routers they refused (see IncrementalRender). */
@@ -38,7 +37,8 @@ export function resolveOwnership(builds: readonly TenantBuild[], options: Render
   for (let round = 1; ; round++) {
     // Loops, not chains of filter and map: every claim of every daemon passes here each round.
     const tenants: TenantClaims[] = [];
-    for (const build of builds) {
+    for (let i = 0; i < builds.length; i++) {
+      const build = builds[i] as TenantBuild;
       if (!build.tenant) continue;
       const live = liveClaims(build);
       tenants.push({ tenantId: build.daemon.id, claims: excluded.size === 0 ? live : live.filter((claim) => !excluded.has(claim)) });
@@ -46,15 +46,14 @@ export function resolveOwnership(builds: readonly TenantBuild[], options: Render
     const outcome = resolveClaims(tenants, options.baseDomain, held, options.reservedDaemonIds);
     const refused = new Set(outcome.refusals.map((r) => r.claim));
     const accepted: AcceptedClaim[] = [];
-    const plans = new Map<RouterClaim, CertificatePlan>();
-    for (const { tenantId, claims } of tenants) {
-      for (const claim of claims) {
-        if (refused.has(claim)) continue;
-        accepted.push({ tenantId, claim });
-        plans.set(claim, planCertificates(claim, options));
+    for (let t = 0; t < tenants.length; t++) {
+      const { tenantId, claims } = tenants[t] as TenantClaims;
+      for (let c = 0; c < claims.length; c++) {
+        const claim = claims[c] as RouterClaim;
+        if (refused.size === 0 || !refused.has(claim)) accepted.push({ tenantId, claim });
       }
     }
-    const contest: Round = { accepted, ownedHosts: outcome.ownedHosts, plans };
+    const contest: Round = { accepted, ownedHosts: outcome.ownedHosts };
     const found = firstNonEmpty([
       () => foreignCertificates(contest),
       () => certificatesOverQuota(contest, options),
@@ -69,9 +68,12 @@ export function resolveOwnership(builds: readonly TenantBuild[], options: Render
     }
     for (const refusal of outcome.refusals) refuseClaim(byId.get(refusal.tenantId) as TenantBuild, refusal.claim, refusal.code, refusal.reason);
     for (const [claim, refusal] of excluded) refuseClaim(byId.get(refusal.tenantId) as TenantBuild, claim, refusal.code, refusal.reason);
-    for (const [claim, plan] of plans) {
+    // Planned once, for the routers that hold their hosts: no plan is kept for every router of every round.
+    for (let i = 0; i < accepted.length; i++) {
+      const { claim } = accepted[i] as AcceptedClaim;
+      const domains = planCertificates(claim, options).domains;
       const tls = ownObject(claim.resource.value, 'tls');
-      if (plan.domains && tls) tls['domains'] = plan.domains;
+      if (domains && tls) tls['domains'] = domains;
     }
     return { refusing, daemons: new Set([...excluded.values()].map((refusal) => refusal.tenantId)) };
   }
@@ -88,26 +90,36 @@ function firstNonEmpty(steps: readonly (() => Map<RouterClaim, ClaimRefusal>)[])
 /** Certificates (`tls.domains`) only for hosts the daemon's routers own. */
 function foreignCertificates(round: Round): Map<RouterClaim, ClaimRefusal> {
   const out = new Map<RouterClaim, ClaimRefusal>();
-  for (const { tenantId, claim } of round.accepted) {
-    if (claim.section === 'udp.routers') continue;
-    const owned = round.ownedHosts.get(tenantId) ?? new Set<string>();
-    const foreign = tlsDomains(claim.resource.value).filter((domain) => !owned.has(domain));
+  for (let i = 0; i < round.accepted.length; i++) {
+    const { tenantId, claim } = round.accepted[i] as AcceptedClaim;
+    // Most routers name no `tls.domains` (their certificate is for their rule's hosts): nothing to list.
+    if (claim.section === 'udp.routers' || !namesDomains(claim.resource.value)) continue;
+    const owned = round.ownedHosts.get(tenantId);
+    const foreign = tlsDomains(claim.resource.value).filter((domain) => owned === undefined || !owned.has(domain));
     if (foreign.length === 0) continue;
     out.set(claim, { code: 'tls-domain-refused', reason: `it requests certificates for ${listed(foreign)}, which this daemon's routers do not own` });
   }
   return out;
 }
 
+function namesDomains(router: ConfigObject): boolean {
+  const domains = own(ownObject(router, 'tls'), 'domains');
+  return Array.isArray(domains) && domains.length > 0;
+}
+
 function certificatesOverQuota(round: Round, options: RenderOptions): Map<RouterClaim, ClaimRefusal> {
   const byTenant = new Map<string, RouterClaim[]>();
-  for (const { tenantId, claim } of round.accepted) {
-    const claims = byTenant.get(tenantId) ?? [];
-    claims.push(claim);
-    byTenant.set(tenantId, claims);
+  for (let i = 0; i < round.accepted.length; i++) {
+    const { tenantId, claim } = round.accepted[i] as AcceptedClaim;
+    // Auto-routes do not count (overCertificateQuota): a daemon of auto-routes only is not grouped.
+    if (claim.resource.autoRoute) continue;
+    const claims = byTenant.get(tenantId);
+    if (claims) claims.push(claim);
+    else byTenant.set(tenantId, [claim]);
   }
   const out = new Map<RouterClaim, ClaimRefusal>();
-  for (const claims of byTenant.values()) {
-    for (const [claim, reason] of overCertificateQuota(claims, round.plans, options.maxCertsPerDaemon)) out.set(claim, { code: 'cert-quota', reason });
-  }
+  byTenant.forEach((claims) => {
+    for (const [claim, reason] of overCertificateQuota(claims, options)) out.set(claim, { code: 'cert-quota', reason });
+  });
   return out;
 }
