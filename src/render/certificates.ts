@@ -28,7 +28,7 @@
 // Certificates a tenant's routers request for other names (their own domains, deeper names) are
 // counted per daemon, distinct name sets once, and bounded by `--max-certs-per-daemon`.
 
-import { compareCodePoints } from '../model/ordering.ts';
+import { compareCodePoints, sortInPlace } from '../model/ordering.ts';
 import { emptyObject, own, ownObject, ownString, type ConfigObject } from '../traefik/config.ts';
 import type { RenderOptions } from './options.ts';
 import { tlsDomainEntries, type RouterClaim } from './router-rules.ts';
@@ -53,30 +53,28 @@ export function planCertificates(claim: RouterClaim, options: RenderOptions): Ce
   const declared = own(tls, 'domains');
   const entries: readonly (readonly string[])[] = Array.isArray(declared) && declared.length > 0 ? tlsDomainEntries(claim.resource.value) : [claim.hosts];
   const base = options.baseDomain;
-  if (options.wildcardCert && base !== undefined && resolver === options.certResolver) {
-    // Loops, not chains of filter and map: every router on the resolver passes here each round.
+  if (options.wildcardCert && base !== undefined && resolver === options.certResolver && someCovered(entries, base)) {
     const rest: string[][] = [];
-    let covered = false;
     for (const names of entries) {
-      const left: string[] = [];
-      for (const name of names) {
-        if (coveredByWildcard(name, base)) covered = true;
-        else left.push(name);
-      }
+      const left = names.filter((name) => !coveredByWildcard(name, base));
       if (left.length > 0) rest.push(left);
     }
-    if (covered) {
-      const main = emptyObject();
-      main['main'] = `*.${base}`;
-      const domains = [main];
-      for (const names of rest) domains.push(domainEntry(names));
-      return { domains, own: rest.length === 0 ? NONE.own : rest.map(certificateKey) };
-    }
+    const main = emptyObject();
+    main['main'] = `*.${base}`;
+    const domains = [main];
+    for (const names of rest) domains.push(domainEntry(names));
+    return { domains, own: rest.map(certificateKey) };
   }
-  const keys: string[] = [];
-  for (const names of entries) if (names.length > 0) keys.push(certificateKey(names));
-  return { domains: undefined, own: keys };
+  // Every entry names something, almost always: no filtered copy, and one key per entry.
+  return { domains: undefined, own: (entries.every(namesSomething) ? entries : entries.filter(namesSomething)).map(certificateKey) };
 }
+
+function someCovered(entries: readonly (readonly string[])[], base: string): boolean {
+  for (const names of entries) for (const name of names) if (coveredByWildcard(name, base)) return true;
+  return false;
+}
+
+const namesSomething = (names: readonly string[]): boolean => names.length > 0;
 
 /** Types.MatchDomain against `*.{base}`: the wildcard itself, or exactly one label under the base. */
 export function coveredByWildcard(name: string, base: string): boolean {
@@ -100,7 +98,8 @@ export function overCertificateQuota(claims: readonly RouterClaim[], options: Re
     const keys = planCertificates(claim, options).own;
     if (keys.length > 0) requests.push({ claim, keys });
   }
-  requests.sort(
+  sortInPlace(
+    requests,
     ({ claim: a }, { claim: b }) =>
       (resourceAge(a.resource) ?? Infinity) - (resourceAge(b.resource) ?? Infinity) || compareCodePoints(a.section, b.section) || compareCodePoints(a.name, b.name),
   );

@@ -45,15 +45,16 @@ export function reservedFor(host: string, baseDomain: string | undefined, tenant
   const label = host.slice(0, -(baseDomain.length + 1));
   // Asked twice for every host of a full render: most labels have no `-` (then no id ends them) or a dot.
   if (label.includes('.') || !label.includes('-')) return [];
-  const owners = new Set<string>();
+  const owners: string[] = [];
   const numeric = NUMERIC_SUFFIX.exec(label);
-  if (numeric && isValidNetworkId(Number(numeric[1])) && String(Number(numeric[1])) === numeric[1]) owners.add(numeric[1] as string);
-  // Every `-` could start the id: try each suffix against the known daemons.
+  if (numeric && isValidNetworkId(Number(numeric[1])) && String(Number(numeric[1])) === numeric[1]) owners.push(numeric[1] as string);
+  // Every `-` could start the id: try each suffix against the known daemons (when any is configured).
+  if (tenantIds.size === 0) return owners;
   for (let dash = label.indexOf('-', 1); dash > 0 && dash < label.length - 1; dash = label.indexOf('-', dash + 1)) {
     const id = label.slice(dash + 1);
-    if (tenantIds.has(id)) owners.add(id);
+    if (tenantIds.has(id) && !owners.includes(id)) owners.push(id);
   }
-  return [...owners];
+  return owners;
 }
 
 const NUMERIC_SUFFIX = /-([0-9]+)$/;
@@ -67,7 +68,15 @@ export function resolveClaims(
   // Configured ids only: a daemon's mere presence must not take hosts from older tenants.
   const tenantIds = new Set(reservedIds);
   const files = heldIndex(held, baseDomain);
-  const entries = tenants.flatMap((t) => t.claims.map((claim) => ({ tenantId: t.tenantId, claim, age: resourceAge(claim.resource) })));
+  // Each entry is also its claim's holder once granted: one object per claim.
+  const entries: Holder[] = [];
+  for (let t = 0; t < tenants.length; t++) {
+    const { tenantId, claims } = tenants[t] as TenantClaims;
+    for (let c = 0; c < claims.length; c++) {
+      const claim = claims[c] as RouterClaim;
+      entries.push({ tenantId, claim, age: resourceAge(claim.resource) });
+    }
+  }
   entries.sort(
     (a, b) =>
       (a.age ?? Infinity) - (b.age ?? Infinity) ||
@@ -96,10 +105,15 @@ export function resolveClaims(
   const baseWildcard = `*.${baseDomain}`;
   // The current claim's reasons to be refused (one list for all: almost every claim has none).
   const found: Reason[] = [];
-  for (const { tenantId, claim, age } of entries) {
+  // Indexed loops: this one function runs once per round, and for-of over arrays allocates
+  // iterators and their results until V8 optimizes it, which may be never.
+  for (let e = 0; e < entries.length; e++) {
+    const entry = entries[e] as Holder;
+    const { tenantId, claim, age } = entry;
     const unknownAge = age === undefined;
     found.length = 0;
-    for (const host of claim.hosts) {
+    for (let h = 0; h < claim.hosts.length; h++) {
+      const host = claim.hosts[h] as string;
       const literal = foreign(files.hosts.get(host), tenantId);
       // `*.{baseDomain}` names the auto-routes' own space: a file's wildcard there is a fallback, not a claim.
       // Without files' wildcards, no wildcard is made for every host (only a wildcard's match names it).
@@ -141,7 +155,8 @@ export function resolveClaims(
         found.push([HOST, `host ${host} is also claimed by daemon ${listed(othersIn(hostClaimants.get(host), tenantId))} and this container's creation time is unknown`]);
       }
     }
-    for (const ep of claim.entrypoints) {
+    for (let p = 0; p < claim.entrypoints.length; p++) {
+      const ep = claim.entrypoints[p] as string;
       const file = foreign(files.whole.get(ep), tenantId) ?? (claim.whole ? foreign(files.users.get(ep), tenantId) : undefined);
       if (file) {
         const what = file.whole ? `entrypoint ${ep} is taken whole by` : `it would take entrypoint ${ep} whole, but it is used by`;
@@ -167,16 +182,19 @@ export function resolveClaims(
       refusals.push({ tenantId, claim, code: REFUSAL_CODES[(found[0] as Reason)[0]], reason: found.map((reason) => reason[1]).join('; ') });
       continue;
     }
-    const holder = { tenantId, claim, age };
-    for (const host of claim.hosts) {
-      if (!hostOwner.has(host)) hostOwner.set(host, holder);
-      addTo(ownedHosts, tenantId, host);
+    let owned = ownedHosts.get(tenantId);
+    for (let h = 0; h < claim.hosts.length; h++) {
+      const host = claim.hosts[h] as string;
+      if (!hostOwner.has(host)) hostOwner.set(host, entry);
+      if (owned === undefined) ownedHosts.set(tenantId, (owned = new Set<string>()));
+      owned.add(host);
     }
-    for (const ep of claim.entrypoints) {
-      const map = users.get(ep) ?? new Map<string, Holder>();
-      if (!map.has(tenantId)) map.set(tenantId, holder);
-      users.set(ep, map);
-      if (claim.whole && !wholeOwner.has(ep)) wholeOwner.set(ep, holder);
+    for (let p = 0; p < claim.entrypoints.length; p++) {
+      const ep = claim.entrypoints[p] as string;
+      let map = users.get(ep);
+      if (map === undefined) users.set(ep, (map = new Map<string, Holder>()));
+      if (!map.has(tenantId)) map.set(tenantId, entry);
+      if (claim.whole && !wholeOwner.has(ep)) wholeOwner.set(ep, entry);
     }
   }
   return { refusals, ownedHosts };

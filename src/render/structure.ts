@@ -4,12 +4,12 @@
 // file decoder's own separator. The resource at fault is refused; the rest of the file survives.
 
 import type { DiagnosticSink } from '../model/diagnostics.ts';
-import { isConfigObject, own, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
+import { hasKeys, isConfigObject, own, type ConfigObject, type ConfigValue } from '../traefik/config.ts';
 import { SECTION_STRUCTS } from '../traefik/fields/configuration.ts';
 import { fieldNamed, type FieldType, type StructDef } from '../traefik/fields/table.ts';
 import { resourceLabel } from './label-lookup.ts';
 import type { TenantChecks } from './tenant-checks.ts';
-import { SECTIONS, sectionWords, serversOf, type Resource, type Section } from './tenant-config.ts';
+import { SECTIONS, sectionWords, type Resource, type Section } from './tenant-config.ts';
 
 /** paerser's file decoder joins list items with this rune; an item containing it would split. */
 const FILE_LIST_SEPARATOR = '\u2551';
@@ -21,7 +21,7 @@ export function enforceStructure(checks: TenantChecks): void {
     // The live map, not a copy: a refusal deletes only the entry being visited, which Map iteration allows.
     for (const [name, resource] of config[section]) {
       repairHarmless(section, name, resource, sink);
-      const problem = structProblem(resource.value, struct, '') ?? semanticProblem(section, resource.value);
+      const problem = shapeProblem(resource.value, struct) ?? semanticProblem(section, resource.value);
       if (problem === undefined) continue;
       const labelPath = problem.match(/^[\w.]+/)?.[0]?.replace(/\.servers$/, '.server');
       checks.refuse(section, name, 'structure-invalid', problem, labelPath);
@@ -42,7 +42,7 @@ function repairHarmless(section: Section, name: string, resource: Resource, sink
     warnRepaired(section, name, resource, sink, 'tls.domains has no entries (use tls.domains[0].main); ignored', 'tls.domains');
   }
   const entrypoints = own(resource.value, 'entryPoints');
-  if (Array.isArray(entrypoints) && entrypoints.some((ep) => ep === '')) {
+  if (Array.isArray(entrypoints) && entrypoints.some(isEmptyName)) {
     const kept = entrypoints.filter((ep) => ep !== '');
     warnRepaired(section, name, resource, sink, 'an empty entrypoint name (a stray comma?) is ignored', 'entrypoints');
     if (kept.length > 0) resource.value['entryPoints'] = kept;
@@ -58,11 +58,22 @@ function warnRepaired(section: Section, name: string, resource: Resource, sink: 
   }
 }
 
-function structProblem(value: ConfigObject, struct: StructDef, path: string): string | undefined {
-  for (const key of Object.keys(value)) {
+/**
+ * The first shape problem of a resource, with the path to it. Looked for first without spelling any
+ * path (`at` undefined: what such a pass says is thrown away), since almost every resource has none
+ * and the paths of its nested fields would be garbage; spelled again for the resource at fault.
+ */
+function shapeProblem(value: ConfigObject, struct: StructDef): string | undefined {
+  return structProblem(value, struct, undefined) === undefined ? undefined : structProblem(value, struct, '');
+}
+
+function structProblem(value: ConfigObject, struct: StructDef, path: string | undefined): string | undefined {
+  // for-in, not Object.keys: no list of keys for every object of every resource; own keys only.
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const field = fieldNamed(struct, key);
-    if (field && !field.labelOnly && field.file !== 'ignore' && field.type.kind === 'scalar') continue; // most fields: nothing to check, no path to spell
-    const at = path === '' ? key : `${path}.${key}`;
+    if (field && !field.labelOnly && field.file !== 'ignore' && field.type.kind === 'scalar') continue; // most fields: nothing to check
+    const at = path === undefined ? undefined : path === '' ? key : `${path}.${key}`;
     if (!field || field.labelOnly || field.file === 'ignore') return `${at} cannot be written to a file`;
     const problem = valueProblem(value[key] as ConfigValue, field.type, at, field.file === 'allowEmpty');
     if (problem !== undefined) return problem;
@@ -70,34 +81,39 @@ function structProblem(value: ConfigObject, struct: StructDef, path: string): st
   return undefined;
 }
 
-function valueProblem(value: ConfigValue, type: FieldType, at: string, allowEmpty: boolean): string | undefined {
+function valueProblem(value: ConfigValue, type: FieldType, at: string | undefined, allowEmpty: boolean): string | undefined {
   switch (type.kind) {
     case 'scalar':
       return undefined;
     case 'list': {
       if (!Array.isArray(value) || value.length === 0) return `${at} is an empty list`;
-      const bad = value.find((item) => typeof item === 'string' && item.includes(FILE_LIST_SEPARATOR));
-      return bad === undefined ? undefined : `${at} has an item containing U+2551, which Traefik's file decoder splits on`;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
+        if (typeof item === 'string' && item.includes(FILE_LIST_SEPARATOR)) return `${at} has an item containing U+2551, which Traefik's file decoder splits on`;
+      }
+      return undefined;
     }
     case 'struct':
       if (!isConfigObject(value)) return `${at} is not an object`;
-      if (Object.keys(value).length === 0 && !allowEmpty) return `${at} is empty`;
+      if (!allowEmpty && !hasKeys(value)) return `${at} is empty`;
       return structProblem(value, type.struct, at);
     case 'structList': {
       if (!Array.isArray(value) || value.length === 0) return `${at} is an empty list`;
-      for (const [i, item] of value.entries()) {
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
         if (!isConfigObject(item)) return `${at}[${i}] is not an object`;
-        if (Object.keys(item).length === 0) return `${at}[${i}] is empty`;
-        const problem = structProblem(item, type.struct, `${at}[${i}]`);
+        if (!hasKeys(item)) return `${at}[${i}] is empty`;
+        const problem = structProblem(item, type.struct, at === undefined ? undefined : `${at}[${i}]`);
         if (problem !== undefined) return problem;
       }
       return undefined;
     }
     case 'map': {
-      if (!isConfigObject(value) || Object.keys(value).length === 0) return `${at} is empty`;
+      if (!isConfigObject(value) || !hasKeys(value)) return `${at} is empty`;
       if (type.value.kind === 'scalar') return undefined; // scalars have nothing to check
-      for (const key of Object.keys(value)) {
-        const problem = valueProblem(value[key] as ConfigValue, type.value, `${at}.${key}`, type.value.kind === 'raw');
+      for (const key in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+        const problem = valueProblem(value[key] as ConfigValue, type.value, at === undefined ? undefined : `${at}.${key}`, type.value.kind === 'raw');
         if (problem !== undefined) return problem;
       }
       return undefined;
@@ -111,19 +127,27 @@ function valueProblem(value: ConfigValue, type: FieldType, at: string, allowEmpt
 
 function semanticProblem(section: Section, value: ConfigObject): string | undefined {
   if (section === 'http.middlewares' || section === 'tcp.middlewares') {
-    const types = Object.keys(value);
-    if (types.length === 0) return 'it has no middleware type';
-    if (types.length > 1) return `it has several middleware types (${types.sort().join(', ')}); Traefik supports one per middleware`;
+    // Counted up to two without a list of keys: one type is what every valid middleware has.
+    let count = 0;
+    for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key) && ++count > 1) break;
+    if (count === 0) return 'it has no middleware type';
+    if (count > 1) return `it has several middleware types (${Object.keys(value).sort().join(', ')}); Traefik supports one per middleware`;
   }
   if (section.endsWith('.services')) {
     const loadBalancer = own(value, 'loadBalancer');
     if (!isConfigObject(loadBalancer)) return 'it has no load balancer';
-    if (serversOf(loadBalancer).length === 0) return 'it has no servers';
+    const servers = own(loadBalancer, 'servers');
+    if (!Array.isArray(servers) || !servers.some(isConfigObject)) return 'it has no servers';
   }
   if (section.endsWith('.routers')) {
     const entrypoints = own(value, 'entryPoints');
-    if (Array.isArray(entrypoints) && entrypoints.every((ep) => ep === '')) return 'entryPoints names no entrypoint';
+    if (Array.isArray(entrypoints) && entrypoints.every(isEmptyName)) return 'entryPoints names no entrypoint';
     if (typeof own(value, 'service') !== 'string') return 'it has no service';
   }
   return undefined;
+}
+
+/** A predicate of its own, not an arrow at each call: every router is asked. */
+function isEmptyName(entrypoint: ConfigValue): boolean {
+  return entrypoint === '';
 }

@@ -36,6 +36,16 @@ export function isConfigObject(value: unknown): value is ConfigObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Whether the object has a key of its own. A for-in, not `Object.keys(...).length`: it makes no
+ * list of the keys (none at all for an object V8 keeps with a hidden class), and the renders ask
+ * it of tens of thousands of objects. Inherited keys are skipped, whatever the prototype.
+ */
+export function hasKeys(object: ConfigObject): boolean {
+  for (const key in object) if (Object.prototype.hasOwnProperty.call(object, key)) return true;
+  return false;
+}
+
 /** Own property read that never walks a prototype. */
 export function own(object: ConfigObject | undefined, key: string): ConfigValue | undefined {
   return object !== undefined && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
