@@ -5,7 +5,7 @@
 
 import type { ContainerSnapshot, DaemonSnapshot } from '../model/snapshot.ts';
 import type { DiagnosticSink } from '../model/diagnostics.ts';
-import { emptyObject, ensureMap, ensureObject, ownObject, ownString, type ConfigObject } from '../traefik/config.ts';
+import { emptyObject, ensureMap, ensureObject, hasKeys, ownObject, ownString, type ConfigObject } from '../traefik/config.ts';
 import { decodeLabels } from '../traefik/labels.ts';
 import { normalizeName } from './default-rule.ts';
 import { containerAddress, defaultPort, joinHostPort } from './container-address.ts';
@@ -39,23 +39,19 @@ export function traefikName(container: ContainerSnapshot): string {
 /** Tier 2: the container's `traefik.*` labels as Traefik would turn them into configuration. */
 export function buildLabelConfig(container: ContainerSnapshot, context: ContainerBuildContext): ConfigObject | undefined {
   const { sink } = context;
-  const where = { container: container.name };
   const decoded = decodeLabels(container.labels);
   if (!decoded.ok) {
-    sink.error('label-decode', `labels not decoded, container skipped: ${decoded.error}`, {
-      ...where,
-      ...(decoded.label === undefined ? {} : { label: decoded.label }),
-    });
+    sink.error('label-decode', `labels not decoded, container skipped: ${decoded.error}`, where(container, decoded.label));
     return undefined;
   }
   for (const note of decoded.notes) {
-    if (note.kind === 'not-settable') sink.info('label-not-settable', note.message, { ...where, label: note.label });
-    else sink.warning('label-ignored', note.message, { ...where, label: note.label });
+    if (note.kind === 'not-settable') sink.info('label-not-settable', note.message, where(container, note.label));
+    else sink.warning('label-ignored', note.message, where(container, note.label));
   }
   if (context.dockerNetwork !== undefined && !Object.prototype.hasOwnProperty.call(container.networks, context.dockerNetwork)) {
     const networks = Object.keys(container.networks).sort().join(', ') || 'none';
     const label = findLabel(container, 'traefik.docker.network');
-    sink.warning('docker-network-missing', `network ${JSON.stringify(context.dockerNetwork)} not found (the container is on ${networks}); using its first network`, label === undefined ? where : { ...where, label });
+    sink.warning('docker-network-missing', `network ${JSON.stringify(context.dockerNetwork)} not found (the container is on ${networks}); using its first network`, where(container, label));
   }
   const config = decoded.config;
   const name = traefikName(container);
@@ -63,8 +59,8 @@ export function buildLabelConfig(container: ContainerSnapshot, context: Containe
   const tcp = ownObject(config, 'tcp');
   const udp = ownObject(config, 'udp');
   const http = ownObject(config, 'http');
-  const hasTcp = sectionSize(tcp, 'routers') > 0 || sectionSize(tcp, 'services') > 0;
-  const hasUdp = sectionSize(udp, 'routers') > 0 || sectionSize(udp, 'services') > 0;
+  const hasTcp = hasEntries(tcp, 'routers') || hasEntries(tcp, 'services');
+  const hasUdp = hasEntries(udp, 'routers') || hasEntries(udp, 'services');
 
   if (hasTcp && tcp) {
     const error = addServers(tcp, name, 'tcp', container, context);
@@ -76,8 +72,7 @@ export function buildLabelConfig(container: ContainerSnapshot, context: Containe
     if (error) return skipContainer(container, sink, error);
     linkRouters(udp, 'udp', container, context);
   }
-  const hasHttp =
-    sectionSize(http, 'routers') > 0 || sectionSize(http, 'middlewares') > 0 || sectionSize(http, 'services') > 0;
+  const hasHttp = hasEntries(http, 'routers') || hasEntries(http, 'middlewares') || hasEntries(http, 'services');
   if ((hasTcp || hasUdp) && !hasHttp) {
     delete config['http'];
     return config;
@@ -99,9 +94,26 @@ function skipContainer(container: ContainerSnapshot, sink: DiagnosticSink, error
   return undefined;
 }
 
-function sectionSize(section: ConfigObject | undefined, key: string): number {
+function hasEntries(section: ConfigObject | undefined, key: string): boolean {
   const map = ownObject(section, key);
-  return map ? Object.keys(map).length : 0;
+  return map !== undefined && hasKeys(map);
+}
+
+/** An object's keys in order, with no list made for the usual single key (sorting one key is keeping it). */
+function sortedKeys(object: ConfigObject): readonly string[] {
+  const only = onlyKey(object);
+  return only !== undefined ? [only] : Object.keys(object).sort();
+}
+
+/** The object's one key; undefined when it has none or several. */
+function onlyKey(object: ConfigObject): string | undefined {
+  let only: string | undefined;
+  for (const key in object) {
+    if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
+    if (only !== undefined) return undefined;
+    only = key;
+  }
+  return only;
 }
 
 type Protocol = 'http' | 'tcp' | 'udp';
@@ -115,12 +127,12 @@ function addServers(
   context: ContainerBuildContext,
 ): ServerError | undefined {
   const services = ensureMap(section, 'services');
-  if (Object.keys(services).length === 0) {
+  if (!hasKeys(services)) {
     const service = emptyObject();
     service['loadBalancer'] = emptyObject();
     services[name] = service;
   }
-  for (const serviceName of Object.keys(services).sort()) {
+  for (const serviceName of sortedKeys(services)) {
     const service = services[serviceName] as ConfigObject;
     const error = addServer(ownObject(service, 'loadBalancer'), protocol, container, context);
     if (error) {
@@ -173,8 +185,9 @@ function addServer(
 /** HTTP only: a default router when there are no routers and at most one service. */
 function addDefaultRouter(http: ConfigObject, name: string, container: ContainerSnapshot, context: ContainerBuildContext): void {
   const routers = ensureMap(http, 'routers');
-  if (Object.keys(routers).length > 0) return;
-  if (sectionSize(http, 'services') > 1) {
+  if (hasKeys(routers)) return;
+  const services = ownObject(http, 'services');
+  if (services !== undefined && hasKeys(services) && onlyKey(services) === undefined) {
     context.sink.info('no-default-router', 'no router created: the container declares several services and no router', {
       container: container.name,
     });
@@ -187,38 +200,44 @@ function addDefaultRouter(http: ConfigObject, name: string, container: Container
 function linkRouters(section: ConfigObject, protocol: Protocol, container: ContainerSnapshot, context: ContainerBuildContext): void {
   const routers = ownObject(section, 'routers');
   if (!routers) return;
-  const services = Object.keys(ownObject(section, 'services') ?? {}).sort();
-  const where = { container: container.name };
-  for (const routerName of Object.keys(routers).sort()) {
+  const services = ownObject(section, 'services');
+  // The service a router without one is linked to: the container's only one (none with several).
+  const onlyService = services === undefined ? undefined : onlyKey(services);
+  for (const routerName of sortedKeys(routers)) {
     const router = routers[routerName] as ConfigObject;
     if (protocol === 'tcp' && !ownString(router, 'rule')) {
       delete routers[routerName];
       const label = findLabel(container, `traefik.tcp.routers.${routerName}`);
-      context.sink.error('rule-empty', `TCP router ${routerName} dropped: it has no rule (TCP routers need one, e.g. HostSNI(\`*\`))`, label === undefined ? where : { ...where, label });
+      context.sink.error('rule-empty', `TCP router ${routerName} dropped: it has no rule (TCP routers need one, e.g. HostSNI(\`*\`))`, where(container, label));
       continue;
     }
     if (protocol === 'http' && !ownString(router, 'rule')) {
       const rule = context.defaultRule(container, traefikName(container));
       if (rule === '') {
         delete routers[routerName];
-        context.sink.error('rule-undefined', `router ${routerName}: no rule and no default rule (set --base-domain or a rule label), router dropped`, where);
+        context.sink.error('rule-undefined', `router ${routerName}: no rule and no default rule (set --base-domain or a rule label), router dropped`, where(container, undefined));
         continue;
       }
       router['rule'] = rule;
     }
     if (!ownString(router, 'service')) {
-      if (services.length > 1) {
+      if (onlyService === undefined && services !== undefined && hasKeys(services)) {
         delete routers[routerName];
         const label = findLabel(container, `traefik.${protocol}.routers.${routerName}`);
         context.sink.error(
           'router-unlinked',
-          `router ${routerName} dropped: it names no service and the container has several (${services.join(', ')}); set traefik.${protocol}.routers.${routerName}.service`,
-          label === undefined ? where : { ...where, label },
+          `router ${routerName} dropped: it names no service and the container has several (${Object.keys(services).sort().join(', ')}); set traefik.${protocol}.routers.${routerName}.service`,
+          where(container, label),
         );
         continue;
       }
-      if (services[0] !== undefined) router['service'] = services[0];
+      if (onlyService !== undefined) router['service'] = onlyService;
     }
   }
-  if (Object.keys(routers).length === 0) delete section['routers'];
+  if (!hasKeys(routers)) delete section['routers'];
+}
+
+/** Where a diagnostic points: made only for a diagnostic, not for every container. */
+function where(container: ContainerSnapshot, label: string | undefined): { container: string; label?: string } {
+  return label === undefined ? { container: container.name } : { container: container.name, label };
 }

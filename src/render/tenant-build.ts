@@ -121,7 +121,6 @@ function routeContainer(
   defaultRule: (container: ContainerSnapshot, name: string) => string,
 ): ContainerConfig | undefined {
   const { options } = context;
-  const where = { container: container.name };
   const labels = container.labels;
   const serviceName = labels[SERVICE_NAME_LABEL];
   const enableText = labels['traefik.enable'];
@@ -129,11 +128,11 @@ function routeContainer(
   if (!routable) return undefined;
 
   if (container.state !== 'running') {
-    sink.info('container-not-running', `not routed: container is ${container.state}`, where);
+    sink.info('container-not-running', `not routed: container is ${container.state}`, { container: container.name });
     return undefined;
   }
   if (container.health !== null && container.health !== 'healthy') {
-    sink.info('container-unhealthy', `not routed: health is ${container.health}`, where);
+    sink.info('container-unhealthy', `not routed: health is ${container.health}`, { container: container.name });
     return undefined;
   }
   // The labels' keys, listed once for the limits, the Docker labels and the auto-route check.
@@ -141,7 +140,7 @@ function routeContainer(
   if (!withinLabelLimits(container, keys, sink)) return undefined;
   const docker = decodeLabelsInto(labels, DockerLabels, DOCKER_PREFIXES, keys);
   if (!docker.ok) {
-    sink.error('label-decode', `container skipped: ${docker.error}`, docker.label === undefined ? where : { ...where, label: docker.label });
+    sink.error('label-decode', `container skipped: ${docker.error}`, docker.label === undefined ? { container: container.name } : { container: container.name, label: docker.label });
     return undefined;
   }
   const enable = own(docker.config, 'enable');
@@ -152,11 +151,11 @@ function routeContainer(
   const key = `${traefikName(container)}-${container.id}`;
   if (serviceName !== undefined && enable !== true) {
     if (!options.autoRoutes) {
-      sink.info('auto-routes-off', 'not routed: auto-routes are switched off and traefik.enable is not true', where);
+      sink.info('auto-routes-off', 'not routed: auto-routes are switched off and traefik.enable is not true', { container: container.name });
       return undefined;
     }
-    if (keys.some((label) => /^traefik\.(http|tcp|udp)\./i.test(label))) {
-      sink.warning('traefik-labels-ignored', 'traefik.* labels are ignored without traefik.enable=true; the container gets an auto-route', where);
+    if (keys.some(isTraefikLabel)) {
+      sink.warning('traefik-labels-ignored', 'traefik.* labels are ignored without traefik.enable=true; the container gets an auto-route', { container: container.name });
     }
     const config = buildAutoRoute(container, tenant.id, options, sink);
     return config ? { container, key, config, autoRoute: true } : undefined;
@@ -170,6 +169,13 @@ function routeContainer(
     defaultRule,
   });
   return config ? { container, key, config, autoRoute: false } : undefined;
+}
+
+const TRAEFIK_LABEL = /^traefik\.(?:http|tcp|udp)\./i;
+
+/** A label that configures Traefik (a function of its own: no arrow or regexp made per container). */
+function isTraefikLabel(label: string): boolean {
+  return TRAEFIK_LABEL.test(label);
 }
 
 const READ_LABEL = /^(?:traefik|rediacc)\./i;
@@ -239,10 +245,17 @@ function checkServiceIp(container: ContainerSnapshot, tenant: Tenant, sink: Diag
 
 const PORT_TEXT = /^\d{1,5}$/;
 
+/** 1-65535 written plainly: no sign, space or leading zero. */
+const PLAIN_PORT = '(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])';
+/** Ports as almost every container lists them: nothing to report, so nothing is split. */
+const PLAIN_PORT_LIST = new RegExp(`^${PLAIN_PORT}(?:,${PLAIN_PORT})*$`);
+
+const PORT_LABELS = ['rediacc.tcp_ports', 'rediacc.udp_ports'] as const;
+
 function reportBadPortLists(container: ContainerSnapshot, sink: DiagnosticSink): void {
-  for (const label of ['rediacc.tcp_ports', 'rediacc.udp_ports']) {
+  for (const label of PORT_LABELS) {
     const text = container.labels[label];
-    if (text === undefined) continue;
+    if (text === undefined || PLAIN_PORT_LIST.test(text)) continue;
     // A loop, no mapped and filtered copies: every container with ports lists them.
     const bad: string[] = [];
     for (const entry of text.split(',')) {
