@@ -12,6 +12,8 @@ export const SERVICE_PORT_LABEL = 'rediacc.service_port';
 
 /** rediacc.service_name as a DNS label: lowercase, runs of other characters become `-`. */
 export function serviceLabel(serviceName: string): string {
+  // Almost every service name is a DNS label already: nothing to rewrite, and no copies made.
+  if (DNS_LABEL.test(serviceName)) return serviceName;
   return serviceName
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
@@ -19,6 +21,8 @@ export function serviceLabel(serviceName: string): string {
     .slice(0, 63)
     .replace(/-+$/, '');
 }
+
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export function autoRouteHost(service: string, tenantId: string, baseDomain: string): string {
   return `${service}-${tenantId}.${baseDomain}`;
@@ -31,16 +35,15 @@ export function buildAutoRoute(
   options: RenderOptions,
   sink: DiagnosticSink,
 ): ConfigObject | undefined {
-  const where = { container: container.name };
   const serviceName = container.labels[SERVICE_NAME_LABEL] ?? '';
   if (!options.baseDomain) {
-    sink.info('auto-route-no-domain', 'no auto-route: no base domain is configured (--base-domain)', where);
+    sink.info('auto-route-no-domain', 'no auto-route: no base domain is configured (--base-domain)', { container: container.name });
     return undefined;
   }
   const service = serviceLabel(serviceName);
   if (service === '') {
     sink.error('auto-route-name', `no auto-route: service name ${JSON.stringify(serviceName)} has no letter or digit`, {
-      ...where,
+      container: container.name,
       label: SERVICE_NAME_LABEL,
     });
     return undefined;
@@ -48,13 +51,13 @@ export function buildAutoRoute(
   const host = autoRouteHost(service, tenantId, options.baseDomain);
   if (service !== serviceName) {
     sink.info('auto-route-name', `service name ${JSON.stringify(serviceName)} is not a DNS label; auto-route host is ${host}`, {
-      ...where,
+      container: container.name,
       label: SERVICE_NAME_LABEL,
     });
   }
   const ip = container.labels[SERVICE_IP_LABEL]?.trim();
   if (!ip) {
-    sink.error('service-ip-missing', `no auto-route: ${SERVICE_IP_LABEL} is missing`, where);
+    sink.error('service-ip-missing', `no auto-route: ${SERVICE_IP_LABEL} is missing`, { container: container.name });
     return undefined;
   }
   const port = autoRoutePort(container, sink);

@@ -19,11 +19,11 @@ import {
   type ParsedHost,
 } from '../model/addresses.ts';
 import { checkMiddlewareTarget, checkServerTarget, type BackendPolicy } from '../model/backend-policy.ts';
-import { own, ownObject, ownString, type ConfigObject } from '../traefik/config.ts';
+import { isConfigObject, own, ownObject, ownString, type ConfigObject } from '../traefik/config.ts';
 import type { NetworkHolders } from './network-holders.ts';
 import type { BackendAllowList } from './options.ts';
 import type { TenantChecks } from './tenant-checks.ts';
-import { serversOf, type Section } from './tenant-config.ts';
+import type { Section } from './tenant-config.ts';
 
 // Where Docker puts bridge networks. A named daemon's container addresses count as its own only
 // here: the tenant picks its networks' subnets, so a loopback, link-local or metadata "network
@@ -102,8 +102,12 @@ interface Problem {
 }
 
 function serverRefusal(service: ConfigObject, policy: TenantBackendPolicy, key: 'url' | 'address'): Problem | undefined {
-  const labelPath = `loadbalancer.server.${key === 'url' ? 'url' : 'port'}`;
-  for (const server of serversOf(ownObject(service, 'loadBalancer'))) {
+  const labelPath = key === 'url' ? 'loadbalancer.server.url' : 'loadbalancer.server.port';
+  // The list read in place, not a filtered copy: every service of every render passes here.
+  const servers = own(ownObject(service, 'loadBalancer'), 'servers');
+  for (let i = 0; Array.isArray(servers) && i < servers.length; i++) {
+    const server = servers[i];
+    if (!isConfigObject(server)) continue;
     const target = ownString(server, key);
     if (target === undefined) continue;
     const parsed: ParsedHost | string = key === 'url' ? parseServerUrl(target) : parseHostPort(target);

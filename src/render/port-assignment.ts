@@ -85,7 +85,8 @@ export function holdAllocatedPorts(builds: readonly TenantBuild[], { kept }: Por
  */
 export function portsOverQuota(accepted: readonly AcceptedClaim[], limit: number): Map<RouterClaim, ClaimRefusal> {
   const groups = new Map<string, RouterClaim[]>();
-  for (const { tenantId, claim } of accepted) {
+  for (let i = 0; i < accepted.length; i++) {
+    const { tenantId, claim } = accepted[i] as AcceptedClaim;
     const protocol = claimProtocol(claim);
     if (!claim.needsPort || protocol === undefined) continue;
     const key = `${tenantId}\u0000${protocol}`;
@@ -154,10 +155,14 @@ export function isRangePort(entrypoint: string, options: RenderOptions): boolean
 function allocate(accepted: readonly AcceptedClaim[], ports: PortContext, options: RenderOptions, now: number) {
   const pending: (AcceptedClaim & { request: PortRequest })[] = [];
   const explicit = new Set<string>(ports.reserved);
-  for (const { tenantId, claim } of accepted) {
+  // Indexed loops: every accepted router passes here (twice a render), and for-of over arrays
+  // allocates iterators and their results until V8 optimizes the function.
+  for (let i = 0; i < accepted.length; i++) {
+    const { tenantId, claim } = accepted[i] as AcceptedClaim;
     const protocol = claimProtocol(claim);
     if (protocol === undefined || !claim.needsPort) {
-      for (const ep of namedEntrypoints(claim)) explicit.add(ep);
+      const named = namedEntrypoints(claim);
+      for (let e = 0; e < named.length; e++) explicit.add(named[e] as string);
       continue;
     }
     const age = resourceAge(claim.resource);
