@@ -46,8 +46,9 @@ export function reservedFor(host: string, baseDomain: string | undefined, tenant
   // Asked twice for every host of a full render: most labels have no `-` (then no id ends them) or a dot.
   if (label.includes('.') || !label.includes('-')) return [];
   const owners: string[] = [];
-  const numeric = NUMERIC_SUFFIX.exec(label);
-  if (numeric && isValidNetworkId(Number(numeric[1])) && String(Number(numeric[1])) === numeric[1]) owners.push(numeric[1] as string);
+  // A numeric id ends the label after its last `-` (no match array made for every host).
+  const digits = label.slice(label.lastIndexOf('-') + 1);
+  if (DIGITS.test(digits) && isValidNetworkId(Number(digits)) && String(Number(digits)) === digits) owners.push(digits);
   // Every `-` could start the id: try each suffix against the known daemons (when any is configured).
   if (tenantIds.size === 0) return owners;
   for (let dash = label.indexOf('-', 1); dash > 0 && dash < label.length - 1; dash = label.indexOf('-', dash + 1)) {
@@ -57,7 +58,7 @@ export function reservedFor(host: string, baseDomain: string | undefined, tenant
   return owners;
 }
 
-const NUMERIC_SUFFIX = /-([0-9]+)$/;
+const DIGITS = /^[0-9]+$/;
 
 export function resolveClaims(
   tenants: readonly TenantClaims[],
