@@ -9,5 +9,5 @@ test('the image runs node with the flags of npm start', () => {
   assert.ok(entrypoint, 'an ENTRYPOINT in exec form');
   const words = JSON.parse(entrypoint) as string[];
   assert.deepEqual(words.slice(1, words.indexOf('/app/bin/route-server.js')), runNodeFlags());
-  assert.ok(runNodeFlags().includes('--heap-growing-percent=30'));
+  assert.ok(runNodeFlags().includes('--heap-growing-percent=60'));
 });
