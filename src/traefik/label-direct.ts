@@ -36,14 +36,10 @@ const frames: Frame[] = [];
 /** The configuration of sorted `keys` (decodedLabelKeys) under `root`, or undefined: decode with the tree. */
 export function decodeDirect(labels: Readonly<Record<string, string>>, keys: readonly string[], root: StructDef): ConfigObject | undefined {
   const config = emptyObject();
-  const top = frameAt(0);
+  const top = reset(frameAt(0));
   top.kind = 'struct';
   top.struct = root;
-  top.entry = undefined;
   top.out = config;
-  top.needsChildren = false;
-  top.hasChildren = false;
-  top.foldedEntry = undefined;
   let path: readonly string[] = [];
   try {
     for (let k = 0; k < keys.length; k++) {
@@ -80,6 +76,18 @@ function frameAt(depth: number): Frame {
   return frame;
 }
 
+/** A frame as a new node finds it: a leaf, nothing filled, no children yet. */
+function reset(frame: Frame): Frame {
+  frame.kind = 'leaf';
+  frame.struct = undefined;
+  frame.entry = undefined;
+  frame.out = undefined;
+  frame.needsChildren = false;
+  frame.hasChildren = false;
+  frame.foldedEntry = undefined;
+  return frame;
+}
+
 /** False when the node left needs children it did not get (a standalone element, an empty singular list). */
 function complete(frame: Frame): boolean {
   return !frame.needsChildren || frame.hasChildren;
@@ -91,13 +99,7 @@ function complete(frame: Frame): boolean {
  */
 function enter(frame: Frame, parent: Frame, name: string, folded: string, value: string | undefined, key: string): boolean {
   parent.hasChildren = true;
-  frame.hasChildren = false;
-  frame.needsChildren = false;
-  frame.foldedEntry = undefined;
-  frame.struct = undefined;
-  frame.entry = undefined;
-  frame.out = undefined;
-  frame.kind = 'leaf';
+  reset(frame);
   const out = parent.out as ConfigObject;
   if (name.startsWith('[')) return false;
   if (parent.kind === 'struct') {
