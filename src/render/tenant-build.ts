@@ -263,10 +263,7 @@ function reportBadPortLists(container: ContainerSnapshot, sink: DiagnosticSink):
       if (item !== '' && !(PORT_TEXT.test(item) && Number(item) >= 1 && Number(item) <= 65535)) bad.push(item);
     }
     if (bad.length > 0) {
-      sink.warning('ports-invalid', `${label} has entries that are not ports (${bad.join(', ')}); they are ignored`, {
-        container: container.name,
-        label,
-      });
+      sink.warning('ports-invalid', `${label} has entries that are not ports (${bad.join(', ')}); they are ignored`, { container: container.name, label });
     }
   }
 }
