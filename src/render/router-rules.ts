@@ -5,7 +5,7 @@
 import type { DiagnosticCode } from '../model/diagnostics.ts';
 import { canonicalHost } from '../model/host-name.ts';
 import { classifyHostName, parseIp } from '../model/addresses.ts';
-import { own, ownObject, ownString, ownStrings, type ConfigObject } from '../traefik/config.ts';
+import { isConfigObject, own, ownObject, ownString, ownStrings, type ConfigObject } from '../traefik/config.ts';
 import { formatMatcher, negatedHostMatchers, parseRule, ruleHosts, type Matcher, type RuleTree } from '../traefik/rules.ts';
 import type { RuleLimit } from '../traefik/rules-syntax.ts';
 import { DaemonRegexpBudget } from '../traefik/go-regexp.ts';
@@ -129,12 +129,18 @@ export function checkRouters(checks: TenantChecks): void {
     // HostSNI(`*`), no HostSNI, a wildcard or a regexp: it can take any host's connections there.
     const whole = bounds.catchAll || !bounds.bounded;
     if (whole && !options.allowUnboundedRules) {
+      const what = bounds.catchAll ? 'a TCP catch-all' : `a TCP router not bound to literal hosts (${bounds.reason ?? 'no HostSNI'})`;
       // Only `tcp-*` entrypoints may be taken whole: any other name is HTTP or the operator's own
       // (Traefik's `traefik`, `ping` or `metrics` entrypoints, which route-server cannot see).
       const taken = entrypoints.filter((ep) => entrypointProtocol(ep, httpNames) !== 'tcp');
       if (taken.length > 0) {
-        const what = bounds.catchAll ? 'a TCP catch-all' : `a TCP router not bound to literal hosts (${bounds.reason ?? 'no HostSNI'})`;
         drop('tcp.routers', name, 'rule-unbounded', `${what} may take only tcp-* entrypoints whole, not ${taken.join(', ')}`);
+        continue;
+      }
+      // Terminating TLS, Traefik answers each hello with the store's certificate for its name, any
+      // tenant's: a router that takes any name would get another tenant's clients in plaintext.
+      if (terminatesTls(router)) {
+        drop('tcp.routers', name, 'rule-unbounded', `${what} may not terminate TLS: Traefik would answer a hello for any name with that name's certificate, another tenant's included; use tls.passthrough=true, or HostSNI with literal hosts`);
         continue;
       }
     }
@@ -228,4 +234,10 @@ export function tlsDomainEntries(router: ConfigObject): string[][] {
     out.push(names.map(canonicalHost).filter((host) => host !== ''));
   }
   return out;
+}
+
+/** A tls section without passthrough: Traefik ends the TLS connection with a certificate of its store. */
+function terminatesTls(router: ConfigObject): boolean {
+  const tls = own(router, 'tls');
+  return tls !== undefined && !(isConfigObject(tls) && own(tls, 'passthrough') === true);
 }
