@@ -19,7 +19,7 @@
 //   --allocations 1 samples route-server's allocations instead (garbage included, by function; run
 //   this script with node --experimental-websocket).
 
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -289,7 +289,10 @@ try {
   if (profiled) {
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (file === undefined) throw new Error('route-server wrote no CPU profile');
-    if (keep !== undefined) copyFileSync(join(profileDir, file), join(keep, file));
+    if (keep !== undefined) {
+      mkdirSync(keep, { recursive: true });
+      copyFileSync(join(profileDir, file), join(keep, file));
+    }
     const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as Profile;
     const idleAgg = aggregate(profile, idleWindows);
     const changeAgg = aggregate(profile, changeWindows);
