@@ -55,5 +55,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # V8's heap sized for a long-running process with a steady live set (the same flags as `npm start`;
 # docs/scale.md, "Memory"): a young generation of 2 x 4 MB instead of up to 2 x 16 MB, and the old
 # generation allowed to grow to 1.3 x what survived the last full GC, not up to 4 x.
-ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=60", "/app/bin/route-server.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=60", "--no-flush-bytecode", "--no-allocation-site-pretenuring", "/app/bin/route-server.js"]
 CMD ["run"]
