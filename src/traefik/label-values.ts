@@ -9,11 +9,26 @@ import { DecodeError } from './label-tree.ts';
 
 export function parseList(text: string, scalar: ScalarKind, label: string): ConfigValue[] {
   // Most lists have one item: split only the others.
-  if (!text.includes(',')) return [parseScalar(text.trim(), scalar, label)];
+  if (!text.includes(',')) return [parseScalar(goTrimSpace(text), scalar, label)];
   const items = text.split(',');
   const values = new Array<ConfigValue>(items.length);
-  for (let i = 0; i < items.length; i++) values[i] = parseScalar((items[i] as string).trim(), scalar, label);
+  for (let i = 0; i < items.length; i++) values[i] = parseScalar(goTrimSpace(items[i] as string), scalar, label);
   return values;
+}
+
+/**
+ * Go's unicode.IsSpace, what strings.TrimSpace trims from a list item: JavaScript's white space
+ * without U+FEFF (a BOM is not a space to Go), and with U+0085 (NEL, which JavaScript keeps).
+ */
+const GO_SPACE_EDGES = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
+/** `text` without the spaces Go's strings.TrimSpace removes from its ends. */
+export function goTrimSpace(text: string): string {
+  // Most items start and end with a printable ASCII character: nothing to trim.
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) return text;
+  return text.replace(GO_SPACE_EDGES, '');
 }
 
 export function parseScalar(text: string, scalar: ScalarKind, label: string): ConfigValue {

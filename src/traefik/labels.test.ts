@@ -44,6 +44,15 @@ test('comma lists are split and trimmed; an empty value leaves the list unset', 
   });
 });
 
+test("list items are trimmed as Go's strings.TrimSpace trims them: NEL and no-break spaces go, a BOM stays", () => {
+  // Both decoders: an index sends the second label set to the tree, the first takes the direct pass.
+  const direct = { 'traefik.http.routers.r.entrypoints': '\u0085web\u00a0,\u3000websecure\u2028, \ufeffbom\ufeff' };
+  const tree = { ...direct, 'traefik.http.routers.r.tls.domains[0].main': 'a.example.com' };
+  assert.deepEqual(decoded(direct), { http: { routers: { r: { entryPoints: ['web', 'websecure', '\ufeffbom\ufeff'] } } } });
+  const viaTree = decoded(tree) as { http: { routers: Record<string, { entryPoints?: unknown }> } };
+  assert.deepEqual(viaTree.http.routers['r']?.entryPoints, ['web', 'websecure', '\ufeffbom\ufeff']);
+});
+
 test('indexed struct lists follow the sorted label order, not the index values', () => {
   // Sorted keys put domains[10] between domains[0] and domains[1], as Go's sort does.
   assert.deepEqual(
