@@ -42,6 +42,9 @@ describe('checkServerTarget / checkMiddlewareTarget', () => {
     ['http://127.0.11.2:8080', own, 'ok 127.0.11.2'],
     ['http://127.0.11.62', own, 'ok 127.0.11.62'],
     ['http://2130709250', own, 'ok 127.0.11.2'],
+    // Hex is an address to glibc, a name to Go's resolver: Traefik would look it up, not dial it.
+    ['http://0x7f000b02', own, `"0x7f000b02" is 127.0.11.2 only to some resolvers: Traefik's reads it as a host name and looks it up; write 127.0.11.2`],
+    ['http://127.0.0xb.2', own, `"127.0.0xb.2" is 127.0.11.2 only to some resolvers: Traefik's reads it as a host name and looks it up; write 127.0.11.2`],
     ['http://[::ffff:127.0.11.2]', own, 'ok ::ffff:127.0.11.2'],
     ['http://[::ffff:7f00:b02]', own, 'ok ::ffff:127.0.11.2'],
     ['127.0.11.5:5432', own, 'ok 127.0.11.5'],

@@ -13,6 +13,7 @@ import {
   type ParsedHost,
 } from './addresses.ts';
 import { formatHostPattern, matchesHostPattern, type HostPattern } from './host-patterns.ts';
+import { parseStrictIp } from './ip.ts';
 
 /** `ownRanges` takes CIDRs or an IpRange, since a tenant's service range is not one CIDR. */
 export interface BackendPolicy {
@@ -46,8 +47,22 @@ function checkName(written: string, name: string, policy: BackendPolicy): Target
   return { ok: false, reason: `"${written}" is a host name and ${allowed} (a name can resolve to any address)` };
 }
 
+/**
+ * An address written with a letter is accepted only as Go's ParseIP reads it (RFC 4291 IPv6). A
+ * hex spelling (`0x7f000b42`, `127.0.0xb.66`) is an address to glibc but a host name to Go's own
+ * resolver, which Traefik's static builds use: it would be looked up (search domains, LLMNR,
+ * mDNS), not dialled. All-digit spellings (`2130709250`, `127.11.66`) Go never looks up: it
+ * refuses all-numeric names, so they reach nothing and nobody.
+ */
+const HAS_LETTER = /[a-z]/i;
+
+function standardSpelling(written: string, ip: Ip): TargetVerdict {
+  if (!HAS_LETTER.test(written) || parseStrictIp(written) !== undefined) return { ok: true, ip };
+  return { ok: false, reason: `"${written}" is ${ip} only to some resolvers: Traefik's reads it as a host name and looks it up; write ${ip}` };
+}
+
 function checkIp(written: string, ip: Ip, policy: BackendPolicy, publicAllowed: boolean): TargetVerdict {
-  if (inAny(policy.ownRanges, ip) || inAny(policy.allowed, ip)) return { ok: true, ip };
+  if (inAny(policy.ownRanges, ip) || inAny(policy.allowed, ip)) return standardSpelling(written, ip);
   const ranges = [...policy.ownRanges, ...policy.allowed];
   const cls = classifyIp(ip);
   const embedded = embeddedIpv4(ip);
@@ -57,7 +72,7 @@ function checkIp(written: string, ip: Ip, policy: BackendPolicy, publicAllowed: 
   if (policy.hostAddresses?.some((own) => own.equals(target))) {
     return { ok: false, reason: `${spelled ? `${subject} is ${target}, ` : `${target} is `}this host's own public address (--public-ipv4/--public-ipv6): from Traefik it reaches every service the host listens with` };
   }
-  if (publicAllowed && cls === 'public') return { ok: true, ip };
+  if (publicAllowed && cls === 'public') return standardSpelling(written, ip);
   const outside = ranges.length === 0 ? 'and no backend range is allowed' : `outside ${ranges.join(', ')}`;
   if (cls === 'metadata') {
     if (!spelled) return { ok: false, reason: `${target} is a cloud metadata address` };
